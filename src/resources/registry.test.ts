@@ -1,0 +1,137 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { loadSeedPages } from "../../test/helpers/seeds.ts";
+import { RESOURCES, findProperty } from "./registry.ts";
+import { GRAPH_VERSIONS, type GraphVersion, type PropertyType } from "./types.ts";
+
+/**
+ * Conformance: every kind file is registered, and every registered kind's property table agrees
+ * with Microsoft's metadata (the copies in `src/emulator/metadata/`, themselves checked against
+ * `shared/graph/` when it is present) and with the seed pages. A misspelt property, a wrong type
+ * or nullability, or a kind registered without its table fails here.
+ */
+interface SchemaProperty {
+  name: string;
+  type: string;
+  nullable: boolean;
+}
+interface Schema {
+  entityTypes: Record<string, { collectionPath: string; properties: SchemaProperty[] }>;
+  enumTypes: Record<string, { members: { name: string }[] }>;
+}
+
+const metadataDir = fileURLToPath(new URL("../emulator/metadata/", import.meta.url));
+const sharedGraphDir = fileURLToPath(new URL("../../../shared/graph/", import.meta.url));
+const resourcesDir = fileURLToPath(new URL("./", import.meta.url));
+
+function loadSchema(version: GraphVersion): Schema {
+  return JSON.parse(readFileSync(`${metadataDir}schema-${version}.json`, "utf8")) as Schema;
+}
+
+/** The registry's type, written as the metadata writes it. */
+function edmTypeOf(type: PropertyType): string {
+  switch (type.kind) {
+    case "string":
+    case "url":
+      return "Edm.String";
+    case "boolean":
+      return "Edm.Boolean";
+    case "dateTimeOffset":
+      return "Edm.DateTimeOffset";
+    case "enum":
+      return `graph.${type.enumType}`;
+    case "assignments":
+      return "Collection(graph.deviceManagementPartnerAssignment)";
+  }
+}
+
+const NON_KIND_FILES = new Set(["types.ts", "registry.ts", "index.ts", "assignment-targets.ts"]);
+
+describe("resource registry", () => {
+  it("registers every kind file in src/resources/, and nothing twice", () => {
+    const kindFiles = readdirSync(resourcesDir).filter(
+      (file) => file.endsWith(".ts") && !file.endsWith(".test.ts") && !NON_KIND_FILES.has(file),
+    );
+    const toFileName = (kind: string) =>
+      `${kind.replace(/([a-z])([A-Z])/g, "$1-$2").toLowerCase()}.ts`;
+    expect(RESOURCES.map((resource) => toFileName(resource.kind)).sort()).toEqual(kindFiles.sort());
+    expect(new Set(RESOURCES.map((resource) => resource.kind)).size).toBe(RESOURCES.length);
+  });
+
+  it.runIf(existsSync(sharedGraphDir))("ships the same metadata as shared/graph", () => {
+    for (const version of GRAPH_VERSIONS) {
+      const shipped = readFileSync(`${metadataDir}schema-${version}.json`, "utf8");
+      const shared = readFileSync(`${sharedGraphDir}schema-${version}.json`, "utf8");
+      expect(shipped, `schema-${version}.json`).toBe(shared);
+    }
+  });
+
+  describe.each(RESOURCES.map((resource) => [resource.kind, resource] as const))(
+    "%s",
+    (_kind, resource) => {
+      it("names the Graph type and collection the metadata has", () => {
+        expect(resource.graphType).toBe(
+          resource.kind.charAt(0).toLowerCase() + resource.kind.slice(1),
+        );
+        for (const version of GRAPH_VERSIONS) {
+          const entity = loadSchema(version).entityTypes[resource.graphType];
+          expect(entity, `${resource.graphType} in ${version} metadata`).toBeDefined();
+          expect(resource.collectionPath).toBe(entity!.collectionPath);
+        }
+      });
+
+      it.each(GRAPH_VERSIONS)("has exactly the metadata's properties in %s", (version) => {
+        const schema = loadSchema(version);
+        const entity = schema.entityTypes[resource.graphType]!;
+        const table = resource.properties[version];
+        const current = table.filter((property) => !property.deprecated);
+        expect(current.map((property) => property.name).sort()).toEqual(
+          entity.properties.map((property) => property.name).sort(),
+        );
+        for (const expected of entity.properties) {
+          const property = findProperty(resource, version, expected.name)!;
+          expect(edmTypeOf(property.type), `${expected.name} type`).toBe(expected.type);
+          expect(property.nullable, `${expected.name} nullable`).toBe(expected.nullable);
+          if (property.type.kind === "enum") {
+            const members = schema.enumTypes[property.type.enumType]!.members.map((m) => m.name);
+            expect(property.type.members, `${expected.name} members`).toEqual(members);
+          }
+        }
+        expect(new Set(table.map((property) => property.name)).size).toBe(table.length);
+      });
+
+      it("keeps deprecated properties only where a seed page documents them", () => {
+        const seeds = loadSeedPages();
+        for (const version of GRAPH_VERSIONS) {
+          for (const property of resource.properties[version].filter((p) => p.deprecated)) {
+            const documented = seeds.some(
+              (page) =>
+                page.graphVersion === version &&
+                page.graphType === resource.graphType &&
+                page.tableProperties.includes(property.name),
+            );
+            expect(documented, `${version} ${property.name}`).toBe(true);
+          }
+        }
+      });
+
+      it("knows every property the seed pages list and send", () => {
+        for (const page of loadSeedPages().filter((p) => p.graphType === resource.graphType)) {
+          const names = [...page.tableProperties, ...Object.keys(page.request)].filter(
+            (name) => name !== "id" && !name.startsWith("@odata."),
+          );
+          for (const name of names) {
+            expect(findProperty(resource, page.graphVersion, name), `${page.file}: ${name}`)
+              .toBeDefined();
+          }
+        }
+      });
+    },
+  );
+
+  it("has a seed page for every kind", () => {
+    const pageTypes = new Set(loadSeedPages().map((page) => page.graphType));
+    for (const resource of RESOURCES) expect(pageTypes).toContain(resource.graphType);
+  });
+});

@@ -1,0 +1,62 @@
+import type { PropertyDefinition, ResourceDefinition } from "./types.ts";
+
+/**
+ * `remoteAssistancePartner`: a Remote Assistance partner service (TeamViewer) and its onboarding
+ * state. Source: the shared Graph metadata (`schema-v1.0.json`, `schema-beta.json`) and the seed
+ * "Update remoteAssistancePartner" pages (v1.0 and beta).
+ */
+const common: readonly PropertyDefinition[] = [
+  {
+    name: "displayName",
+    type: { kind: "string" },
+    nullable: true,
+    description: "Display name of the partner.",
+  },
+  {
+    name: "onboardingUrl",
+    type: { kind: "url" },
+    nullable: true,
+    description:
+      "URL of the partner's onboarding portal, where an administrator can configure their Remote Assistance service.",
+  },
+  {
+    name: "onboardingStatus",
+    type: {
+      kind: "enum",
+      enumType: "remoteAssistanceOnboardingStatus",
+      members: ["notOnboarded", "onboarding", "onboarded"],
+    },
+    nullable: false,
+    description: "A friendly description of the current TeamViewer connector status.",
+  },
+  {
+    name: "lastConnectionDateTime",
+    type: { kind: "dateTimeOffset" },
+    nullable: false,
+    serverManaged: true,
+    description: "Timestamp of the last request sent to Intune by the TEM partner.",
+  },
+];
+
+export const RemoteAssistancePartner: ResourceDefinition = {
+  kind: "RemoteAssistancePartner",
+  graphType: "remoteAssistancePartner",
+  collectionPath: "/deviceManagement/remoteAssistancePartners",
+  displayNameProperty: "displayName",
+  description:
+    "A Remote Assistance partner (TeamViewer): its onboarding portal and onboarding status.",
+  properties: {
+    "v1.0": common,
+    beta: [
+      ...common,
+      {
+        name: "onboardingRequestExpiryDateTime",
+        type: { kind: "dateTimeOffset" },
+        nullable: false,
+        serverManaged: true,
+        description:
+          "When the onboarding status is onboarding, the date and time the onboarding request expires.",
+      },
+    ],
+  },
+};

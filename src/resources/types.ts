@@ -1,0 +1,66 @@
+/**
+ * What the rest of the code needs to know about an Intune partner object type.
+ *
+ * A `ResourceDefinition` is data, not behaviour: the config schema, the planner, the renderers and
+ * the exporter are all derived from it, so adding a kind is adding one file in this folder and one
+ * line in `registry.ts`. Nothing outside `src/resources/` names a kind.
+ */
+
+/** The Microsoft Graph API versions the tool speaks. */
+export type GraphVersion = "v1.0" | "beta";
+export const GRAPH_VERSIONS: readonly GraphVersion[] = ["v1.0", "beta"];
+
+/**
+ * The value type of a property, as the configuration and the planner see it.
+ * - `string`: Edm.String.
+ * - `url`: Edm.String in Graph's metadata, but the value must be an absolute http(s) URL.
+ * - `enum`: a Graph enum type; `members` in metadata order.
+ * - `boolean`: Edm.Boolean.
+ * - `dateTimeOffset`: Edm.DateTimeOffset (ISO 8601 with an offset, up to 7 fractional digits).
+ * - `assignments`: Collection(deviceManagementPartnerAssignment): a set of assignment targets,
+ *   each identified by its `@odata.type` (see `assignment-targets.ts`).
+ */
+export type PropertyType =
+  | { readonly kind: "string" }
+  | { readonly kind: "url" }
+  | { readonly kind: "enum"; readonly enumType: string; readonly members: readonly string[] }
+  | { readonly kind: "boolean" }
+  | { readonly kind: "dateTimeOffset" }
+  | { readonly kind: "assignments" };
+
+/** One property of a kind in one Graph version. `id` is never listed: it is the key, not state. */
+export interface PropertyDefinition {
+  /** The Graph (and YAML) property name, e.g. `onboardingStatus`. */
+  readonly name: string;
+  readonly type: PropertyType;
+  /** Whether Graph accepts and returns `null` for it (from the metadata's `Nullable`). */
+  readonly nullable: boolean;
+  /**
+   * Set when the property is on its way out: the text says why and what to use instead. The
+   * configuration accepts it with a warning.
+   */
+  readonly deprecated?: string;
+  /**
+   * Set on properties the service maintains itself (timestamps, connection state). They can be
+   * declared and sent like any other, but `export` leaves them out unless asked.
+   */
+  readonly serverManaged?: true;
+  /** One sentence for the reference documentation and the JSON Schema. */
+  readonly description: string;
+}
+
+/** What the tool knows about one kind of Intune partner object. */
+export interface ResourceDefinition {
+  /** The YAML `kind`, PascalCase: `RemoteAssistancePartner`. */
+  readonly kind: string;
+  /** The Graph entity type (also the address prefix in plans): `remoteAssistancePartner`. */
+  readonly graphType: string;
+  /** The collection under the Graph version root: `/deviceManagement/remoteAssistancePartners`. */
+  readonly collectionPath: string;
+  /** The property most users match live objects by when ids differ between tenants. */
+  readonly displayNameProperty: "displayName";
+  /** One sentence for `--help`, the JSON Schema and the docs. */
+  readonly description: string;
+  /** Every property in each Graph version, in a stable order (the order plans and exports use). */
+  readonly properties: Readonly<Record<GraphVersion, readonly PropertyDefinition[]>>;
+}
