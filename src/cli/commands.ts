@@ -1,0 +1,42 @@
+import type { Command } from "./command.ts";
+
+/**
+ * The command list, in `--help` order. Each entry loads its module on demand, so a command only
+ * pays for the modules it uses.
+ */
+export const COMMANDS: readonly {
+  readonly name: string;
+  readonly summary: string;
+  readonly load: () => Promise<Command>;
+}[] = [
+  {
+    name: "validate",
+    summary: "Check the configuration offline (no network, no credentials).",
+    load: async () => (await import("./commands/validate.ts")).command,
+  },
+  {
+    name: "plan",
+    summary: "Read the live tenants and show what apply would change.",
+    load: async () => (await import("./commands/plan.ts")).command,
+  },
+  {
+    name: "apply",
+    summary: "Make the tenants match the configuration (or execute a saved plan).",
+    load: async () => (await import("./commands/apply.ts")).command,
+  },
+  {
+    name: "export",
+    summary: "Write YAML from a live tenant, to start managing what is there.",
+    load: async () => (await import("./commands/export.ts")).command,
+  },
+  {
+    name: "schema",
+    summary: "Print the JSON Schema of the configuration format, for editors.",
+    load: async () => (await import("./commands/schema.ts")).command,
+  },
+  {
+    name: "emulator",
+    summary: "Start the local Microsoft Graph emulator (for trying the tool and for tests).",
+    load: async () => (await import("./commands/emulator.ts")).command,
+  },
+];

@@ -1,0 +1,142 @@
+import { parseArgs } from "node:util";
+import { ExitError, UsageError } from "../errors.ts";
+import { TOOL_VERSION } from "../version.ts";
+import type { Command, CommandContext, ParsedCommandLine } from "./command.ts";
+import { COMMANDS } from "./commands.ts";
+
+const GENERAL_HELP = `intune-gitops ${TOOL_VERSION}: keep Intune partner settings in git.
+
+Declare remoteAssistancePartner and deviceManagementPartner objects in YAML, review changes as a
+plan on every pull request, apply them with the smallest possible PATCH, and detect drift nightly.
+
+Usage: intune-gitops <command> [options]
+
+Commands:
+${COMMANDS.map((command) => `  ${command.name.padEnd(10)} ${command.summary}`).join("\n")}
+
+Options:
+  -h, --help     Show help (also: intune-gitops <command> --help)
+  -v, --version  Print the version
+
+Try it on your machine, no tenant needed:
+  eval "$(intune-gitops emulator --port 0 &)"   # or see README: npm run demo
+  intune-gitops plan --config config-examples
+
+Exit codes: 0 success (no changes), 1 error, 2 changes present (plan --detailed-exitcode).
+`;
+
+/** Runs the CLI and returns the exit code. The one place that maps errors to exit codes. */
+export async function runCli(argv: readonly string[], context: CommandContext): Promise<number> {
+  try {
+    return await dispatch(argv, context);
+  } catch (error) {
+    if (error instanceof ExitError) {
+      context.stderr.write(`Error: ${error.message}\n`);
+      if (error instanceof UsageError) context.stderr.write("Run with --help for usage.\n");
+      return error.exitCode;
+    }
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    context.stderr.write(
+      `intune-gitops ${TOOL_VERSION} (Node.js ${process.version}) hit an internal error. This is a bug: please report it with the text below.\n${detail}\n`,
+    );
+    return 1;
+  }
+}
+
+async function dispatch(argv: readonly string[], context: CommandContext): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === "--help" || first === "-h" || first === "help") {
+    const topic = first === "help" ? rest[0] : undefined;
+    if (topic !== undefined) return printCommandHelp(await loadCommand(topic), context);
+    context.stdout.write(GENERAL_HELP);
+    return first === undefined ? 1 : 0;
+  }
+  if (first === "--version" || first === "-v") {
+    context.stdout.write(`${TOOL_VERSION}\n`);
+    return 0;
+  }
+  if (first.startsWith("-")) throw new UsageError(`unknown option ${first} (put options after the command)`);
+  const command = await loadCommand(first);
+  if (rest.includes("--help") || rest.includes("-h")) return printCommandHelp(command, context);
+  return command.run(parseCommandLine(command, rest), context);
+}
+
+async function loadCommand(name: string): Promise<Command> {
+  const entry = COMMANDS.find((command) => command.name === name);
+  if (!entry) {
+    const names = COMMANDS.map((command) => command.name);
+    const suggestion = names.find((candidate) => isNear(candidate, name));
+    throw new UsageError(
+      `unknown command "${name}"${suggestion ? `; did you mean "${suggestion}"?` : ""} Commands: ${names.join(", ")}.`,
+    );
+  }
+  return entry.load();
+}
+
+function printCommandHelp(command: Command, context: CommandContext): number {
+  context.stdout.write(command.help.endsWith("\n") ? command.help : `${command.help}\n`);
+  return 0;
+}
+
+function parseCommandLine(command: Command, args: readonly string[]): ParsedCommandLine {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      options: command.options,
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    // node:util's parse errors are plain TypeErrors with a code; say the same in our words.
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UsageError(`${command.name}: ${message.replace(/\. To specify a positional.*$/s, "")}`);
+  }
+  const maxPositionals = command.maxPositionals ?? 0;
+  if (parsed.positionals.length > maxPositionals) {
+    const extra = parsed.positionals.slice(maxPositionals).join(" ");
+    throw new UsageError(`${command.name}: unexpected argument ${extra}`);
+  }
+  return { values: parsed.values, positionals: parsed.positionals };
+}
+
+/** Edit distance of at most 2: enough to catch "pln" or "aply". */
+function isNear(a: string, b: string): boolean {
+  const row = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]! <= 2;
+}
+
+/** Entry point when run as a program: wires the real process in and sets the exit code. */
+export async function main(): Promise<void> {
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    process.stderr.write(`\nReceived ${signal}: finishing requests in flight, starting no new ones. Press Ctrl-C again to quit now.\n`);
+    controller.abort(new ExitError(`interrupted by ${signal}`, 130));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  const exitCode = await runCli(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+    abortSignal: controller.signal,
+  });
+  process.exitCode = exitCode;
+  // Long-lived commands (emulator) keep their own handles; everything else ends here.
+  process.off("SIGINT", onSignal);
+  process.off("SIGTERM", onSignal);
+}

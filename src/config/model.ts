@@ -1,0 +1,102 @@
+import type { CloudName } from "../auth/clouds.ts";
+import type { SourceLocation } from "../diagnostics.ts";
+import type { JsonObject, JsonValue } from "../json.ts";
+import type { GraphVersion } from "../resources/types.ts";
+
+/**
+ * The desired state after loading and validating the configuration: what `plan` compares the
+ * live tenants against. Everything here is plain, validated data; nothing holds a secret (secrets
+ * are named by environment variable and read only by `auth/`).
+ */
+
+/**
+ * How to authenticate to one tenant. Only non-secret parameters: a secret or certificate password
+ * is named by the environment variable that holds it.
+ */
+export type AuthConfig =
+  | { readonly method: "clientSecret"; readonly clientId: string; readonly clientSecretEnv: string }
+  | {
+      readonly method: "certificate";
+      readonly clientId: string;
+      /** PEM file with the private key and certificate; relative paths are resolved against the config file's folder. */
+      readonly certificatePath: string;
+      readonly certificatePasswordEnv?: string;
+    }
+  | {
+      readonly method: "workloadIdentity";
+      readonly clientId: string;
+      /** Defaults to `$AZURE_FEDERATED_TOKEN_FILE`. */
+      readonly tokenFile?: string;
+    }
+  | {
+      readonly method: "githubOidc";
+      readonly clientId: string;
+      /** Defaults to `api://AzureADTokenExchange`. */
+      readonly audience?: string;
+    }
+  | { readonly method: "managedIdentity"; readonly clientId?: string }
+  | { readonly method: "azureCli" }
+  | { readonly method: "default"; readonly clientId?: string }
+  | { readonly method: "environment" };
+
+export type AuthMethod = AuthConfig["method"];
+
+/** A `kind: Tenant` document. */
+export interface TenantConfig {
+  /** `metadata.name`: how resources and `--tenant` refer to it. */
+  readonly name: string;
+  /** The Entra ID tenant id (a GUID). */
+  readonly tenantId: string;
+  readonly cloud: CloudName;
+  /** The Graph version this tenant's resources use unless they override it. */
+  readonly graphVersion: GraphVersion;
+  readonly auth: AuthConfig;
+  readonly source: SourceLocation;
+}
+
+/** How a declared object finds its live counterpart: ids differ between tenants, names need not. */
+export type ObjectMatch =
+  | { readonly by: "id"; readonly id: string }
+  | { readonly by: "displayName"; readonly displayName: string };
+
+/**
+ * One declared partner object in one tenant. A document that names several tenants (or all) is
+ * expanded into one `DesiredObject` per tenant.
+ */
+export interface DesiredObject {
+  /** The YAML kind, e.g. `RemoteAssistancePartner` (see `resources/registry.ts`). */
+  readonly kind: string;
+  /** `metadata.name`, unique per kind and tenant. */
+  readonly name: string;
+  readonly tenant: string;
+  readonly match: ObjectMatch;
+  /** The resource's override, else the tenant's default. */
+  readonly graphVersion: GraphVersion;
+  /**
+   * The declared properties and only those, as Graph's JSON would carry them: DateTimeOffset
+   * values exactly as written (a string), assignment targets with a canonical `@odata.type`.
+   * Keys are in the registry's property order.
+   */
+  readonly spec: Readonly<Record<string, JsonValue>>;
+  /** Where the document starts. */
+  readonly source: SourceLocation;
+  /** Where each declared property's value is, for messages about it. */
+  readonly propertySources: Readonly<Record<string, SourceLocation>>;
+}
+
+/** The validated configuration. */
+export interface DesiredState {
+  /** Sorted by name. */
+  readonly tenants: readonly TenantConfig[];
+  /** Sorted by kind (registry order), tenant, then name. */
+  readonly objects: readonly DesiredObject[];
+  /**
+   * sha256 (hex) of the normalised desired state (tenants and objects, not file layout or
+   * comments): a saved plan records it, and `apply PLANFILE` refuses a plan made from another one.
+   */
+  readonly digest: string;
+  /** The files read, relative to the config directory, sorted. */
+  readonly files: readonly string[];
+}
+
+export type { JsonObject };

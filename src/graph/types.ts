@@ -1,0 +1,72 @@
+import type { JsonObject, JsonValue } from "../json.ts";
+import type { GraphVersion } from "../resources/types.ts";
+
+/** An object as Graph returned it (annotations such as `@odata.type` included). */
+export interface LiveObject {
+  readonly id: string;
+  readonly [property: string]: JsonValue;
+}
+
+export interface ListCollectionRequest {
+  readonly graphVersion: GraphVersion;
+  /** e.g. `/deviceManagement/remoteAssistancePartners` */
+  readonly collectionPath: string;
+  /** `$select`: the managed properties; `id` and `displayName` are always added. */
+  readonly select: readonly string[];
+}
+
+export interface PatchRequest {
+  readonly graphVersion: GraphVersion;
+  readonly collectionPath: string;
+  readonly id: string;
+  readonly body: JsonObject;
+}
+
+export interface PatchResponse {
+  /** 200 (with the updated object, as the docs say) or 204 (what Intune really returns). */
+  readonly status: 200 | 204;
+  readonly object?: LiveObject;
+  readonly requestId?: string;
+}
+
+export interface RequestOptions {
+  readonly abortSignal?: AbortSignal;
+}
+
+/**
+ * The Graph client for one tenant: the only code that speaks HTTP to Graph. Retries, paging,
+ * timeouts and bearer tokens are its business; callers see whole collections or a typed error.
+ */
+export interface GraphClient {
+  /** One collection GET, following `@odata.nextLink` (same host only) to the end. */
+  listCollection(request: ListCollectionRequest, options?: RequestOptions): Promise<LiveObject[]>;
+  /** One PATCH of one object; retried on throttling and transient failures. */
+  patch(request: PatchRequest, options?: RequestOptions): Promise<PatchResponse>;
+}
+
+/**
+ * What went wrong talking to Graph, in Graph's own terms so the user can quote it to support.
+ * `name` is `GraphRequestError` (check errors by name, as the Azure SDK does).
+ */
+export interface GraphRequestErrorDetails {
+  /** HTTP status; undefined for network errors and timeouts. */
+  readonly status?: number;
+  /** Graph's `error.code`, e.g. `Forbidden`, `BadRequest`. */
+  readonly code?: string;
+  /** Graph's `request-id` (response header or `innerError`). */
+  readonly requestId?: string;
+  readonly clientRequestId?: string;
+  /** The method and URL path (never the query's tokens, never headers). */
+  readonly request?: string;
+  /** How many attempts were made before giving up. */
+  readonly attempts?: number;
+}
+
+export class GraphRequestError extends Error {
+  override name = "GraphRequestError";
+  readonly details: GraphRequestErrorDetails;
+  constructor(message: string, details: GraphRequestErrorDetails) {
+    super(message);
+    this.details = details;
+  }
+}

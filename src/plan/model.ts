@@ -1,0 +1,98 @@
+import type { JsonObject, JsonValue } from "../json.ts";
+import type { LiveObject } from "../graph/types.ts";
+import type { GraphVersion } from "../resources/types.ts";
+
+/**
+ * The plan: plain, versioned, deterministic data (same desired and live state in, same plan out,
+ * in the same order). It alone is enough to apply: `apply PLANFILE` needs no configuration.
+ * Symbols such as `~` belong to the renderers, not here.
+ */
+export const PLAN_FORMAT_VERSION = 1;
+
+/** The live state read for a plan: every collection read, and every read that failed. */
+export interface LiveSnapshot {
+  readonly collections: readonly LiveCollection[];
+  readonly failures: readonly LiveReadFailure[];
+}
+
+/** One tenant's collection of one kind in one Graph version, read whole. */
+export interface LiveCollection {
+  readonly tenant: string;
+  readonly kind: string;
+  readonly graphVersion: GraphVersion;
+  readonly objects: readonly LiveObject[];
+}
+
+/** A collection (or a whole tenant, when `kind` is absent) that could not be read. */
+export interface LiveReadFailure {
+  readonly tenant: string;
+  readonly kind?: string;
+  readonly graphVersion?: GraphVersion;
+  /** One line: Graph's code and message, or the auth failure, with the request-id. */
+  readonly message: string;
+  readonly status?: number;
+  readonly code?: string;
+  readonly requestId?: string;
+}
+
+/** One property's change. `before` is the live value, `after` the declared one (both normalised). */
+export interface PropertyChange {
+  readonly property: string;
+  readonly before: JsonValue | undefined;
+  readonly after: JsonValue;
+}
+
+/** An object whose declared properties differ from the live ones: one PATCH. */
+export interface ResourceChange {
+  /** `remoteAssistancePartner[contoso].teamviewer`: graphType[tenant].name. Unique in a plan. */
+  readonly address: string;
+  readonly kind: string;
+  readonly graphType: string;
+  readonly name: string;
+  readonly tenant: string;
+  readonly graphVersion: GraphVersion;
+  readonly collectionPath: string;
+  /** The live object's id: the PATCH goes to `collectionPath/liveId`. */
+  readonly liveId: string;
+  readonly liveDisplayName: string | null;
+  /** In the registry's property order; never empty. */
+  readonly changes: readonly PropertyChange[];
+  /**
+   * Exactly the changed declared properties, as Graph wants them: never `id`, never an `@odata.*`
+   * annotation except the `@odata.type` of each assignment target.
+   */
+  readonly patch: JsonObject;
+  /**
+   * sha256 (hex) of the live object's declared properties, normalised. `apply` re-reads the
+   * object and refuses to write when it no longer matches: someone changed it since the plan.
+   */
+  readonly fingerprint: string;
+}
+
+/** A declared object (or a whole tenant) that could not be planned. Makes the run exit 1. */
+export interface PlanProblem {
+  readonly code: "not-found" | "ambiguous" | "read-failed";
+  readonly tenant: string;
+  /** Absent when the whole tenant failed. */
+  readonly address?: string;
+  readonly summary: string;
+  /** What to do about it. */
+  readonly detail: string;
+  /** For `not-found` and `ambiguous`: the live objects that were candidates. */
+  readonly candidates?: readonly { readonly id: string; readonly displayName: string | null }[];
+}
+
+export interface Plan {
+  readonly formatVersion: typeof PLAN_FORMAT_VERSION;
+  readonly toolVersion: string;
+  /** `DesiredState.digest` of the configuration the plan was made from. */
+  readonly configDigest: string;
+  /** The tenants planned (after `--tenant` / `--shard`), sorted. */
+  readonly tenants: readonly string[];
+  /** Sorted by address. */
+  readonly changes: readonly ResourceChange[];
+  /** Declared objects that already match. Counted, not listed. */
+  readonly unchangedCount: number;
+  /** Sorted by tenant, then address. */
+  readonly problems: readonly PlanProblem[];
+}
