@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import type { LiveObject } from "../graph/types.ts";
+import { exportTenant } from "./exporter.ts";
+
+const teamViewer: LiveObject = {
+  id: "a1",
+  "@odata.type": "#microsoft.graph.remoteAssistancePartner",
+  displayName: "TeamViewer",
+  onboardingUrl: "https://start.teamviewer.com/",
+  onboardingStatus: "onboarded",
+  lastConnectionDateTime: "2026-01-02T03:04:05.1234567Z",
+};
+const jamf = (id: string, groupId: string): LiveObject => ({
+  id,
+  displayName: "Jamf Pro",
+  partnerAppType: "multiTenantApp",
+  singleTenantAppId: null,
+  partnerState: "enabled",
+  groupsRequiringPartnerEnrollment: [
+    {
+      "@odata.type": "#microsoft.graph.deviceManagementPartnerAssignment",
+      target: {
+        "@odata.type": "microsoft.graph.groupAssignmentTarget",
+        groupId,
+        deviceAndAppManagementAssignmentFilterId: null,
+        deviceAndAppManagementAssignmentFilterType: "none",
+      },
+    },
+  ],
+});
+
+function run(ram: LiveObject[], dmp: LiveObject[], includeServerManaged = false) {
+  return exportTenant({
+    tenant: "contoso",
+    graphVersion: "beta",
+    includeServerManaged,
+    objectsByKind: new Map([
+      ["RemoteAssistancePartner", ram],
+      ["DeviceManagementPartner", dmp],
+    ]),
+  });
+}
+
+describe("exportTenant", () => {
+  it("writes writable properties only, matched by a unique display name", () => {
+    const [file] = run([teamViewer], []);
+    expect(file!.path).toBe("contoso/remote-assistance-partners.yaml");
+    expect(parse(file!.text)).toEqual({
+      apiVersion: "intune-gitops/v1",
+      kind: "RemoteAssistancePartner",
+      metadata: { name: "teamviewer", tenants: "contoso", match: { displayName: "TeamViewer" } },
+      spec: { onboardingUrl: "https://start.teamviewer.com/", onboardingStatus: "onboarded" },
+    });
+  });
+
+  it("includes server-managed properties when asked", () => {
+    const [file] = run([teamViewer], [], true);
+    expect(file!.text).toContain("lastConnectionDateTime: 2026-01-02T03:04:05.1234567Z");
+  });
+
+  it("matches duplicate display names by id, with unique names, and trims annotations", () => {
+    const files = run([], [jamf("b2", "g2"), jamf("b1", "g1")]);
+    const docs = files[0]!.text.split(/^---$/m).map((text) => parse(text) as Record<string, any>);
+    expect(docs.map((doc) => [doc.metadata.name, doc.metadata.match])).toEqual([
+      ["jamf-pro", { id: "b1" }],
+      ["jamf-pro-2", { id: "b2" }],
+    ]);
+    expect(docs[0]!.spec.groupsRequiringPartnerEnrollment).toEqual([
+      { target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId: "g1" } },
+    ]);
+    expect(docs[0]!.spec).not.toHaveProperty("partnerState");
+  });
+
+  it("is byte-identical whatever order Graph listed the objects in", () => {
+    const one = run([teamViewer], [jamf("b1", "g1"), jamf("b2", "g2")]);
+    const two = run([teamViewer], [jamf("b2", "g2"), jamf("b1", "g1")]);
+    expect(two).toEqual(one);
+  });
+});

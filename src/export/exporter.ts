@@ -1,0 +1,157 @@
+import { Document, isMap, type YAMLMap } from "yaml";
+import type { LiveObject } from "../graph/types.ts";
+import type { JsonObject, JsonValue } from "../json.ts";
+import { canonicalTargetType } from "../resources/assignment-targets.ts";
+import { RESOURCES } from "../resources/registry.ts";
+import type { GraphVersion, PropertyDefinition, ResourceDefinition } from "../resources/types.ts";
+
+/**
+ * Turns live objects into configuration YAML that validates and plans to no changes: the start
+ * of managing a tenant that already exists. Pure: the caller reads Graph and writes the files.
+ *
+ * Stability is the point: the same live state gives byte-identical files (sorted objects,
+ * registry key order, names derived from display names), so a second export diffs cleanly.
+ */
+
+export interface ExportInput {
+  readonly tenant: string;
+  readonly graphVersion: GraphVersion;
+  /** Live objects per YAML kind, as `listCollection` returned them. */
+  readonly objectsByKind: ReadonlyMap<string, readonly LiveObject[]>;
+  /** Also export properties the service maintains (timestamps, state). Off by default. */
+  readonly includeServerManaged?: boolean;
+}
+
+export interface ExportedFile {
+  /** Relative to the output folder: `<tenant>/<kind>.yaml`. */
+  readonly path: string;
+  readonly text: string;
+  readonly objectCount: number;
+}
+
+/** The properties an export writes for a kind: writable, current ones unless asked for more. */
+export function exportedProperties(
+  resource: ResourceDefinition,
+  version: GraphVersion,
+  includeServerManaged = false,
+): PropertyDefinition[] {
+  return resource.properties[version].filter(
+    (property) => !property.deprecated && (includeServerManaged || !property.serverManaged),
+  );
+}
+
+export function exportTenant(input: ExportInput): ExportedFile[] {
+  const files: ExportedFile[] = [];
+  for (const resource of RESOURCES) {
+    const objects = [...(input.objectsByKind.get(resource.kind) ?? [])].sort(byDisplayNameThenId);
+    if (objects.length === 0) continue;
+    const properties = exportedProperties(resource, input.graphVersion, input.includeServerManaged);
+    const names = uniqueNames(objects, resource);
+    const documents = objects.map((object, index) =>
+      exportObject(resource, object, names[index]!, input.tenant, properties, objects),
+    );
+    const header = [
+      `# Exported by intune-gitops from tenant ${input.tenant} (Graph ${input.graphVersion}).`,
+      "# Review before committing: every property written under spec is managed from now on.",
+    ].join("\n");
+    const text = `${header}\n${documents.map((doc) => doc.toString({ lineWidth: 0 })).join("---\n")}`;
+    files.push({
+      path: `${input.tenant}/${kebab(resource.kind)}s.yaml`,
+      text,
+      objectCount: objects.length,
+    });
+  }
+  return files;
+}
+
+function exportObject(
+  resource: ResourceDefinition,
+  object: LiveObject,
+  name: string,
+  tenant: string,
+  properties: readonly PropertyDefinition[],
+  siblings: readonly LiveObject[],
+): Document {
+  const displayName = typeof object.displayName === "string" ? object.displayName : null;
+  const uniqueByName =
+    displayName !== null && siblings.filter((o) => o.displayName === displayName).length === 1;
+  const spec: JsonObject = {};
+  for (const property of properties) {
+    // The display name is how the object is found; repeating it under spec adds nothing.
+    if (uniqueByName && property.name === resource.displayNameProperty) continue;
+    if (!(property.name in object)) continue;
+    spec[property.name] = exportValue(property, object[property.name] ?? null);
+  }
+  const doc = new Document({
+    apiVersion: "intune-gitops/v1",
+    kind: resource.kind,
+    metadata: {
+      name,
+      tenants: tenant,
+      match: uniqueByName ? { displayName } : { id: object.id },
+    },
+    spec,
+  });
+  const metadata = doc.get("metadata");
+  if (isMap(metadata) && !uniqueByName) {
+    (metadata as YAMLMap).commentBefore =
+      ` ${displayName === null ? "No display name" : `Display name "${displayName}" is not unique`}: matched by id, which is specific to this tenant.`;
+  }
+  return doc;
+}
+
+/** Graph's value as the configuration writes it: assignment annotations trimmed to the target type. */
+function exportValue(property: PropertyDefinition, value: JsonValue): JsonValue {
+  if (property.type.kind !== "assignments" || !Array.isArray(value)) return value;
+  return value.map((assignment) => {
+    const target = isObject(assignment) && isObject(assignment.target) ? assignment.target : {};
+    const clean: JsonObject = {};
+    for (const [key, item] of Object.entries(target)) {
+      if (key === "@odata.type" && typeof item === "string") clean[key] = canonicalTargetType(item);
+      else if (key.startsWith("@odata.")) continue;
+      // Beta's filter defaults mean "no filter": leave them out, as a person would write it.
+      else if (key === "deviceAndAppManagementAssignmentFilterId" && item === null) continue;
+      else if (key === "deviceAndAppManagementAssignmentFilterType" && item === "none") continue;
+      else clean[key] = item;
+    }
+    return { target: clean };
+  });
+}
+
+/** `metadata.name` for each object: its display name as a DNS label, made unique in the file. */
+function uniqueNames(objects: readonly LiveObject[], resource: ResourceDefinition): string[] {
+  const taken = new Set<string>();
+  return objects.map((object) => {
+    const base =
+      slug(typeof object.displayName === "string" ? object.displayName : "") ||
+      `${kebab(resource.kind)}-${slug(object.id).slice(0, 8) || "object"}`;
+    let name = base;
+    for (let suffix = 2; taken.has(name); suffix++) name = `${base}-${suffix}`;
+    taken.add(name);
+    return name;
+  });
+}
+
+function slug(text: string): string {
+  return text
+    .normalize("NFKD")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 50)
+    .replace(/-+$/, "");
+}
+
+function kebab(kind: string): string {
+  return kind.replace(/([a-z])([A-Z])/g, "$1-$2").toLowerCase();
+}
+
+function byDisplayNameThenId(a: LiveObject, b: LiveObject): number {
+  const nameA = typeof a.displayName === "string" ? a.displayName : "";
+  const nameB = typeof b.displayName === "string" ? b.displayName : "";
+  return nameA < nameB ? -1 : nameA > nameB ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+function isObject(value: JsonValue | undefined): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
