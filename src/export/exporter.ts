@@ -1,4 +1,4 @@
-import { Document, isMap, type YAMLMap } from "yaml";
+import { Document, isMap } from "yaml";
 import type { LiveObject } from "../graph/types.ts";
 import type { JsonObject, JsonValue } from "../json.ts";
 import { canonicalTargetType } from "../resources/assignment-targets.ts";
@@ -94,7 +94,7 @@ function exportObject(
   });
   const metadata = doc.get("metadata");
   if (isMap(metadata) && !uniqueByName) {
-    (metadata as YAMLMap).commentBefore =
+    metadata.commentBefore =
       ` ${displayName === null ? "No display name" : `Display name "${displayName}" is not unique`}: matched by id, which is specific to this tenant.`;
   }
   return doc;
