@@ -1,3 +1,4 @@
+import type { SourceLocation } from "../diagnostics.ts";
 import type { JsonObject, JsonValue } from "../json.ts";
 import type { LiveObject } from "../graph/types.ts";
 import type { GraphVersion } from "../resources/types.ts";
@@ -35,7 +36,15 @@ export interface LiveReadFailure {
   readonly requestId?: string;
 }
 
-/** One property's change. `before` is the live value, `after` the declared one (both normalised). */
+/**
+ * One property's change.
+ * - `before`: the live value, normalised for display (`normaliseValue`): dates in canonical UTC
+ *   text, an unset date or collection as `null` / `[]`, assignments as a sorted desired-style
+ *   list of `{ target }`. `createPlan` always sets it (absent live properties are `null`).
+ * - `after`: the declared value exactly as it is sent, i.e. equal to `patch[property]` (a date
+ *   stays as written, e.g. `2016-12-31T23:58:36.6670033-08:00`).
+ * The two are never equal under `valuesEqual`: otherwise there is no change.
+ */
 export interface PropertyChange {
   readonly property: string;
   readonly before: JsonValue | undefined;
@@ -69,16 +78,32 @@ export interface ResourceChange {
   readonly fingerprint: string;
 }
 
-/** A declared object (or a whole tenant) that could not be planned. Makes the run exit 1. */
+/**
+ * A declared object (or a whole tenant or collection) that could not be planned. Makes the run
+ * exit 1. Codes:
+ * - `not-found`: no live object matches (`candidates` lists the live objects; empty when the
+ *   collection is empty);
+ * - `ambiguous`: several live objects match (`candidates` lists them);
+ * - `duplicate-match`: two or more declared objects resolve to the same live object (one problem
+ *   per declared object; none of them is planned, since their PATCHes would fight);
+ * - `read-failed`: a collection or a whole tenant could not be read (one problem per failure, no
+ *   `address`); its declared objects are not planned, other tenants are. A collection the
+ *   snapshot lacks although objects were declared in it counts as a failed read.
+ */
 export interface PlanProblem {
-  readonly code: "not-found" | "ambiguous" | "read-failed";
+  readonly code: "not-found" | "ambiguous" | "duplicate-match" | "read-failed";
   readonly tenant: string;
   /** Absent when the whole tenant failed. */
   readonly address?: string;
   readonly summary: string;
   /** What to do about it. */
   readonly detail: string;
-  /** For `not-found` and `ambiguous`: the live objects that were candidates. */
+  /** Where the declared object is written, when the problem is about one. */
+  readonly source?: SourceLocation;
+  /**
+   * For `not-found`, `ambiguous` and `duplicate-match`: the live objects that were candidates,
+   * sorted by displayName then id.
+   */
   readonly candidates?: readonly { readonly id: string; readonly displayName: string | null }[];
 }
 
@@ -93,6 +118,12 @@ export interface Plan {
   readonly changes: readonly ResourceChange[];
   /** Declared objects that already match. Counted, not listed. */
   readonly unchangedCount: number;
+  /**
+   * `unchangedCount` per planned tenant (every tenant in `tenants`, zeros included; the values
+   * sum to `unchangedCount`). Optional only so plans built by hand in tests stay valid;
+   * `createPlan` always sets it.
+   */
+  readonly unchangedByTenant?: Readonly<Record<string, number>>;
   /** Sorted by tenant, then address. */
   readonly problems: readonly PlanProblem[];
 }
