@@ -1,0 +1,541 @@
+import { describe, expect, it, vi } from "vitest";
+import { InMemoryGraph } from "../../test/apply/in-memory-graph.ts";
+import type { DesiredObject, DesiredState } from "../config/model.ts";
+import { ExitError } from "../errors.ts";
+import { GraphRequestError, type LiveObject } from "../graph/types.ts";
+import type { JsonValue } from "../json.ts";
+import type { Plan } from "../plan/model.ts";
+import { createPlan } from "../plan/planner.ts";
+import type { GraphVersion } from "../resources/types.ts";
+import { applyPlan, type ApplyOptions } from "./applier.ts";
+import type { ApplyEvent, ApplyResult } from "./model.ts";
+
+const RA = "/deviceManagement/remoteAssistancePartners";
+const DMP = "/deviceManagement/deviceManagementPartners";
+const SOURCE = { file: "partners.yaml", line: 1, column: 1 };
+
+function declare(
+  name: string,
+  tenant: string,
+  displayName: string,
+  spec: Record<string, JsonValue>,
+  kind = "RemoteAssistancePartner",
+  graphVersion: GraphVersion = "beta",
+): DesiredObject {
+  return {
+    kind,
+    name,
+    tenant,
+    match: { by: "displayName", displayName },
+    graphVersion,
+    spec,
+    source: SOURCE,
+    propertySources: {},
+  };
+}
+
+function raPartner(
+  id: string,
+  displayName: string,
+  extra: Record<string, JsonValue> = {},
+): LiveObject {
+  return {
+    id,
+    displayName,
+    onboardingUrl: "https://old.example.com/",
+    onboardingStatus: "notOnboarded",
+    lastConnectionDateTime: "0001-01-01T00:00:00Z",
+    onboardingRequestExpiryDateTime: "0001-01-01T00:00:00Z",
+    ...extra,
+  };
+}
+
+/** Plans the declared objects against what the in-memory Graph holds now (the real planner). */
+function planFor(graph: InMemoryGraph, objects: DesiredObject[]): Plan {
+  const tenants = [...new Set(objects.map((object) => object.tenant))].sort();
+  const desired: DesiredState = { tenants: [], objects, digest: "digest", files: [] };
+  const keys = new Set(objects.map((o) => JSON.stringify([o.tenant, o.kind, o.graphVersion])));
+  const collections = [...keys].map((key) => {
+    const [tenant, kind, graphVersion] = JSON.parse(key) as [string, string, GraphVersion];
+    const path = kind === "RemoteAssistancePartner" ? RA : DMP;
+    return {
+      tenant,
+      kind,
+      graphVersion,
+      objects: structuredClone(graph.objects(tenant, graphVersion, path)),
+    };
+  });
+  return createPlan({ desired, live: { collections, failures: [] }, toolVersion: "test", tenants });
+}
+
+/** Two tenants, two Remote Assistance partners each, all four needing a change. */
+function fourChanges(hooks: ConstructorParameters<typeof InMemoryGraph>[0] = {}) {
+  const graph = new InMemoryGraph(hooks);
+  const objects: DesiredObject[] = [];
+  for (const tenant of ["contoso", "fabrikam"]) {
+    graph.put(tenant, "beta", RA, [
+      raPartner(`${tenant}-1`, "TeamViewer"),
+      raPartner(`${tenant}-2`, "Other"),
+    ]);
+    objects.push(
+      declare("teamviewer", tenant, "TeamViewer", { onboardingStatus: "onboarded" }),
+      declare("other", tenant, "Other", {
+        onboardingUrl: "https://new.example.com/",
+        onboardingStatus: "onboarding",
+      }),
+    );
+  }
+  return { graph, plan: planFor(graph, objects) };
+}
+
+async function apply(
+  graph: InMemoryGraph,
+  plan: Plan,
+  options: Partial<ApplyOptions> = {},
+): Promise<{ result: ApplyResult; events: ApplyEvent[] }> {
+  const events: ApplyEvent[] = [];
+  const result = await applyPlan(plan, {
+    clientFor: (tenant) => graph.clientFor(tenant),
+    onEvent: (event) => events.push(event),
+    ...options,
+  });
+  return { result, events };
+}
+
+function statuses(result: ApplyResult): Record<string, string> {
+  return Object.fromEntries(result.results.map((r) => [r.address, r.status]));
+}
+
+function deferred() {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+describe("applyPlan", () => {
+  it("sends each plan's PATCH body exactly, once, and verifies with one read per collection", async () => {
+    const { graph, plan } = fourChanges();
+    expect(plan.changes).toHaveLength(4);
+    const { result, events } = await apply(graph, plan);
+
+    expect(result.summary).toMatchObject({
+      changed: 4,
+      failed: 0,
+      skipped: 0,
+      stale: 0,
+      notConverged: 0,
+      total: 4,
+    });
+    expect(result.refusedAsStale).toBe(false);
+    expect(result.interrupted).toBe(false);
+    const patches = graph.patches();
+    expect(patches).toHaveLength(4);
+    for (const change of plan.changes) {
+      const sent = patches.filter((p) => p.tenant === change.tenant && p.id === change.liveId);
+      expect(sent).toHaveLength(1);
+      expect(sent[0]!.body).toStrictEqual(change.patch);
+    }
+    // One GET to check and one to verify, per tenant (one kind and version each).
+    expect(graph.lists("contoso")).toHaveLength(2);
+    expect(graph.lists("fabrikam")).toHaveLength(2);
+    // The tenant's state is now the declared one: a new plan has nothing to do.
+    const again = planFor(graph, [
+      ...["contoso", "fabrikam"].flatMap((tenant) => [
+        declare("teamviewer", tenant, "TeamViewer", { onboardingStatus: "onboarded" }),
+        declare("other", tenant, "Other", {
+          onboardingUrl: "https://new.example.com/",
+          onboardingStatus: "onboarding",
+        }),
+      ]),
+    ]);
+    expect(again.changes).toEqual([]);
+    // Results in plan order, each with its HTTP status and the properties it changed.
+    expect(result.results.map((r) => r.address)).toEqual(plan.changes.map((c) => c.address));
+    expect(result.results[0]).toMatchObject({
+      httpStatus: 204,
+      properties: plan.changes[0]!.changes.map((c) => c.property),
+    });
+    expect(events.filter((e) => e.type === "object-written")).toHaveLength(4);
+    expect(events.filter((e) => e.type === "object-verified")).toHaveLength(4);
+  });
+
+  it("accepts a 200 with the object as well as a 204", async () => {
+    const { graph, plan } = fourChanges({ patchStatus: 200 });
+    const { result } = await apply(graph, plan);
+    expect(result.summary.changed).toBe(4);
+    expect(result.results.every((r) => r.httpStatus === 200)).toBe(true);
+  });
+
+  it("refuses a stale plan and writes nothing at all, saying what moved", async () => {
+    const { graph, plan } = fourChanges();
+    graph.edit("fabrikam", "beta", RA, "fabrikam-2", { onboardingStatus: "onboarded" });
+    const { result, events } = await apply(graph, plan);
+
+    expect(graph.patches()).toHaveLength(0);
+    expect(result.refusedAsStale).toBe(true);
+    expect(statuses(result)).toEqual({
+      "remoteAssistancePartner[contoso].other": "skipped",
+      "remoteAssistancePartner[contoso].teamviewer": "skipped",
+      "remoteAssistancePartner[fabrikam].other": "stale",
+      "remoteAssistancePartner[fabrikam].teamviewer": "skipped",
+    });
+    const stale = result.results.find((r) => r.status === "stale")!;
+    expect(stale.staleReason).toBe(
+      'onboardingStatus is now "onboarded" (the plan saw "notOnboarded")',
+    );
+    expect(
+      result.results
+        .filter((r) => r.status === "skipped")
+        .every((r) => r.skipReason === "plan-stale"),
+    ).toBe(true);
+    expect(events.some((e) => e.type === "refused" && e.staleObjects === 1)).toBe(true);
+    // Only the check read happened: no verify read when nothing was written.
+    expect(graph.lists()).toHaveLength(2);
+  });
+
+  it("treats a vanished object as stale", async () => {
+    const { graph, plan } = fourChanges();
+    graph.remove("contoso", "beta", RA, "contoso-1");
+    const { result } = await apply(graph, plan);
+    expect(graph.patches()).toHaveLength(0);
+    const stale = result.results.filter((r) => r.status === "stale");
+    expect(stale.map((r) => r.address)).toEqual(["remoteAssistancePartner[contoso].teamviewer"]);
+    expect(stale[0]!.staleReason).toContain("no longer exists");
+  });
+
+  it("sees a declared property the plan did not change move, and ignores undeclared ones", async () => {
+    const graph = new InMemoryGraph();
+    graph.put("contoso", "beta", RA, [raPartner("a", "TeamViewer")]);
+    const declared = declare("teamviewer", "contoso", "TeamViewer", {
+      onboardingUrl: "https://old.example.com/", // already as declared: not in the PATCH
+      onboardingStatus: "onboarded",
+    });
+    const plan = planFor(graph, [declared]);
+    expect(plan.changes[0]!.patch).toStrictEqual({ onboardingStatus: "onboarded" });
+
+    // An undeclared property (server-managed timestamp) moving does not make the plan stale.
+    graph.edit("contoso", "beta", RA, "a", { lastConnectionDateTime: "2024-01-01T00:00:00Z" });
+    const first = await apply(graph, plan);
+    expect(first.result.summary.changed).toBe(1);
+
+    // A declared but unchanged property moving does.
+    graph.edit("contoso", "beta", RA, "a", { onboardingStatus: "notOnboarded" });
+    const replan = planFor(graph, [declared]);
+    graph.edit("contoso", "beta", RA, "a", { onboardingUrl: "https://elsewhere.example.com/" });
+    const patchesBefore = graph.patches().length;
+    const second = await apply(graph, replan);
+    expect(second.result.results[0]).toMatchObject({
+      status: "stale",
+      staleReason: "a declared property changed since the plan was made",
+    });
+    expect(graph.patches()).toHaveLength(patchesBefore);
+  });
+
+  it("does not see a change that means the same value (another offset for the same instant) as stale", async () => {
+    const graph = new InMemoryGraph();
+    graph.put("contoso", "beta", DMP, [
+      {
+        id: "d",
+        displayName: "Jamf",
+        partnerAppType: "unknown",
+        whenPartnerDevicesWillBeRemovedDateTime: "2030-01-01T00:00:00Z",
+      },
+    ]);
+    const plan = planFor(graph, [
+      declare(
+        "jamf",
+        "contoso",
+        "Jamf",
+        {
+          partnerAppType: "multiTenantApp",
+          whenPartnerDevicesWillBeRemovedDateTime: "2030-01-01T00:00:00Z",
+        },
+        "DeviceManagementPartner",
+      ),
+    ]);
+    graph.edit("contoso", "beta", DMP, "d", {
+      whenPartnerDevicesWillBeRemovedDateTime: "2029-12-31T16:00:00.0000000-08:00",
+    });
+    const { result } = await apply(graph, plan);
+    expect(result.summary.changed).toBe(1);
+  });
+
+  it("keeps going after one object fails, and reports Graph's code, status and request-id", async () => {
+    const { graph, plan } = fourChanges({
+      beforePatch: (_tenant, request) => {
+        if (request.id === "contoso-2") {
+          throw new GraphRequestError("BadRequest: onboardingUrl is not valid", {
+            status: 400,
+            code: "BadRequest",
+            requestId: "rid-400",
+          });
+        }
+      },
+    });
+    const { result, events } = await apply(graph, plan);
+    expect(result.summary).toMatchObject({ changed: 3, failed: 1, skipped: 0 });
+    const failed = result.results.find((r) => r.status === "failed")!;
+    expect(failed.address).toBe("remoteAssistancePartner[contoso].other");
+    expect(failed.error).toEqual({
+      message: "BadRequest: onboardingUrl is not valid",
+      code: "BadRequest",
+      status: 400,
+      requestId: "rid-400",
+    });
+    expect(events.filter((e) => e.type === "object-failed")).toHaveLength(1);
+    expect(graph.patches()).toHaveLength(4);
+  });
+
+  it("with failFast starts no write after the first failure", async () => {
+    const { graph, plan } = fourChanges({
+      beforePatch: (_tenant, request) => {
+        if (request.id === "contoso-2")
+          throw new GraphRequestError("Forbidden", { status: 403, code: "Forbidden" });
+      },
+    });
+    const { result } = await apply(graph, plan, {
+      failFast: true,
+      concurrencyPerTenant: 1,
+      concurrentTenants: 1,
+    });
+    // Plan order: contoso.other (fails first), then everything else is skipped.
+    expect(graph.patches()).toHaveLength(1);
+    expect(result.summary).toMatchObject({ failed: 1, skipped: 3, changed: 0 });
+    expect(
+      result.results
+        .filter((r) => r.status === "skipped")
+        .every((r) => r.skipReason === "fail-fast"),
+    ).toBe(true);
+    expect(result.interrupted).toBe(false);
+  });
+
+  it("keeps at most concurrencyPerTenant writes in flight per tenant, tenants in parallel", async () => {
+    const graph = new InMemoryGraph({
+      beforePatch: () => new Promise((resolve) => setTimeout(resolve, 5)),
+    });
+    const objects: DesiredObject[] = [];
+    for (const tenant of ["t1", "t2"]) {
+      const live = Array.from({ length: 8 }, (_, i) => raPartner(`${tenant}-${i}`, `P${i}`));
+      graph.put(tenant, "beta", RA, live);
+      objects.push(
+        ...live.map((_, i) => declare(`p${i}`, tenant, `P${i}`, { onboardingStatus: "onboarded" })),
+      );
+    }
+    const plan = planFor(graph, objects);
+    const { result } = await apply(graph, plan, { concurrencyPerTenant: 3, concurrentTenants: 2 });
+    expect(result.summary.changed).toBe(16);
+    expect(graph.maxInFlight.get("t1")).toBe(3);
+    expect(graph.maxInFlight.get("t2")).toBe(3);
+    expect(graph.maxInFlightOverall).toBe(6);
+  });
+
+  it("starts no more writes per tenant than the budget allows in any window (fake timers)", async () => {
+    vi.useFakeTimers({ now: 0 });
+    try {
+      const startTimes: number[] = [];
+      // Each write takes 50 ms, so that a slot freed by time is not confused with one freed by
+      // a write finishing (the budget counts starts, not writes in flight).
+      const graph = new InMemoryGraph({
+        beforePatch: () => {
+          startTimes.push(Date.now());
+          return new Promise((resolve) => setTimeout(resolve, 50));
+        },
+      });
+      const live = Array.from({ length: 7 }, (_, i) => raPartner(`id-${i}`, `P${i}`));
+      graph.put("contoso", "beta", RA, live);
+      const plan = planFor(
+        graph,
+        live.map((_, i) => declare(`p${i}`, "contoso", `P${i}`, { onboardingStatus: "onboarded" })),
+      );
+      const applying = apply(graph, plan, {
+        writeBudget: { writes: 3, perMs: 1_000 },
+        concurrencyPerTenant: 4,
+      });
+      await vi.runAllTimersAsync();
+      const { result, events } = await applying;
+      expect(result.summary.changed).toBe(7);
+      expect(startTimes).toEqual([0, 0, 0, 1_000, 1_000, 1_000, 2_000]);
+      expect(
+        events
+          .filter((e) => e.type === "budget-wait")
+          .map((e) => e.type === "budget-wait" && e.waitMs),
+      ).toEqual([1_000, 1_000]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("on abort starts nothing new, lets the write in flight finish, and skips the rest as interrupted", async () => {
+    const controller = new AbortController();
+    const gate = deferred();
+    const { graph, plan } = fourChanges({
+      beforePatch: async () => {
+        controller.abort(new Error("SIGINT"));
+        await gate.promise;
+      },
+    });
+    const applying = apply(graph, plan, {
+      abortSignal: controller.signal,
+      concurrencyPerTenant: 1,
+      concurrentTenants: 1,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    gate.resolve();
+    const { result } = await applying;
+    expect(graph.patches()).toHaveLength(1);
+    expect(result.interrupted).toBe(true);
+    expect(result.summary).toMatchObject({ changed: 1, skipped: 3 });
+    expect(
+      result.results
+        .filter((r) => r.status === "skipped")
+        .every((r) => r.skipReason === "interrupted"),
+    ).toBe(true);
+    // The write that finished was verified all the same.
+    expect(graph.lists("contoso")).toHaveLength(2);
+  });
+
+  it("writes and reads nothing when aborted before it starts", async () => {
+    const { graph, plan } = fourChanges();
+    const { result } = await apply(graph, plan, { abortSignal: AbortSignal.abort() });
+    expect(graph.calls).toEqual([]);
+    expect(result.summary.skipped).toBe(4);
+    expect(result.interrupted).toBe(true);
+  });
+
+  it("reports a property the server rewrote as not converged, with both values", async () => {
+    const { graph, plan } = fourChanges({
+      afterPatch: (tenant, object) => {
+        if (tenant === "contoso" && object["id"] === "contoso-1")
+          object["onboardingStatus"] = "onboarding";
+      },
+    });
+    const { result, events } = await apply(graph, plan);
+    const bad = result.results.find((r) => r.status === "not-converged")!;
+    expect(bad.address).toBe("remoteAssistancePartner[contoso].teamviewer");
+    expect(bad.notConverged).toEqual([
+      { property: "onboardingStatus", desired: "onboarded", live: "onboarding" },
+    ]);
+    expect(bad.httpStatus).toBe(204);
+    expect(result.summary).toMatchObject({ changed: 3, notConverged: 1 });
+    expect(events.filter((e) => e.type === "object-not-converged")).toHaveLength(1);
+  });
+
+  it("counts a value the server stores in another form but with the same meaning as converged", async () => {
+    const graph = new InMemoryGraph({
+      // Graph answers dates in UTC with 7 digits, whatever offset they were sent with.
+      afterPatch: (_tenant, object) => {
+        object["whenPartnerDevicesWillBeRemovedDateTime"] = "2030-01-01T08:00:00.0000000Z";
+      },
+    });
+    graph.put("contoso", "beta", DMP, [
+      { id: "d", displayName: "Jamf", whenPartnerDevicesWillBeRemovedDateTime: null },
+    ]);
+    const plan = planFor(graph, [
+      declare(
+        "jamf",
+        "contoso",
+        "Jamf",
+        { whenPartnerDevicesWillBeRemovedDateTime: "2030-01-01T00:00:00-08:00" },
+        "DeviceManagementPartner",
+      ),
+    ]);
+    const { result } = await apply(graph, plan);
+    expect(result.results[0]!.status).toBe("changed");
+  });
+
+  it("keeps a written object as changed but unverified when the read-back fails", async () => {
+    const { graph, plan } = fourChanges({
+      beforeList: (tenant, _request, call) => {
+        if (tenant === "fabrikam" && call === 1)
+          throw new GraphRequestError("ServiceUnavailable", { status: 503 });
+      },
+    });
+    const { result, events } = await apply(graph, plan);
+    expect(result.summary).toMatchObject({ changed: 4, unverified: 2 });
+    expect(result.results.filter((r) => r.verifyError).map((r) => r.tenant)).toEqual([
+      "fabrikam",
+      "fabrikam",
+    ]);
+    expect(events.filter((e) => e.type === "verify-failed")).toHaveLength(1);
+  });
+
+  it("fails only the objects of a collection it cannot re-read before writing", async () => {
+    const { graph, plan } = fourChanges({
+      beforeList: (tenant) => {
+        if (tenant === "contoso")
+          throw new GraphRequestError("Forbidden", {
+            status: 403,
+            code: "Forbidden",
+            requestId: "r1",
+          });
+      },
+    });
+    const { result } = await apply(graph, plan);
+    expect(graph.patches("contoso")).toHaveLength(0);
+    expect(graph.patches("fabrikam")).toHaveLength(2);
+    expect(result.summary).toMatchObject({ failed: 2, changed: 2 });
+    expect(result.results.find((r) => r.tenant === "contoso")!.error).toMatchObject({
+      status: 403,
+      requestId: "r1",
+    });
+  });
+
+  it("fails a tenant whose client cannot be made, and only that tenant", async () => {
+    const { graph, plan } = fourChanges();
+    const { result } = await apply(graph, plan, {
+      clientFor: (tenant) => {
+        if (tenant === "fabrikam")
+          throw new Error("AADSTS7000215: Invalid client secret provided.");
+        return graph.clientFor(tenant);
+      },
+    });
+    expect(result.summary).toMatchObject({ failed: 2, changed: 2 });
+    expect(result.results.find((r) => r.tenant === "fabrikam")!.error).toEqual({
+      message: "AADSTS7000215: Invalid client secret provided.",
+    });
+  });
+
+  it("refuses a plan naming a kind or property it does not know, before reading anything", async () => {
+    const { graph, plan } = fourChanges();
+    const bad: Plan = { ...plan, changes: [{ ...plan.changes[0]!, kind: "MysteryPartner" }] };
+    await expect(apply(graph, bad)).rejects.toBeInstanceOf(ExitError);
+    const badProperty: Plan = {
+      ...plan,
+      changes: [
+        { ...plan.changes[0]!, changes: [{ property: "color", before: null, after: "red" }] },
+      ],
+    };
+    await expect(apply(graph, badProperty)).rejects.toThrow(/unknown property color/);
+    expect(graph.calls).toEqual([]);
+  });
+
+  it("ends every object with exactly one outcome event", async () => {
+    const { graph, plan } = fourChanges({
+      beforePatch: (_tenant, request) => {
+        if (request.id === "fabrikam-1") throw new GraphRequestError("boom", { status: 500 });
+      },
+    });
+    const { events } = await apply(graph, plan, {
+      failFast: true,
+      concurrencyPerTenant: 1,
+      concurrentTenants: 1,
+    });
+    for (const change of plan.changes) {
+      const outcomes = events.filter(
+        (e) =>
+          "object" in e &&
+          e.object.address === change.address &&
+          ["object-written", "object-failed", "object-skipped", "object-stale"].includes(e.type),
+      );
+      expect(outcomes, change.address).toHaveLength(1);
+    }
+  });
+
+  it("has nothing to do for an empty plan", async () => {
+    const graph = new InMemoryGraph();
+    const plan = planFor(graph, []);
+    const { result } = await apply(graph, plan);
+    expect(result.summary.total).toBe(0);
+    expect(graph.calls).toEqual([]);
+  });
+});

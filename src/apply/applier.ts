@@ -1,0 +1,499 @@
+import { ExitError } from "../errors.ts";
+import type { GraphClient, LiveObject } from "../graph/types.ts";
+import type { JsonValue } from "../json.ts";
+import type { Plan, ResourceChange } from "../plan/model.ts";
+import { fingerprintObject } from "../plan/fingerprint.ts";
+import { normaliseValue, valuesEqual } from "../plan/normalise.ts";
+import { findProperty, findResource } from "../resources/registry.ts";
+import type { GraphVersion, PropertyType, ResourceDefinition } from "../resources/types.ts";
+import { forEachLimited } from "./limit.ts";
+import {
+  summarise,
+  type ApplyError,
+  type ApplyEvent,
+  type ApplyResult,
+  type NotConvergedProperty,
+  type ObjectRef,
+  type ObjectResult,
+  type SkipReason,
+} from "./model.ts";
+import { abortableSleep, createWriteBudget, DEFAULT_WRITE_BUDGET } from "./write-budget.ts";
+
+export interface ApplyOptions {
+  /** The Graph client for a tenant (asked once per tenant, and only for tenants with changes). */
+  readonly clientFor: (tenant: string) => GraphClient | Promise<GraphClient>;
+  /** PATCHes in flight per tenant (default 4). */
+  readonly concurrencyPerTenant?: number;
+  /** Tenants worked on at the same time (default 8). */
+  readonly concurrentTenants?: number;
+  /**
+   * Writes that may start per tenant in any window of `perMs` (default 80 per 20 000 ms: under
+   * Intune's 100 writes per 20 s per app per tenant even when the server does not throttle).
+   */
+  readonly writeBudget?: { readonly writes: number; readonly perMs: number };
+  /** Stop starting writes after the first failure; the rest are `skipped` (`fail-fast`). */
+  readonly failFast?: boolean;
+  /**
+   * Ctrl-C: no new write starts, writes in flight finish, the rest are `skipped`
+   * (`interrupted`). Reads before writing are cancelled; the read-back still runs, so the result
+   * tells what was written.
+   */
+  readonly abortSignal?: AbortSignal;
+  /** Progress, as it happens. Must not throw. */
+  readonly onEvent?: (event: ApplyEvent) => void;
+  /** Injectable clock for tests (default `Date.now`). */
+  readonly now?: () => number;
+  /** Injectable sleep for tests (default `setTimeout`; must reject when the signal aborts). */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/**
+ * Executes a plan, in three phases:
+ *
+ * 1. **Check.** Re-read every collection the plan writes to (one `listCollection` per tenant,
+ *    kind and Graph version) and recompute each object's fingerprint. An object whose fingerprint
+ *    moved, or that vanished, is `stale`; when any object is stale NOTHING is written (the plan as
+ *    a whole no longer describes what was reviewed; the fix is to plan again). A collection that
+ *    cannot be read fails its own objects only: they were not shown to be stale.
+ * 2. **Write.** Each change's `patch` body exactly as the plan holds it (nothing added), with
+ *    bounded concurrency and a write budget per tenant. A failure does not stop the others
+ *    unless `failFast`.
+ * 3. **Verify.** Read back each collection written to (one `listCollection` each again) and
+ *    compare every changed property; a value the server holds differently is `not-converged`.
+ *
+ * Never throws for a Graph or auth failure (those are per-object results); throws `ExitError`
+ * only for a plan this tool cannot execute (an unknown kind or property).
+ */
+export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<ApplyResult> {
+  const groups = groupChanges(plan.changes);
+  const emit = options.onEvent ?? (() => undefined);
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? abortableSleep;
+  const concurrentTenants = options.concurrentTenants ?? 8;
+  const concurrencyPerTenant = options.concurrencyPerTenant ?? 4;
+  const budget = options.writeBudget ?? DEFAULT_WRITE_BUDGET;
+
+  const results = new Map<string, ObjectResult>();
+  const settle = (
+    change: ResourceChange,
+    result: Omit<ObjectResult, keyof ObjectRef | "properties">,
+  ) =>
+    results.set(change.address, { ...refOf(change), properties: propertiesOf(change), ...result });
+  const amend = (change: ResourceChange, update: Partial<ObjectResult>) =>
+    results.set(change.address, { ...results.get(change.address)!, ...update });
+
+  // One signal for "start nothing new": Ctrl-C or (with failFast) the first failure.
+  const stopController = new AbortController();
+  let stopReason: SkipReason | undefined;
+  const stop = (reason: SkipReason) => {
+    if (stopReason !== undefined) return;
+    stopReason = reason;
+    stopController.abort(new Error(`apply stopped: ${reason}`));
+  };
+  const onAbort = () => stop("interrupted");
+  if (options.abortSignal?.aborted) onAbort();
+  options.abortSignal?.addEventListener("abort", onAbort, { once: true });
+  const stopped = stopController.signal;
+
+  const fail = (
+    change: ResourceChange,
+    phase: "check" | "write",
+    error: ApplyError,
+    durationMs?: number,
+  ) => {
+    settle(change, {
+      status: "failed",
+      error,
+      ...(durationMs === undefined ? {} : { durationMs }),
+    });
+    emit({
+      type: "object-failed",
+      object: refOf(change),
+      phase,
+      error,
+      ...(durationMs === undefined ? {} : { durationMs }),
+    });
+    if (options.failFast) stop("fail-fast");
+  };
+  const skip = (change: ResourceChange, reason: SkipReason) => {
+    settle(change, { status: "skipped", skipReason: reason });
+    emit({ type: "object-skipped", object: refOf(change), reason });
+  };
+
+  // A client per tenant, asked once; a tenant whose client cannot be made fails its objects.
+  const clients = new Map<string, Promise<GraphClient>>();
+  const clientFor = (tenant: string) => {
+    let client = clients.get(tenant);
+    if (!client) {
+      client = Promise.resolve().then(() => options.clientFor(tenant));
+      clients.set(tenant, client);
+    }
+    return client;
+  };
+
+  try {
+    // Phase 1: check the plan is still current.
+    const tenants = groupByTenant(groups);
+    emit({
+      type: "check-started",
+      tenants: tenants.length,
+      collections: groups.length,
+      objects: plan.changes.length,
+    });
+    const current: ResourceChange[] = [];
+    let staleCount = 0;
+    await forEachLimited(tenants, concurrentTenants, async (tenantGroups) => {
+      for (const group of tenantGroups) {
+        if (stopped.aborted) {
+          group.changes.forEach((change) => skip(change, stopReason!));
+          continue;
+        }
+        let live: LiveObject[];
+        try {
+          const client = await clientFor(group.tenant);
+          live = await client.listCollection(
+            {
+              graphVersion: group.graphVersion,
+              collectionPath: group.collectionPath,
+              select: group.select,
+            },
+            { abortSignal: stopped },
+          );
+        } catch (error) {
+          // A read cancelled because we are stopping says nothing about the objects.
+          if (stopped.aborted) group.changes.forEach((change) => skip(change, stopReason!));
+          else group.changes.forEach((change) => fail(change, "check", toApplyError(error)));
+          continue;
+        }
+        const byId = new Map(live.map((object) => [object.id, object]));
+        for (const change of group.changes) {
+          const object = byId.get(change.liveId);
+          const reason = object ? staleReason(group, change, object) : vanishedReason(change);
+          if (reason === undefined) {
+            current.push(change);
+            continue;
+          }
+          staleCount++;
+          settle(change, { status: "stale", staleReason: reason });
+          emit({ type: "object-stale", object: refOf(change), reason });
+        }
+      }
+    });
+
+    if (staleCount > 0) {
+      emit({ type: "refused", staleObjects: staleCount });
+      for (const change of inPlanOrder(plan, current)) skip(change, "plan-stale");
+      return finish(plan, results, stopReason === "interrupted");
+    }
+
+    // Phase 2: write.
+    const toWrite = inPlanOrder(plan, current);
+    const written: ResourceChange[] = [];
+    emit({ type: "write-started", objects: toWrite.length });
+    await forEachLimited(groupByTenantOf(toWrite), concurrentTenants, async (changes) => {
+      const tenant = changes[0]!.tenant;
+      const tenantBudget = createWriteBudget({ ...budget, now, sleep });
+      const client = await clientFor(tenant);
+      await forEachLimited(changes, concurrencyPerTenant, async (change) => {
+        if (stopped.aborted) return skip(change, stopReason!);
+        try {
+          await tenantBudget.acquire(stopped, (waitMs) =>
+            emit({
+              type: "budget-wait",
+              tenant,
+              waitMs,
+              writes: budget.writes,
+              perMs: budget.perMs,
+            }),
+          );
+        } catch {
+          // Only the stop signal rejects a budget wait.
+          return skip(change, stopReason!);
+        }
+        const properties = propertiesOf(change);
+        emit({ type: "object-started", object: refOf(change), properties });
+        const startedAt = now();
+        try {
+          // No abort signal: a write in flight finishes (and is reported) even on Ctrl-C.
+          const response = await client.patch({
+            graphVersion: change.graphVersion,
+            collectionPath: change.collectionPath,
+            id: change.liveId,
+            body: change.patch,
+          });
+          const durationMs = now() - startedAt;
+          const requestId =
+            response.requestId === undefined ? {} : { requestId: response.requestId };
+          settle(change, {
+            status: "changed",
+            httpStatus: response.status,
+            durationMs,
+            ...requestId,
+          });
+          written.push(change);
+          emit({
+            type: "object-written",
+            object: refOf(change),
+            properties,
+            httpStatus: response.status,
+            durationMs,
+            ...requestId,
+          });
+        } catch (error) {
+          fail(change, "write", toApplyError(error), now() - startedAt);
+        }
+      });
+    });
+
+    // Phase 3: verify what was written.
+    const verifyGroups = groupChanges(inPlanOrder(plan, written));
+    if (verifyGroups.length > 0) {
+      emit({ type: "verify-started", collections: verifyGroups.length, objects: written.length });
+    }
+    await forEachLimited(groupByTenant(verifyGroups), concurrentTenants, async (tenantGroups) => {
+      for (const group of tenantGroups) {
+        let live: LiveObject[];
+        try {
+          const client = await clientFor(group.tenant);
+          live = await client.listCollection({
+            graphVersion: group.graphVersion,
+            collectionPath: group.collectionPath,
+            select: group.select,
+          });
+        } catch (error) {
+          const verifyError = toApplyError(error);
+          for (const change of group.changes) {
+            amend(change, { verifyError });
+          }
+          emit({
+            type: "verify-failed",
+            tenant: group.tenant,
+            kind: group.resource.kind,
+            graphVersion: group.graphVersion,
+            error: verifyError,
+            objects: group.changes.map(refOf),
+          });
+          continue;
+        }
+        const byId = new Map(live.map((object) => [object.id, object]));
+        for (const change of group.changes) {
+          const notConverged = unconverged(group, change, byId.get(change.liveId));
+          if (notConverged.length === 0) {
+            emit({ type: "object-verified", object: refOf(change) });
+            continue;
+          }
+          amend(change, { status: "not-converged", notConverged });
+          emit({ type: "object-not-converged", object: refOf(change), notConverged });
+        }
+      }
+    });
+    return finish(plan, results, stopReason === "interrupted");
+  } finally {
+    options.abortSignal?.removeEventListener("abort", onAbort);
+  }
+}
+
+/** The changes of one tenant, kind and Graph version: read with one `listCollection`. */
+interface ChangeGroup {
+  readonly tenant: string;
+  readonly resource: ResourceDefinition;
+  readonly graphVersion: GraphVersion;
+  readonly collectionPath: string;
+  /** The `$select` for reading the collection. */
+  readonly select: readonly string[];
+  readonly changes: ResourceChange[];
+}
+
+/**
+ * Groups changes by tenant, kind and Graph version, in the order first seen. Throws `ExitError`
+ * for a kind or property this tool does not know: such a plan was not made by this version, and
+ * finding out before anything is written is the point.
+ */
+function groupChanges(changes: readonly ResourceChange[]): ChangeGroup[] {
+  const groups = new Map<string, ChangeGroup>();
+  for (const change of changes) {
+    const resource = findResource(change.kind);
+    if (!resource) {
+      throw new ExitError(
+        `the plan names the unknown kind ${change.kind} (${change.address}): make the plan again with this version`,
+      );
+    }
+    for (const property of propertiesOf(change)) {
+      if (!findProperty(resource, change.graphVersion, property)) {
+        throw new ExitError(
+          `the plan names the unknown property ${property} of ${change.kind} in Graph ${change.graphVersion} (${change.address}): make the plan again with this version`,
+        );
+      }
+    }
+    const key = JSON.stringify([change.tenant, change.kind, change.graphVersion]);
+    let group = groups.get(key);
+    if (!group) {
+      group = {
+        tenant: change.tenant,
+        resource,
+        graphVersion: change.graphVersion,
+        collectionPath: change.collectionPath,
+        // Every property of the kind: the fingerprint covers declared properties the plan does
+        // not list (see fingerprintHolds), and these objects are small.
+        select: resource.properties[change.graphVersion].map((property) => property.name),
+        changes: [],
+      };
+      groups.set(key, group);
+    }
+    group.changes.push(change);
+  }
+  return [...groups.values()];
+}
+
+function groupByTenant(groups: readonly ChangeGroup[]): ChangeGroup[][] {
+  const byTenant = new Map<string, ChangeGroup[]>();
+  for (const group of groups) {
+    const list = byTenant.get(group.tenant) ?? [];
+    list.push(group);
+    byTenant.set(group.tenant, list);
+  }
+  return [...byTenant.values()];
+}
+
+function groupByTenantOf(changes: readonly ResourceChange[]): ResourceChange[][] {
+  const byTenant = new Map<string, ResourceChange[]>();
+  for (const change of changes) {
+    const list = byTenant.get(change.tenant) ?? [];
+    list.push(change);
+    byTenant.set(change.tenant, list);
+  }
+  return [...byTenant.values()];
+}
+
+/** The subset, in the plan's order (results and writes follow the plan, not completion order). */
+function inPlanOrder(plan: Plan, subset: readonly ResourceChange[]): ResourceChange[] {
+  const wanted = new Set(subset);
+  return plan.changes.filter((change) => wanted.has(change));
+}
+
+/**
+ * Whether the live object still has the fingerprint the plan recorded.
+ *
+ * The fingerprint covers every property the configuration declares for the object (changed or
+ * not), but the plan does not record which those are: only the changed ones. The declared set is
+ * the changed properties plus some of the kind's other properties, and the hashed canonical JSON
+ * names its keys, so at most one such set can reproduce the fingerprint; trying each (2^k sets
+ * for k unchanged properties of the kind: at most 1024 small hashes) is exact.
+ * TODO: when `ResourceChange` records its declared properties, hash exactly those instead.
+ */
+function fingerprintHolds(group: ChangeGroup, change: ResourceChange, object: LiveObject): boolean {
+  const changed = propertiesOf(change);
+  const others = unchangedPropertiesOf(group, change);
+  for (let mask = 0; mask < 2 ** others.length; mask++) {
+    const declared = [...changed, ...others.filter((_, index) => (mask >> index) & 1)];
+    if (
+      fingerprintObject(group.resource, group.graphVersion, object, declared) === change.fingerprint
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
+function unchangedPropertiesOf(group: ChangeGroup, change: ResourceChange): string[] {
+  const changed = new Set(propertiesOf(change));
+  return group.resource.properties[group.graphVersion]
+    .map((property) => property.name)
+    .filter((name) => !changed.has(name));
+}
+
+function propertiesOf(change: ResourceChange): string[] {
+  return change.changes.map((propertyChange) => propertyChange.property);
+}
+
+function refOf(change: ResourceChange): ObjectRef {
+  return {
+    address: change.address,
+    tenant: change.tenant,
+    kind: change.kind,
+    graphVersion: change.graphVersion,
+    liveId: change.liveId,
+  };
+}
+
+function typeOf(group: ChangeGroup, property: string): PropertyType {
+  // groupChanges has checked every property exists.
+  return findProperty(group.resource, group.graphVersion, property)!.type;
+}
+
+/** Undefined when the live object still has the fingerprint the plan saw; else what moved. */
+function staleReason(
+  group: ChangeGroup,
+  change: ResourceChange,
+  object: LiveObject,
+): string | undefined {
+  if (fingerprintHolds(group, change, object)) return undefined;
+  const moved = change.changes.filter(
+    ({ property, before }) =>
+      !valuesEqual(typeOf(group, property), before, object[property], group.graphVersion),
+  );
+  if (moved.length === 0) return "a declared property changed since the plan was made";
+  return moved
+    .map(({ property, before }) => {
+      const live = normaliseValue(typeOf(group, property), object[property], group.graphVersion);
+      return `${property} is now ${showValue(live)} (the plan saw ${showValue(before)})`;
+    })
+    .join("; ");
+}
+
+function vanishedReason(change: ResourceChange): string {
+  return `the object (id ${change.liveId}) no longer exists`;
+}
+
+/** The changed properties whose read-back value differs from the plan's; all of them when the object is gone. */
+function unconverged(
+  group: ChangeGroup,
+  change: ResourceChange,
+  object: LiveObject | undefined,
+): NotConvergedProperty[] {
+  return change.changes
+    .filter(
+      ({ property, after }) =>
+        !object ||
+        !valuesEqual(typeOf(group, property), after, object[property], group.graphVersion),
+    )
+    .map(({ property, after }) => ({
+      property,
+      desired: after,
+      live: object
+        ? normaliseValue(typeOf(group, property), object[property], group.graphVersion)
+        : undefined,
+    }));
+}
+
+/** Values in messages: JSON, cut short so that a long assignment list stays one readable line. */
+function showValue(value: JsonValue | undefined): string {
+  if (value === undefined) return "absent";
+  const text = JSON.stringify(value);
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+/** Graph's error in our terms; anything else (auth, a bug in a client) by its message. */
+export function toApplyError(error: unknown): ApplyError {
+  if (error instanceof Error && error.name === "GraphRequestError" && "details" in error) {
+    const details = (error as { details: { status?: number; code?: string; requestId?: string } })
+      .details;
+    return {
+      message: error.message,
+      ...(details.code === undefined ? {} : { code: details.code }),
+      ...(details.status === undefined ? {} : { status: details.status }),
+      ...(details.requestId === undefined ? {} : { requestId: details.requestId }),
+    };
+  }
+  return { message: error instanceof Error ? error.message : String(error) };
+}
+
+function finish(plan: Plan, results: Map<string, ObjectResult>, interrupted: boolean): ApplyResult {
+  const ordered = plan.changes.map((change) => {
+    const result = results.get(change.address);
+    if (!result) throw new Error(`internal error: no apply result for ${change.address}`);
+    return result;
+  });
+  const summary = summarise(ordered);
+  return { results: ordered, summary, refusedAsStale: summary.stale > 0, interrupted };
+}
