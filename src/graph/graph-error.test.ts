@@ -7,7 +7,11 @@ describe("parseGraphError", () => {
       error: {
         code: "Forbidden",
         message: "Application is not authorized to perform this operation.",
-        innerError: { date: "2020-11-19T20:20:47", "request-id": "b9f00b46-1", "client-request-id": "c" },
+        innerError: {
+          date: "2020-11-19T20:20:47",
+          "request-id": "b9f00b46-1",
+          "client-request-id": "c",
+        },
       },
     });
     expect(parseGraphError(403, "Forbidden", body, "application/json")).toEqual({
@@ -60,12 +64,15 @@ describe("parseGraphError", () => {
     expect(parseGraphError(404, "Not Found", body, undefined)).toEqual({
       message: "The resource was not found.",
     });
-    const inner = JSON.stringify({ error: { code: "", message: "x", innerError: { code: "itemNotFound" } } });
+    const inner = JSON.stringify({
+      error: { code: "", message: "x", innerError: { code: "itemNotFound" } },
+    });
     expect(parseGraphError(404, "Not Found", inner, undefined).code).toBe("itemNotFound");
   });
 
   it("never returns HTML", () => {
-    const html = "<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1><script>x</script></body></html>";
+    const html =
+      "<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1><script>x</script></body></html>";
     const info = parseGraphError(502, "Bad Gateway", html, "text/html");
     expect(info.message).toContain("HTTP 502 Bad Gateway");
     expect(info.message).toContain("HTML page");

@@ -65,7 +65,10 @@ function readInnerError(error: Record<string, Json>): { requestId?: string; code
     code = nonEmptyString(inner.code) ?? code;
     inner = inner.innerError ?? inner.innererror ?? inner.InnerError;
   }
-  return { ...(requestId === undefined ? {} : { requestId }), ...(code === undefined ? {} : { code }) };
+  return {
+    ...(requestId === undefined ? {} : { requestId }),
+    ...(code === undefined ? {} : { code }),
+  };
 }
 
 function looksLikeHtml(text: string, contentType: string | undefined): boolean {

@@ -18,14 +18,24 @@ describe("isRetriableStatus", () => {
   it.each([408, 429, 500, 502, 503, 504, 507, 599])("retries %i", (status) => {
     expect(isRetriableStatus(status)).toBe(true);
   });
-  it.each([200, 204, 301, 400, 401, 403, 404, 409, 412, 501, 505])("does not retry %i", (status) => {
-    expect(isRetriableStatus(status)).toBe(false);
-  });
+  it.each([200, 204, 301, 400, 401, 403, 404, 409, 412, 501, 505])(
+    "does not retry %i",
+    (status) => {
+      expect(isRetriableStatus(status)).toBe(false);
+    },
+  );
 });
 
 describe("isRetriableNetworkError", () => {
   it("retries resets, refusals, timeouts and unknown codes", () => {
-    for (const code of ["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "EAI_AGAIN", undefined]) {
+    for (const code of [
+      "ECONNRESET",
+      "ECONNREFUSED",
+      "ETIMEDOUT",
+      "EPIPE",
+      "EAI_AGAIN",
+      undefined,
+    ]) {
       expect(isRetriableNetworkError(code)).toBe(true);
     }
   });
@@ -108,7 +118,10 @@ describe("retryDelay", () => {
     });
   });
   it("backs off without Retry-After, or with a garbage one", () => {
-    expect(retryDelay(2, {}, options, fixedClock(0))).toEqual({ delayInMs: 100, source: "backoff" });
+    expect(retryDelay(2, {}, options, fixedClock(0))).toEqual({
+      delayInMs: 100,
+      source: "backoff",
+    });
     expect(retryDelay(2, { "retry-after": "later" }, options, fixedClock(0))).toEqual({
       delayInMs: 100,
       source: "backoff",
@@ -156,10 +169,12 @@ describe("decideRetry", () => {
   });
   it("stops when the wait would cross the deadline", () => {
     const throttled = { "retry-after": "5" };
-    expect(decideRetry(failure({ headers: throttled, elapsedInMs: 4000 }), options, fixedClock()).retry).toBe(
-      true,
-    );
-    expect(decideRetry(failure({ headers: throttled, elapsedInMs: 5000 }), options, fixedClock())).toEqual({
+    expect(
+      decideRetry(failure({ headers: throttled, elapsedInMs: 4000 }), options, fixedClock()).retry,
+    ).toBe(true);
+    expect(
+      decideRetry(failure({ headers: throttled, elapsedInMs: 5000 }), options, fixedClock()),
+    ).toEqual({
       retry: false,
       reason: "deadline",
     });

@@ -1,0 +1,543 @@
+/**
+ * The Graph client: the only code that sends requests to Microsoft Graph.
+ *
+ * One logical call (`listCollection` page, `patch`) is one result for the caller, however many
+ * attempts it took: retries are invisible except in the debug trace and the `onRequest` hook.
+ *
+ * Choices worth knowing:
+ * - `client-request-id`: one random UUID per logical request, repeated on each of its retries,
+ *   so Microsoft support can see every attempt of one call together. Each page of a listing is
+ *   its own logical request with its own id.
+ * - Bearer tokens go only to the origin of `graphUrl`: a redirect or an `@odata.nextLink` to any
+ *   other origin is an error, never followed. Same-origin redirects are followed (at most 5).
+ * - A 2xx whose body is not valid JSON (truncated, an HTML interstitial) is retried up to
+ *   `maxMalformedBodyRetries` times, then reported; valid JSON of the wrong shape (no `value`
+ *   array, an item without an `id`) fails at once: asking again would give the same answer.
+ * - A failure to get a token is not retried here (the token provider bounds and explains it) and
+ *   reaches the caller as the token provider's own error.
+ */
+import { randomUUID } from "node:crypto";
+import pRetry, { AbortError } from "p-retry";
+import type { JsonObject, JsonValue } from "../json.ts";
+import { redact } from "../auth/redact.ts";
+import { oneLine, parseGraphError } from "./graph-error.ts";
+import {
+  HttpTransportError,
+  createHttpTransport,
+  formatSeconds,
+  type HttpResponse,
+  type HttpTransport,
+} from "./http-transport.ts";
+import {
+  DEFAULT_RETRY_OPTIONS,
+  decideRetry,
+  isRetriableNetworkError,
+  isRetriableStatus,
+  type RetryDecision,
+  type RetryHeaders,
+  type RetryOptions,
+} from "./retry-policy.ts";
+import {
+  GraphRequestError,
+  type GraphClient,
+  type GraphRequestErrorDetails,
+  type ListCollectionRequest,
+  type LiveObject,
+  type PatchRequest,
+  type PatchResponse,
+  type RequestOptions,
+} from "./types.ts";
+
+/** One attempt of one request, for progress displays and the debug trace. Never carries a header or a body. */
+export interface GraphRequestEvent {
+  readonly tenant: string;
+  readonly method: string;
+  /** The URL path, without the query. */
+  readonly path: string;
+  /** HTTP status; undefined when no response arrived. */
+  readonly status?: number;
+  /** Node's error code for a network failure (`ECONNRESET`, `ETIMEDOUT`, …). */
+  readonly networkError?: string;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  readonly durationInMs: number;
+  /** Set when another attempt follows after this many milliseconds. */
+  readonly retryInMs?: number;
+}
+
+export interface GraphClientOptions {
+  /** Graph root without a version, e.g. `https://graph.microsoft.com`. */
+  readonly graphUrl: string;
+  /** The tenant's name in the configuration, for messages. */
+  readonly tenant: string;
+  /** A bearer token for Graph; called before every attempt, so it must cache. */
+  readonly getAccessToken: (abortSignal?: AbortSignal) => Promise<string>;
+  /** Extra CA certificate (PEM) to trust, for in-process tests. The CLI uses NODE_EXTRA_CA_CERTS. */
+  readonly ca?: string;
+  /** Environment to read HTTPS_PROXY / NO_PROXY from; none by default. */
+  readonly proxyEnv?: NodeJS.ProcessEnv;
+  /** Per attempt: connect, headers and body. Default 30 s. */
+  readonly timeoutInMs?: number;
+  readonly retry?: Partial<RetryOptions>;
+  /** Response bodies larger than this are refused. Default 50 MB. */
+  readonly maxResponseBytes?: number;
+  readonly userAgent?: string;
+  readonly onRequest?: (event: GraphRequestEvent) => void;
+  /** One line per attempt and per retry decision; never a token or a body. */
+  readonly debug?: (line: string) => void;
+}
+
+/** A Graph client that owns connections: `close()` releases them. */
+export interface HttpGraphClient extends GraphClient {
+  close(): void;
+}
+
+const DEFAULT_TIMEOUT_IN_MS = 30_000;
+const DEFAULT_MAX_RESPONSE_BYTES = 50 * 1024 * 1024;
+const MAX_REDIRECTS = 5;
+/** Graph's pages hold 100+ objects; a tenant with 100,000 partner objects is not plausible. */
+const MAX_PAGES = 1_000;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/** Why an attempt failed, as the retry decision needs it. Internal: callers see GraphRequestError. */
+class AttemptFailure extends Error {
+  override name = "AttemptFailure";
+  readonly retriable: boolean;
+  readonly malformedBody: boolean;
+  readonly status?: number;
+  readonly code?: string;
+  readonly requestId?: string;
+  readonly networkError?: string;
+  readonly headers?: RetryHeaders;
+  constructor(
+    message: string,
+    fields: {
+      retriable: boolean;
+      malformedBody?: boolean;
+      status?: number;
+      code?: string;
+      requestId?: string;
+      networkError?: string;
+      headers?: RetryHeaders;
+    },
+  ) {
+    super(message);
+    this.retriable = fields.retriable;
+    this.malformedBody = fields.malformedBody ?? false;
+    if (fields.status !== undefined) this.status = fields.status;
+    if (fields.code !== undefined) this.code = fields.code;
+    if (fields.requestId !== undefined) this.requestId = fields.requestId;
+    if (fields.networkError !== undefined) this.networkError = fields.networkError;
+    if (fields.headers !== undefined) this.headers = fields.headers;
+  }
+}
+
+function header(response: HttpResponse, name: string): string | undefined {
+  const value = response.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export function createGraphClient(options: GraphClientOptions): HttpGraphClient {
+  const root = new URL(options.graphUrl.replace(/\/+$/, ""));
+  const rootText = root.href.replace(/\/+$/, "");
+  const retry: RetryOptions = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
+  const timeoutInMs = options.timeoutInMs ?? DEFAULT_TIMEOUT_IN_MS;
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const transport: HttpTransport = createHttpTransport({
+    ...(options.ca === undefined ? {} : { ca: options.ca }),
+    ...(options.proxyEnv === undefined ? {} : { proxyEnv: options.proxyEnv }),
+  });
+  const clock = { now: () => Date.now(), random: () => Math.random() };
+  const debug = (line: string): void => options.debug?.(redact(`graph ${options.tenant}: ${line}`));
+
+  /** Sends one request and follows same-origin redirects; a redirect elsewhere is an error. */
+  async function sendFollowingRedirects(
+    method: string,
+    url: URL,
+    headers: Record<string, string>,
+    body: string | undefined,
+    abortSignal: AbortSignal | undefined,
+  ): Promise<{ response: HttpResponse; url: URL }> {
+    let current = url;
+    for (let hop = 0; ; hop++) {
+      const response = await transport.send({
+        method,
+        url: current,
+        headers,
+        ...(body === undefined ? {} : { body }),
+        timeoutInMs,
+        maxResponseBytes,
+        ...(abortSignal === undefined ? {} : { abortSignal }),
+      });
+      const location = header(response, "location");
+      if (!REDIRECT_STATUSES.has(response.status) || location === undefined) {
+        return { response, url: current };
+      }
+      const target = new URL(location, current);
+      if (target.origin !== root.origin) {
+        throw new AttemptFailure(
+          `Graph answered HTTP ${response.status} with a redirect to ${target.host}; not following it: the access token is only ever sent to ${root.host}`,
+          { retriable: false, status: response.status },
+        );
+      }
+      const keepsMethod = method === "GET" || response.status === 307 || response.status === 308;
+      if (!keepsMethod || hop >= MAX_REDIRECTS) {
+        throw new AttemptFailure(
+          `Graph answered HTTP ${response.status} with a redirect that ${keepsMethod ? "leads to too many more" : `would turn the ${method} into a GET`}; not following it`,
+          { retriable: false, status: response.status },
+        );
+      }
+      debug(
+        `${method} ${current.pathname} → ${response.status}, following the redirect to ${target.pathname}`,
+      );
+      current = target;
+    }
+  }
+
+  /**
+   * One logical request with retries. `read` turns a 2xx response into the result or throws an
+   * AttemptFailure (marked `malformedBody` when retrying might help).
+   */
+  async function execute<T>(
+    method: "GET" | "PATCH",
+    url: URL,
+    body: JsonObject | undefined,
+    read: (response: HttpResponse, requestLabel: string) => T,
+    abortSignal: AbortSignal | undefined,
+  ): Promise<T> {
+    const clientRequestId = randomUUID();
+    const label = `${method} ${url.pathname}`;
+    const started = performance.now();
+    const bodyText = body === undefined ? undefined : JSON.stringify(body);
+    let malformedBodies = 0;
+    let attempts = 0;
+    let lastDecision: RetryDecision | undefined;
+
+    const attempt = async (attemptNumber: number): Promise<T> => {
+      attempts = attemptNumber;
+      let token: string;
+      try {
+        token = await options.getAccessToken(abortSignal);
+      } catch (error) {
+        // The token provider already bounded and explained this; retrying here would only
+        // multiply the wait. p-retry rethrows the wrapped error itself.
+        throw new AbortError(error instanceof Error ? error : new Error(String(error)));
+      }
+      const headers: Record<string, string> = {
+        accept: "application/json",
+        authorization: `Bearer ${token}`,
+        "client-request-id": clientRequestId,
+        "return-client-request-id": "true",
+        ...(options.userAgent === undefined ? {} : { "user-agent": options.userAgent }),
+        ...(bodyText === undefined ? {} : { "content-type": "application/json" }),
+      };
+      const attemptStarted = performance.now();
+      let response: HttpResponse;
+      try {
+        ({ response } = await sendFollowingRedirects(method, url, headers, bodyText, abortSignal));
+      } catch (error) {
+        if (error instanceof AttemptFailure) throw error;
+        if (error instanceof HttpTransportError) {
+          if (error.code === "EABORTED") throw new AbortError(error);
+          throw new AttemptFailure(redact(error.message), {
+            retriable:
+              error.code !== "ERESPONSETOOLARGE" &&
+              error.code !== "EPROTOCOL" &&
+              isRetriableNetworkError(error.code),
+            networkError: error.code,
+          });
+        }
+        throw error;
+      }
+      const requestId = header(response, "request-id");
+      if (response.status >= 200 && response.status < 300) {
+        const result = read(response, label);
+        const durationInMs = Math.round(performance.now() - attemptStarted);
+        options.onRequest?.({
+          tenant: options.tenant,
+          method,
+          path: url.pathname,
+          status: response.status,
+          attempt: attemptNumber,
+          durationInMs,
+        });
+        debug(
+          `${method} ${pathAndQuery(url)} → ${response.status} in ${durationInMs} ms (attempt ${attemptNumber}, client-request-id ${clientRequestId}${requestId ? `, request-id ${requestId}` : ""})`,
+        );
+        return result;
+      }
+      const info = parseGraphError(
+        response.status,
+        response.statusText,
+        response.body.toString("utf8"),
+        header(response, "content-type"),
+      );
+      throw new AttemptFailure(info.message, {
+        retriable: isRetriableStatus(response.status),
+        status: response.status,
+        ...(info.code === undefined ? {} : { code: info.code }),
+        ...((requestId ?? info.requestId) === undefined
+          ? {}
+          : { requestId: requestId ?? info.requestId }),
+        headers: response.headers,
+      });
+    };
+
+    try {
+      return await pRetry(attempt, {
+        // Our own policy decides and waits (in onFailedAttempt); p-retry counts and cancels.
+        retries: Math.max(0, retry.maxAttempts - 1),
+        minTimeout: 0,
+        ...(abortSignal === undefined ? {} : { signal: abortSignal }),
+        onFailedAttempt: async ({ error, attemptNumber }) => {
+          if (!(error instanceof AttemptFailure)) throw error;
+          if (error.malformedBody) malformedBodies++;
+          const elapsedInMs = performance.now() - started;
+          const decision = decideRetry(
+            {
+              attempt: attemptNumber,
+              retriable: error.retriable,
+              malformedBodies,
+              headers: error.headers,
+              elapsedInMs,
+            },
+            retry,
+            clock,
+          );
+          lastDecision = decision;
+          const durationInMs = Math.round(elapsedInMs);
+          options.onRequest?.({
+            tenant: options.tenant,
+            method,
+            path: url.pathname,
+            ...(error.status === undefined ? {} : { status: error.status }),
+            ...(error.networkError === undefined ? {} : { networkError: error.networkError }),
+            attempt: attemptNumber,
+            durationInMs,
+            ...(decision.retry ? { retryInMs: decision.delayInMs } : {}),
+          });
+          debug(
+            `${method} ${pathAndQuery(url)} → ${error.status ?? error.networkError ?? "failed"} (attempt ${attemptNumber}/${retry.maxAttempts}, client-request-id ${clientRequestId}${error.requestId ? `, request-id ${error.requestId}` : ""}): ${error.message}; ${
+              decision.retry
+                ? `retrying in ${formatSeconds(decision.delayInMs)} (${describeSource(decision.source)})`
+                : `not retrying (${decision.reason})`
+            }`,
+          );
+          if (!decision.retry) throw error;
+          await sleep(decision.delayInMs, abortSignal);
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof AttemptFailure)) throw error;
+      throw toGraphRequestError(error, label, clientRequestId, attempts, lastDecision, retry);
+    }
+  }
+
+  async function listCollection(
+    request: ListCollectionRequest,
+    requestOptions?: RequestOptions,
+  ): Promise<LiveObject[]> {
+    const select = [...new Set(["id", "displayName", ...request.select])];
+    const first = new URL(
+      `${rootText}/${request.graphVersion}${request.collectionPath}?$select=${select.map(encodeURIComponent).join(",")}`,
+    );
+    const objects: LiveObject[] = [];
+    const seen = new Set<string>([first.href]);
+    let url = first;
+    for (let page = 1; ; page++) {
+      const { value, nextLink } = await execute(
+        "GET",
+        url,
+        undefined,
+        readPage,
+        requestOptions?.abortSignal,
+      );
+      objects.push(...value);
+      if (nextLink === undefined) return objects;
+      const next = resolveNextLink(nextLink, url);
+      if (seen.has(next.href) || page >= MAX_PAGES) {
+        throw new GraphRequestError(
+          `GET ${first.pathname}: Graph's @odata.nextLink ${seen.has(next.href) ? "repeats a page already read" : `goes past ${MAX_PAGES} pages`}; stopping`,
+          { request: `GET ${first.pathname}` },
+        );
+      }
+      seen.add(next.href);
+      url = next;
+    }
+  }
+
+  function resolveNextLink(nextLink: string, current: URL): URL {
+    let next: URL;
+    try {
+      next = new URL(nextLink, current);
+    } catch {
+      throw new GraphRequestError(`GET ${current.pathname}: Graph's @odata.nextLink is not a URL`, {
+        request: `GET ${current.pathname}`,
+      });
+    }
+    if (next.origin !== root.origin) {
+      throw new GraphRequestError(
+        `GET ${current.pathname}: refusing to send the token to ${next.host}: @odata.nextLink points outside ${root.origin}`,
+        { request: `GET ${current.pathname}` },
+      );
+    }
+    return next;
+  }
+
+  async function patch(
+    request: PatchRequest,
+    requestOptions?: RequestOptions,
+  ): Promise<PatchResponse> {
+    const url = new URL(
+      `${rootText}/${request.graphVersion}${request.collectionPath}/${encodeURIComponent(request.id)}`,
+    );
+    return execute("PATCH", url, request.body, readPatchResponse, requestOptions?.abortSignal);
+  }
+
+  return { listCollection, patch, close: () => transport.close() };
+}
+
+function parseBody(response: HttpResponse, requestLabel: string): unknown {
+  const text = response.body.toString("utf8");
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    const looksHtml = /^\s*</.test(text);
+    throw new AttemptFailure(
+      `${requestLabel} answered HTTP ${response.status} with ${looksHtml ? "an HTML page" : text.trim() === "" ? "an empty body" : "a body that is not valid JSON"} instead of Graph's JSON`,
+      { retriable: true, malformedBody: true, status: response.status },
+    );
+  }
+}
+
+function shapeError(requestLabel: string, status: number, what: string): AttemptFailure {
+  return new AttemptFailure(`${requestLabel} answered HTTP ${status} but ${what}`, {
+    retriable: false,
+    status,
+  });
+}
+
+function readPage(
+  response: HttpResponse,
+  requestLabel: string,
+): { value: LiveObject[]; nextLink?: string } {
+  const body = parseBody(response, requestLabel);
+  if (!isJsonObject(body))
+    throw shapeError(requestLabel, response.status, "the body is not a JSON object");
+  const value = body.value;
+  if (value === undefined)
+    throw shapeError(requestLabel, response.status, "the body has no `value` collection");
+  if (!Array.isArray(value))
+    throw shapeError(requestLabel, response.status, "`value` is not an array");
+  const objects: LiveObject[] = [];
+  for (const [index, item] of value.entries()) {
+    if (!isJsonObject(item) || typeof item.id !== "string" || item.id === "") {
+      throw shapeError(
+        requestLabel,
+        response.status,
+        `item ${index} of \`value\` has no string \`id\``,
+      );
+    }
+    objects.push(item as LiveObject);
+  }
+  const nextLink: JsonValue | undefined = body["@odata.nextLink"];
+  if (nextLink !== undefined && nextLink !== null && typeof nextLink !== "string") {
+    throw shapeError(requestLabel, response.status, "`@odata.nextLink` is not a string");
+  }
+  return typeof nextLink === "string" ? { value: objects, nextLink } : { value: objects };
+}
+
+function readPatchResponse(response: HttpResponse): PatchResponse {
+  const requestId = header(response, "request-id");
+  const base = requestId === undefined ? {} : { requestId };
+  if (response.status === 204 || response.body.length === 0) return { status: 204, ...base };
+  // The write succeeded whatever the echo looks like: an odd body is not a reason to PATCH again.
+  let body: unknown;
+  try {
+    body = JSON.parse(response.body.toString("utf8"));
+  } catch {
+    return { status: 200, ...base };
+  }
+  if (!isJsonObject(body) || typeof body.id !== "string") return { status: 200, ...base };
+  return { status: 200, object: body as LiveObject, ...base };
+}
+
+function toGraphRequestError(
+  failure: AttemptFailure,
+  label: string,
+  clientRequestId: string,
+  attempts: number,
+  decision: RetryDecision | undefined,
+  retry: RetryOptions,
+): GraphRequestError {
+  // "HTTP 403 Forbidden: <Graph's message>", unless the message already leads with the status.
+  const status =
+    failure.status === undefined || failure.message.includes(`HTTP ${failure.status}`)
+      ? ""
+      : `HTTP ${failure.status}${failure.code === undefined ? "" : ` ${failure.code}`}: `;
+  const code = failure.code !== undefined && status === "" ? ` [${failure.code}]` : "";
+  const ids = [
+    ...(failure.requestId === undefined ? [] : [`request-id ${failure.requestId}`]),
+    `client-request-id ${clientRequestId}`,
+  ];
+  const tries =
+    decision !== undefined && !decision.retry && decision.reason === "deadline"
+      ? `gave up after ${attempts} attempts: the next wait would pass the ${formatSeconds(retry.deadlineInMs)} deadline`
+      : attempts === 1
+        ? "1 attempt"
+        : `${attempts} attempts`;
+  const message = oneLine(
+    `${label}: ${status}${failure.message}${code} (${ids.join(", ")}; ${tries})`,
+    1000,
+  );
+  const details: GraphRequestErrorDetails = {
+    ...(failure.status === undefined ? {} : { status: failure.status }),
+    ...(failure.code === undefined ? {} : { code: failure.code }),
+    ...(failure.requestId === undefined ? {} : { requestId: failure.requestId }),
+    clientRequestId,
+    request: label,
+    attempts,
+  };
+  return new GraphRequestError(redact(message), details);
+}
+
+function describeSource(source: "retry-after" | "retry-after-capped" | "backoff"): string {
+  if (source === "retry-after") return "Retry-After";
+  if (source === "retry-after-capped") return "Retry-After, capped";
+  return "back-off";
+}
+
+function pathAndQuery(url: URL): string {
+  return oneLine(decodeURIComponentSafe(url.pathname + url.search), 200);
+}
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+function sleep(ms: number, abortSignal: AbortSignal | undefined): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      abortSignal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(
+        abortSignal?.reason instanceof Error
+          ? abortSignal.reason
+          : new Error("the request was cancelled"),
+      );
+    };
+    abortSignal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -1,0 +1,208 @@
+import { describe, expect, it } from "vitest";
+import type { DesiredObject, DesiredState, TenantConfig } from "../config/model.ts";
+import type { JsonValue } from "../json.ts";
+import { RESOURCES } from "../resources/registry.ts";
+import type { GraphVersion } from "../resources/types.ts";
+import { collectionReads, readLiveState } from "./read-live.ts";
+import {
+  GraphRequestError,
+  type GraphClient,
+  type ListCollectionRequest,
+  type LiveObject,
+} from "./types.ts";
+
+const source = { file: "x.yaml", line: 1, column: 1 };
+const [first, second] = RESOURCES;
+if (first === undefined || second === undefined) throw new Error("the registry lists two kinds");
+
+function tenant(name: string): TenantConfig {
+  return {
+    name,
+    tenantId: "00000000-0000-0000-0000-000000000000",
+    cloud: "global",
+    graphVersion: "beta",
+    auth: { method: "azureCli" },
+    source,
+  };
+}
+
+function object(
+  kind: string,
+  tenantName: string,
+  name: string,
+  graphVersion: GraphVersion,
+  spec: Record<string, JsonValue>,
+): DesiredObject {
+  return {
+    kind,
+    name,
+    tenant: tenantName,
+    match: { by: "displayName", displayName: name },
+    graphVersion,
+    spec,
+    source,
+    propertySources: {},
+  };
+}
+
+/** Properties of a kind in a version, by position, so the test names no kind or property. */
+function prop(kindIndex: number, version: GraphVersion, index: number): string {
+  const name = RESOURCES[kindIndex]?.properties[version][index]?.name;
+  if (name === undefined)
+    throw new Error("the registry has fewer properties than the test assumes");
+  return name;
+}
+
+function state(objects: DesiredObject[], tenants = ["a", "b"]): DesiredState {
+  return { tenants: tenants.map(tenant), objects, digest: "0", files: [] };
+}
+
+describe("collectionReads", () => {
+  it("asks one listing per tenant, kind and version, selecting the union of declared properties", () => {
+    const p1 = prop(0, "beta", 1);
+    const p2 = prop(0, "beta", 2);
+    const desired = state([
+      object(second.kind, "b", "x", "v1.0", { [prop(1, "v1.0", 1)]: "v" }),
+      object(first.kind, "a", "one", "beta", { [p2]: "v" }),
+      object(first.kind, "a", "two", "beta", { [p1]: "v", displayName: "two" }),
+      object(first.kind, "a", "three", "v1.0", {}),
+    ]);
+    const reads = collectionReads(desired);
+    expect([...reads.keys()]).toEqual(["a", "b"]);
+    expect(reads.get("a")).toEqual([
+      {
+        tenant: "a",
+        kind: first.kind,
+        graphVersion: "v1.0",
+        collectionPath: first.collectionPath,
+        select: ["id", "displayName"],
+      },
+      {
+        tenant: "a",
+        kind: first.kind,
+        graphVersion: "beta",
+        collectionPath: first.collectionPath,
+        // Registry order, whatever order the objects declared them in.
+        select: ["id", "displayName", p1, p2],
+      },
+    ]);
+    expect(reads.get("b")).toEqual([
+      {
+        tenant: "b",
+        kind: second.kind,
+        graphVersion: "v1.0",
+        collectionPath: second.collectionPath,
+        select: ["id", "displayName", prop(1, "v1.0", 1)],
+      },
+    ]);
+  });
+
+  it("reads only the tenants asked for", () => {
+    const desired = state([
+      object(first.kind, "a", "x", "beta", {}),
+      object(first.kind, "b", "y", "beta", {}),
+    ]);
+    expect([...collectionReads(desired, ["b"]).keys()]).toEqual(["b"]);
+    expect([...collectionReads(desired, []).keys()]).toEqual([]);
+  });
+});
+
+describe("readLiveState with in-memory clients", () => {
+  // The Graph client itself is tested over HTTPS against the emulator (test/graph); here only
+  // the orchestration: grouping, failure isolation, ordering, concurrency.
+  const desired = state(
+    [
+      object(first.kind, "a", "x", "beta", {}),
+      object(second.kind, "a", "y", "beta", {}),
+      object(first.kind, "b", "z", "v1.0", {}),
+      object(first.kind, "c", "w", "v1.0", {}),
+    ],
+    ["a", "b", "c"],
+  );
+
+  it("records a collection failure and a tenant failure without hiding the rest, in a stable order", async () => {
+    const calls: string[] = [];
+    const clients = (name: string): GraphClient => {
+      if (name === "c") throw new Error("tenant c: could not get a token");
+      return {
+        listCollection(request: ListCollectionRequest): Promise<LiveObject[]> {
+          calls.push(`${name} ${request.graphVersion} ${request.collectionPath}`);
+          if (name === "a" && request.collectionPath === second.collectionPath) {
+            return Promise.reject(
+              new GraphRequestError("GET …: HTTP 403 Forbidden (request-id r1)", {
+                status: 403,
+                code: "Forbidden",
+                requestId: "r1",
+              }),
+            );
+          }
+          return Promise.resolve([{ id: `${name}-1`, displayName: "d" }]);
+        },
+        patch: () => Promise.reject(new Error("not used")),
+      };
+    };
+    const snapshot = await readLiveState(desired, clients, { concurrency: 2 });
+    expect(calls.sort()).toEqual(
+      [
+        `a beta ${first.collectionPath}`,
+        `a beta ${second.collectionPath}`,
+        `b v1.0 ${first.collectionPath}`,
+      ].sort(),
+    );
+    expect(
+      snapshot.collections.map(
+        (c) => `${c.tenant} ${c.kind} ${c.graphVersion} ${c.objects.length}`,
+      ),
+    ).toEqual([`a ${first.kind} beta 1`, `b ${first.kind} v1.0 1`]);
+    expect(snapshot.failures).toEqual([
+      {
+        tenant: "a",
+        kind: second.kind,
+        graphVersion: "beta",
+        message: "GET …: HTTP 403 Forbidden (request-id r1)",
+        status: 403,
+        code: "Forbidden",
+        requestId: "r1",
+      },
+      { tenant: "c", message: "tenant c: could not get a token" },
+    ]);
+  });
+
+  it("records a token failure once per tenant, not once per collection", async () => {
+    const tokenError = new Error("tenant a: AADSTS7000215");
+    const clients = (): GraphClient => ({
+      listCollection: () => Promise.reject(tokenError),
+      patch: () => Promise.reject(new Error("not used")),
+    });
+    const snapshot = await readLiveState(desired, clients, { tenants: ["a"] });
+    expect(snapshot).toEqual({
+      collections: [],
+      failures: [{ tenant: "a", message: "tenant a: AADSTS7000215" }],
+    });
+  });
+
+  it("never reads more tenants at once than the bound", async () => {
+    let active = 0;
+    let peak = 0;
+    const many = state(
+      Array.from({ length: 10 }, (_, i) => object(first.kind, `t${i}`, "x", "beta", {})),
+      Array.from({ length: 10 }, (_, i) => `t${i}`),
+    );
+    const clients = async (): Promise<GraphClient> => {
+      active++;
+      peak = Math.max(peak, active);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return {
+        listCollection: async () => {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          active--;
+          return [];
+        },
+        patch: () => Promise.reject(new Error("not used")),
+      };
+    };
+    const snapshot = await readLiveState(many, clients, { concurrency: 3 });
+    expect(snapshot.collections).toHaveLength(10);
+    expect(peak).toBe(3);
+  });
+});
