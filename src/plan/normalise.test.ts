@@ -1,0 +1,161 @@
+import { describe, expect, it } from "vitest";
+import type { PropertyType } from "../resources/types.ts";
+import { normaliseValue, valuesEqual } from "./normalise.ts";
+
+const date: PropertyType = { kind: "dateTimeOffset" };
+const assignments: PropertyType = { kind: "assignments" };
+const text: PropertyType = { kind: "string" };
+const url: PropertyType = { kind: "url" };
+const status: PropertyType = {
+  kind: "enum",
+  enumType: "remoteAssistanceOnboardingStatus",
+  members: ["notOnboarded", "onboarding", "onboarded"],
+};
+
+const group = (groupId: string) => ({
+  target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId },
+});
+
+describe("normaliseValue / valuesEqual", () => {
+  describe("dateTimeOffset", () => {
+    it("compares instants, not text", () => {
+      expect(
+        valuesEqual(
+          date,
+          "2016-12-31T23:58:36.6670033-08:00",
+          "2017-01-01T07:58:36.6670033Z",
+          "v1.0",
+        ),
+      ).toBe(true);
+      expect(
+        valuesEqual(
+          date,
+          "2016-12-31T23:58:36.6670033-08:00",
+          "2017-01-01T07:58:36.6670034Z",
+          "v1.0",
+        ),
+      ).toBe(false);
+      expect(normaliseValue(date, "2016-12-31T23:58:36.6670033-08:00", "beta")).toBe(
+        "2017-01-01T07:58:36.6670033Z",
+      );
+    });
+
+    it("takes 0001-01-01T00:00:00Z for unset, equal to null and to absence", () => {
+      for (const unset of [
+        "0001-01-01T00:00:00Z",
+        "0001-01-01T00:00:00.0000000+00:00",
+        null,
+        undefined,
+      ]) {
+        expect(valuesEqual(date, unset, null, "beta"), String(unset)).toBe(true);
+        expect(valuesEqual(date, unset, undefined, "beta"), String(unset)).toBe(true);
+        expect(valuesEqual(date, unset, "2017-01-01T00:00:00Z", "beta"), String(unset)).toBe(false);
+      }
+      expect(normaliseValue(date, "0001-01-01T00:00:00-08:00", "v1.0")).toBeNull();
+    });
+
+    it("keeps text that is not a DateTimeOffset and compares it exactly", () => {
+      expect(normaliseValue(date, "yesterday", "beta")).toBe("yesterday");
+      expect(valuesEqual(date, "yesterday", "Yesterday", "beta")).toBe(false);
+    });
+  });
+
+  describe("assignments", () => {
+    it("compares them as sets", () => {
+      expect(
+        valuesEqual(assignments, [group("a"), group("b")], [group("b"), group("a")], "v1.0"),
+      ).toBe(true);
+      expect(valuesEqual(assignments, [group("a"), group("a")], [group("a")], "v1.0")).toBe(true);
+      expect(valuesEqual(assignments, [group("a")], [group("a"), group("b")], "v1.0")).toBe(false);
+      expect(valuesEqual(assignments, [group("a")], [group("A")], "v1.0")).toBe(false);
+    });
+
+    it("ignores the wrapper's annotations and keys, and canonicalises the target's @odata.type", () => {
+      const asDocumented = [
+        {
+          "@odata.type": "microsoft.graph.deviceManagementPartnerAssignment",
+          target: {
+            "@odata.type": "microsoft.graph.configurationManagerCollectionAssignmentTarget",
+            collectionId: "Collection Id value",
+          },
+        },
+      ];
+      const declared = [
+        {
+          target: {
+            "@odata.type": "#microsoft.graph.configurationManagerCollectionAssignmentTarget",
+            collectionId: "Collection Id value",
+          },
+        },
+      ];
+      expect(valuesEqual(assignments, asDocumented, declared, "v1.0")).toBe(true);
+      expect(normaliseValue(assignments, asDocumented, "v1.0")).toEqual(declared);
+    });
+
+    it("tells target types apart", () => {
+      const exclusion = [
+        {
+          target: {
+            "@odata.type": "#microsoft.graph.exclusionGroupAssignmentTarget",
+            groupId: "a",
+          },
+        },
+      ];
+      expect(valuesEqual(assignments, exclusion, [group("a")], "beta")).toBe(false);
+    });
+
+    it("on beta, takes the default filter values for their absence", () => {
+      const withDefaults = [
+        {
+          target: {
+            "@odata.type": "#microsoft.graph.groupAssignmentTarget",
+            deviceAndAppManagementAssignmentFilterId: null,
+            deviceAndAppManagementAssignmentFilterType: "none",
+            groupId: "a",
+          },
+        },
+      ];
+      expect(valuesEqual(assignments, withDefaults, [group("a")], "beta")).toBe(true);
+      const filtered = [
+        {
+          target: {
+            ...group("a").target,
+            deviceAndAppManagementAssignmentFilterId: "f",
+            deviceAndAppManagementAssignmentFilterType: "include",
+          },
+        },
+      ];
+      expect(valuesEqual(assignments, filtered, [group("a")], "beta")).toBe(false);
+    });
+
+    it("takes a null collection for an empty one", () => {
+      expect(valuesEqual(assignments, null, [], "beta")).toBe(true);
+      expect(valuesEqual(assignments, undefined, [], "v1.0")).toBe(true);
+      expect(valuesEqual(assignments, null, [group("a")], "beta")).toBe(false);
+    });
+
+    it("never throws on shapes Graph should not send", () => {
+      for (const odd of ["x", 1, [null, 1, "x", [], {}], [{ target: null }], { target: {} }]) {
+        expect(() => normaliseValue(assignments, odd, "beta")).not.toThrow();
+        expect(valuesEqual(assignments, odd, odd, "beta")).toBe(true);
+      }
+    });
+  });
+
+  describe("strings, URLs, enums, booleans", () => {
+    it("compares them exactly", () => {
+      expect(valuesEqual(url, "https://example.com/a/", "https://example.com/a", "v1.0")).toBe(
+        false,
+      );
+      expect(valuesEqual(url, "https://example.com/a/", "https://example.com/a/", "v1.0")).toBe(
+        true,
+      );
+      expect(valuesEqual(text, "TeamViewer", "teamviewer", "v1.0")).toBe(false);
+      expect(valuesEqual(status, "onboarded", "onboarded", "beta")).toBe(true);
+      expect(valuesEqual({ kind: "boolean" }, true, false, "beta")).toBe(false);
+      expect(valuesEqual(text, null, undefined, "beta")).toBe(true);
+      expect(valuesEqual(text, "", null, "beta")).toBe(false);
+      expect(normaliseValue(text, undefined, "beta")).toBeNull();
+    });
+  });
+});
