@@ -103,6 +103,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   ) => {
     settle(change, {
       status: "failed",
+      failedIn: phase,
       error,
       ...(durationMs === undefined ? {} : { durationMs }),
     });

@@ -64,8 +64,8 @@ export interface NotConvergedProperty {
 }
 
 /**
- * The outcome for one planned change. Invariants: `error` is set exactly when `status` is
- * `failed`; `skipReason` exactly when `skipped`; `staleReason` exactly when `stale`;
+ * The outcome for one planned change. Invariants: `error` and `failedIn` are set exactly when
+ * `status` is `failed`; `skipReason` exactly when `skipped`; `staleReason` exactly when `stale`;
  * `notConverged` (non-empty) exactly when `not-converged`; `httpStatus` whenever a PATCH
  * succeeded (`changed`, `not-converged`).
  */
@@ -74,6 +74,11 @@ export interface ObjectResult extends ObjectRef {
   /** The properties the plan changes on this object (the keys of its PATCH body, in plan order). */
   readonly properties: readonly string[];
   readonly skipReason?: SkipReason;
+  /**
+   * For `failed`: `check` when the read before writing (or the sign-in) failed, so no PATCH was
+   * sent; `write` when the PATCH itself failed.
+   */
+  readonly failedIn?: "check" | "write";
   /** For `stale`: what moved, e.g. `onboardingStatus is now "onboarding" (the plan saw "notOnboarded")`. */
   readonly staleReason?: string;
   readonly error?: ApplyError;
