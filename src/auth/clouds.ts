@@ -37,3 +37,27 @@ export const CLOUDS: Readonly<Record<CloudName, CloudEndpoints>> = {
 };
 
 export const CLOUD_NAMES = Object.keys(CLOUDS) as CloudName[];
+
+/**
+ * Microsoft's Entra ID login hosts (every cloud, current and legacy names). MSAL's instance
+ * discovery works only for these; for any other authority host it must be turned off.
+ */
+export const MICROSOFT_AUTHORITY_HOSTS: ReadonlySet<string> = new Set([
+  "login.microsoftonline.com",
+  "login.microsoft.com",
+  "login.windows.net",
+  "sts.windows.net",
+  "login.microsoftonline.us",
+  "login.usgovcloudapi.net",
+  "login.chinacloudapi.cn",
+  "login.partner.microsoftonline.cn",
+]);
+
+/** Microsoft Graph hosts in every cloud. */
+export const MICROSOFT_GRAPH_HOSTS: ReadonlySet<string> = new Set([
+  "graph.microsoft.com",
+  "canary.graph.microsoft.com",
+  "graph.microsoft.us",
+  "dod-graph.microsoft.us",
+  "microsoftgraph.chinacloudapi.cn",
+]);

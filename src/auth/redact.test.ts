@@ -8,9 +8,9 @@ afterEach(() => {
 describe("redact", () => {
   it("replaces a registered secret wherever it appears", () => {
     registerSecret("s3cr3t-Value~with.odd_chars");
-    expect(redact("secret is s3cr3t-Value~with.odd_chars, again s3cr3t-Value~with.odd_chars!")).toBe(
-      "secret is [redacted], again [redacted]!",
-    );
+    expect(
+      redact("secret is s3cr3t-Value~with.odd_chars, again s3cr3t-Value~with.odd_chars!"),
+    ).toBe("secret is [redacted], again [redacted]!");
   });
 
   it("ignores values too short to replace safely", () => {

@@ -12,6 +12,7 @@
 import http from "node:http";
 import https from "node:https";
 import tls from "node:tls";
+import { isLoopbackHost } from "../auth/endpoints.ts";
 
 export interface HttpRequest {
   readonly method: string;
@@ -55,14 +56,6 @@ export interface HttpTransport {
   send(request: HttpRequest): Promise<HttpResponse>;
   /** Closes idle keep-alive connections. Requests in flight are not interrupted. */
   close(): void;
-}
-
-const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
-
-/** Whether the URL points at this machine (127.0.0.0/8, ::1, localhost). */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase();
-  return LOOPBACK_HOSTS.has(host) || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 export function createHttpTransport(options: HttpTransportOptions = {}): HttpTransport {

@@ -1,0 +1,100 @@
+/**
+ * Permission preflight: before any Graph call, read the access token's claims (decoded, never
+ * verified: Graph verifies it) and say which permission is missing for what we are about to do,
+ * instead of letting the user decode a 403 from the middle of a run.
+ *
+ * What the operations need (the seed pages' permission tables):
+ * - read (list): DeviceManagementServiceConfig.Read.All or DeviceManagementServiceConfig.ReadWrite.All;
+ * - write (PATCH): DeviceManagementServiceConfig.ReadWrite.All, and on beta also
+ *   DeviceManagementConfiguration.ReadWrite.All.
+ * App-only tokens carry application permissions in `roles`; delegated tokens carry scopes in
+ * `scp` (space-separated).
+ */
+import type { GraphVersion } from "../resources/types.ts";
+
+export type GraphOperation = "read" | "write";
+
+const SERVICE_CONFIG_READ = "DeviceManagementServiceConfig.Read.All";
+const SERVICE_CONFIG_WRITE = "DeviceManagementServiceConfig.ReadWrite.All";
+const CONFIGURATION_WRITE = "DeviceManagementConfiguration.ReadWrite.All";
+
+/**
+ * The permissions an operation needs, as a conjunction of alternatives: every inner list must be
+ * satisfied by at least one of its members.
+ */
+export function requiredPermissions(
+  operation: GraphOperation,
+  graphVersion: GraphVersion,
+): string[][] {
+  if (operation === "read") return [[SERVICE_CONFIG_READ, SERVICE_CONFIG_WRITE]];
+  return graphVersion === "beta"
+    ? [[SERVICE_CONFIG_WRITE], [CONFIGURATION_WRITE]]
+    : [[SERVICE_CONFIG_WRITE]];
+}
+
+/** The payload of a JWT, decoded without verification; undefined when the string is not a JWT. */
+export function decodeJwtPayload(token: string): Record<string, unknown> | undefined {
+  const parts = token.split(".");
+  if (parts.length !== 3 || parts[1] === undefined || parts[1] === "") return undefined;
+  try {
+    const json = Buffer.from(parts[1], "base64url").toString("utf8");
+    const payload = JSON.parse(json) as unknown;
+    return typeof payload === "object" && payload !== null && !Array.isArray(payload)
+      ? (payload as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface CheckPermissionsOptions {
+  readonly operation: GraphOperation;
+  readonly graphVersion: GraphVersion;
+  /** Receives a note when the token cannot be read (then nothing is checked). */
+  readonly debug?: (line: string) => void;
+}
+
+/**
+ * The missing-permission message for the operation, or undefined when the token grants it (or is
+ * not a JWT, in which case Graph will be the judge). The message says what to add and where.
+ */
+export function checkPermissions(
+  accessToken: string,
+  options: CheckPermissionsOptions,
+): string | undefined {
+  const payload = decodeJwtPayload(accessToken);
+  if (payload === undefined) {
+    options.debug?.(
+      "permission preflight skipped: the access token is not a JWT, so its permissions cannot be read",
+    );
+    return undefined;
+  }
+  const delegated = typeof payload.scp === "string";
+  const granted = delegated
+    ? String(payload.scp)
+        .split(/\s+/)
+        .filter((scope) => scope !== "")
+    : Array.isArray(payload.roles)
+      ? payload.roles.filter((role): role is string => typeof role === "string")
+      : [];
+  const grantedSet = new Set(granted.map((permission) => permission.toLowerCase()));
+  const missing = requiredPermissions(options.operation, options.graphVersion).filter(
+    (alternatives) => !alternatives.some((permission) => grantedSet.has(permission.toLowerCase())),
+  );
+  if (missing.length === 0) return undefined;
+
+  const kind = delegated ? "delegated permission" : "application permission";
+  const names = missing.map((alternatives) => alternatives.join(" or ")).join(" and ");
+  const action = options.operation === "read" ? "read" : "write (PATCH)";
+  const has = granted.length === 0 ? "none" : [...granted].sort().join(", ");
+  const app =
+    typeof payload.appid === "string"
+      ? payload.appid
+      : typeof payload.azp === "string"
+        ? payload.azp
+        : undefined;
+  const where = `Entra ID > App registrations > ${app ?? "the app"} > API permissions > Add a permission > Microsoft Graph > ${
+    delegated ? "Delegated permissions" : "Application permissions"
+  }`;
+  return `missing Microsoft Graph ${kind}${missing.length > 1 ? "s" : ""} ${names} to ${action} on Graph ${options.graphVersion} (the token has: ${has}). Add ${missing.length > 1 ? "them" : "it"} in ${where}, then grant admin consent`;
+}
