@@ -531,6 +531,31 @@ describe("applyPlan", () => {
     }
   });
 
+  it("selects the kind's current properties (and any changed one) when reading, never a deprecated one it does not write", async () => {
+    const graph = new InMemoryGraph();
+    graph.put("contoso", "beta", DMP, [
+      { id: "d", displayName: "Jamf", partnerAppType: "unknown" },
+    ]);
+    const plan = planFor(graph, [
+      declare(
+        "jamf",
+        "contoso",
+        "Jamf",
+        { partnerAppType: "multiTenantApp" },
+        "DeviceManagementPartner",
+      ),
+    ]);
+    await apply(graph, plan);
+    const selects = graph.lists().map((call) => call.select);
+    expect(selects).toHaveLength(2);
+    for (const select of selects) {
+      expect(select).toContain("partnerAppType");
+      expect(select).toContain("groupsRequiringPartnerEnrollment");
+      expect(select).not.toContain("whenPartnerDevicesWillBeRemoved");
+      expect(select).not.toContain("whenPartnerDevicesWillBeMarkedAsNonCompliant");
+    }
+  });
+
   it("has nothing to do for an empty plan", async () => {
     const graph = new InMemoryGraph();
     const plan = planFor(graph, []);

@@ -301,7 +301,7 @@ interface ChangeGroup {
   readonly graphVersion: GraphVersion;
   readonly collectionPath: string;
   /** The `$select` for reading the collection. */
-  readonly select: readonly string[];
+  readonly select: string[];
   readonly changes: ResourceChange[];
 }
 
@@ -334,12 +334,19 @@ function groupChanges(changes: readonly ResourceChange[]): ChangeGroup[] {
         resource,
         graphVersion: change.graphVersion,
         collectionPath: change.collectionPath,
-        // Every property of the kind: the fingerprint covers declared properties the plan does
-        // not list (see fingerprintHolds), and these objects are small.
-        select: resource.properties[change.graphVersion].map((property) => property.name),
+        // Every current property of the kind, since the fingerprint covers declared properties
+        // the plan does not list (see fingerprintHolds); these objects are small. Deprecated
+        // ones are left out unless changed: Graph's metadata no longer has them, and `$select`
+        // of an unknown property is a 400.
+        select: resource.properties[change.graphVersion]
+          .filter((property) => property.deprecated === undefined)
+          .map((property) => property.name),
         changes: [],
       };
       groups.set(key, group);
+    }
+    for (const property of propertiesOf(change)) {
+      if (!group.select.includes(property)) group.select.push(property);
     }
     group.changes.push(change);
   }

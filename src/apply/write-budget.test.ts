@@ -66,7 +66,9 @@ describe("createWriteBudget", () => {
           expect(maxInAnyWindow(starts, perMs)).toBeLessThanOrEqual(writes);
           // Nobody waits longer than needed: a write waits only when the window is full.
           const sortedArrivals = [...arrivals].sort((a, b) => a - b);
-          starts.forEach((start, index) => expect(start).toBeGreaterThanOrEqual(sortedArrivals[index]!));
+          starts.forEach((start, index) =>
+            expect(start).toBeGreaterThanOrEqual(sortedArrivals[index]!),
+          );
         },
       ),
       { numRuns: 60 },

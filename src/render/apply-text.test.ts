@@ -6,7 +6,7 @@ import {
   type ObjectRef,
   type ObjectResult,
 } from "../apply/model.ts";
-import { renderApplyEvent, renderApplySummary } from "./apply-text.ts";
+import { errorText, renderApplyEvent, renderApplySummary } from "./apply-text.ts";
 
 const plain = { color: false };
 const ESC = "\u001b[";
@@ -276,5 +276,13 @@ describe("renderApplySummary", () => {
       error: { message: "x" },
     };
     expect(renderApplySummary(result([failed]), { color: true })).not.toContain(`${ESC}32m`);
+  });
+});
+
+describe("errorText", () => {
+  it("says nothing twice when the Graph client's message already has the status, code and request-id", () => {
+    const message =
+      "PATCH /beta/deviceManagement/remoteAssistancePartners/x: HTTP 400 BadRequest: bad URL (request-id r-9, client-request-id c-1; 1 attempt)";
+    expect(errorText({ message, code: "BadRequest", status: 400, requestId: "r-9" })).toBe(message);
   });
 });

@@ -188,17 +188,22 @@ function skipText(reason: SkipReason): string {
   }
 }
 
-/** `BadRequest: the message (HTTP 400, request-id …)`: Graph's own words first. */
+/**
+ * `BadRequest: the message (HTTP 400, request-id …)`: Graph's own words first. The Graph client's
+ * messages already carry the status, code and request-id; nothing is said twice.
+ */
 export function errorText(error: ApplyError): string {
-  const message =
-    error.code && !error.message.startsWith(error.code)
-      ? `${error.code}: ${error.message}`
-      : error.message;
+  const { message } = error;
+  const lead = error.code && !message.includes(error.code) ? `${error.code}: ` : "";
   const facts = [
-    ...(error.status === undefined ? [] : [`HTTP ${error.status}`]),
-    ...(error.requestId === undefined ? [] : [`request-id ${error.requestId}`]),
+    ...(error.status === undefined || message.includes(`HTTP ${error.status}`)
+      ? []
+      : [`HTTP ${error.status}`]),
+    ...(error.requestId === undefined || message.includes(error.requestId)
+      ? []
+      : [`request-id ${error.requestId}`]),
   ];
-  return facts.length > 0 ? `${message} (${facts.join(", ")})` : message;
+  return `${lead}${message}${facts.length > 0 ? ` (${facts.join(", ")})` : ""}`;
 }
 
 function notConvergedText(properties: readonly NotConvergedProperty[]): string {
