@@ -1,0 +1,301 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { withFailures, worldArbitrary } from "../../test/helpers/plan-arbitraries.ts";
+import {
+  change,
+  collection,
+  desiredObject,
+  desiredState,
+  liveObject,
+  plan as planOf,
+  problem,
+  snapshot,
+  tenant,
+} from "../../test/helpers/plan-builders.ts";
+import { canonicalJson, sha256Hex } from "./canonical-json.ts";
+import type { Plan } from "./model.ts";
+import { parsePlanFile, serializePlanFile } from "./plan-file.ts";
+import { createPlan } from "./planner.ts";
+
+const TOOL = "0.1.0";
+
+const samplePlan: Plan = planOf({
+  changes: [
+    change(),
+    change({
+      address: "deviceManagementPartner[contoso].jamf",
+      kind: "DeviceManagementPartner",
+      graphType: "deviceManagementPartner",
+      name: "jamf",
+      collectionPath: "/deviceManagement/deviceManagementPartners",
+      liveId: "d21e377a-377a-d21e-7a37-1ed27a371ed2",
+      changes: [
+        {
+          property: "groupsRequiringPartnerEnrollment",
+          before: [],
+          after: [
+            { target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId: "g" } },
+          ],
+        },
+      ],
+      patch: {
+        groupsRequiringPartnerEnrollment: [
+          { target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId: "g" } },
+        ],
+      },
+    }),
+  ].sort((a, b) => (a.address < b.address ? -1 : 1)),
+  unchangedCount: 3,
+  unchangedByTenant: { contoso: 3 },
+  problems: [problem({ source: { file: "a.yaml", line: 2, column: 1 } })],
+});
+
+/** The file's JSON with `edit` applied to its plan and the checksum made right again. */
+function tampered(edit: (plan: any) => void): string {
+  const file = JSON.parse(serializePlanFile(samplePlan));
+  edit(file.plan);
+  file.checksum = sha256Hex(canonicalJson(file.plan));
+  return JSON.stringify(file);
+}
+
+function errorOf(text: string, toolVersion = TOOL): string {
+  const result = parsePlanFile(text, { toolVersion });
+  if (!("error" in result)) throw new Error("expected the plan file to be refused");
+  return result.error;
+}
+
+describe("plan files", () => {
+  it("round-trips a plan", () => {
+    const text = serializePlanFile(samplePlan);
+    const file = JSON.parse(text);
+    expect(Object.keys(file)).toEqual([
+      "intune_gitops_plan",
+      "toolVersion",
+      "configDigest",
+      "plan",
+      "checksum",
+    ]);
+    expect(file).toMatchObject({
+      intune_gitops_plan: 1,
+      toolVersion: TOOL,
+      configDigest: "c0ffee",
+    });
+    expect(file.checksum).toMatch(/^[0-9a-f]{64}$/);
+    expect(text.endsWith("}\n")).toBe(true);
+    expect(parsePlanFile(text, { toolVersion: TOOL })).toEqual({ plan: samplePlan });
+  });
+
+  it("round-trips every plan createPlan makes", () => {
+    fc.assert(
+      fc.property(
+        worldArbitrary({ drift: true }),
+        fc.array(fc.nat(), { maxLength: 2 }),
+        (world, picks) => {
+          const failing = withFailures(world, picks);
+          const plan = createPlan({
+            desired: failing.desired,
+            live: failing.live,
+            toolVersion: TOOL,
+          });
+          const result = parsePlanFile(serializePlanFile(plan), { toolVersion: TOOL });
+          expect(result).toEqual({ plan });
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it.each([
+    ["empty", "", "the plan file is empty"],
+    ["truncated", serializePlanFile(samplePlan).slice(0, 200), "not valid JSON (truncated?)"],
+    ["not a plan file", '{"terraform_version": "1.9"}', "not an intune-gitops plan file"],
+    ["a list", "[1]", "not an intune-gitops plan file"],
+    [
+      "an unknown format",
+      serializePlanFile(samplePlan).replace('"intune_gitops_plan": 1', '"intune_gitops_plan": 2'),
+      "plan file format 2 is not one intune-gitops 0.1.0 reads",
+    ],
+  ])("refuses %s", (_name, text, message) => {
+    expect(errorOf(text)).toContain(message);
+  });
+
+  it("refuses a plan made by another version", () => {
+    const text = serializePlanFile({ ...samplePlan, toolVersion: "0.0.9" });
+    expect(errorOf(text)).toBe(
+      "plan made by intune-gitops 0.0.9, this is 0.1.0: run plan again with this version",
+    );
+  });
+
+  it("refuses a plan edited by hand", () => {
+    const text = serializePlanFile(samplePlan).replace('"onboarded"', '"onboarding"');
+    expect(text).not.toBe(serializePlanFile(samplePlan));
+    expect(errorOf(text)).toContain("checksum does not match its content (edited by hand?)");
+  });
+
+  it("refuses a header that does not match the plan", () => {
+    const file = JSON.parse(serializePlanFile(samplePlan));
+    file.configDigest = "other";
+    expect(errorOf(JSON.stringify(file))).toContain("header does not match its plan");
+  });
+
+  it.each([
+    [
+      "a patch that adds id",
+      (plan: any) => {
+        plan.changes[1].patch.id = "x";
+      },
+      "patch",
+    ],
+    [
+      "a patch that adds an undeclared property",
+      (plan: any) => {
+        plan.changes[1].patch.displayName = "x";
+      },
+      "exactly the properties listed in changes",
+    ],
+    [
+      "a change of a property the kind does not have",
+      (plan: any) => {
+        plan.changes[1].changes[0].property = "secret";
+        plan.changes[1].patch = { secret: "onboarded" };
+      },
+      '"secret" is not a beta property of RemoteAssistancePartner',
+    ],
+    [
+      "an id property change",
+      (plan: any) => {
+        plan.changes[1].changes[0].property = "id";
+        plan.changes[1].patch = { id: "onboarded" };
+      },
+      '"id" is not a beta property',
+    ],
+    [
+      "a patch value that is not the change's after",
+      (plan: any) => {
+        plan.changes[1].patch.onboardingStatus = "onboarding";
+      },
+      "must equal the change's after",
+    ],
+    [
+      "another collection path",
+      (plan: any) => {
+        plan.changes[1].collectionPath = "/users";
+      },
+      "collectionPath",
+    ],
+    [
+      "a live id that climbs the path",
+      (plan: any) => {
+        plan.changes[1].liveId = "../../users";
+      },
+      "liveId",
+    ],
+    [
+      "a live id of ..",
+      (plan: any) => {
+        plan.changes[1].liveId = "..";
+      },
+      "liveId",
+    ],
+    [
+      "an unknown kind",
+      (plan: any) => {
+        plan.changes[1].kind = "User";
+      },
+      "unknown kind",
+    ],
+    [
+      "a wrong address",
+      (plan: any) => {
+        plan.changes[1].address = "x";
+      },
+      "address",
+    ],
+    [
+      "a bad fingerprint",
+      (plan: any) => {
+        plan.changes[1].fingerprint = "abc";
+      },
+      "fingerprint",
+    ],
+    [
+      "an unknown key",
+      (plan: any) => {
+        plan.changes[1].extra = 1;
+      },
+      "changes.1",
+    ],
+    [
+      "an empty change",
+      (plan: any) => {
+        plan.changes[1].changes = [];
+        plan.changes[1].patch = {};
+      },
+      "changes",
+    ],
+    [
+      "an assignment wrapper annotation",
+      (plan: any) => {
+        const wrapped = [{ "@odata.type": "x", target: { "@odata.type": "#y" } }];
+        plan.changes[0].patch.groupsRequiringPartnerEnrollment = wrapped;
+        plan.changes[0].changes[0].after = wrapped;
+      },
+      "an assignment has only a target",
+    ],
+    [
+      "a target annotation other than @odata.type",
+      (plan: any) => {
+        const annotated = [{ target: { "@odata.type": "#y", "groupId@odata.bind": "z" } }];
+        plan.changes[0].patch.groupsRequiringPartnerEnrollment = annotated;
+        plan.changes[0].changes[0].after = annotated;
+      },
+      "only annotation is @odata.type",
+    ],
+    ["unsorted changes", (plan: any) => plan.changes.reverse(), "sorted"],
+    [
+      "a wrong unchanged count",
+      (plan: any) => {
+        plan.unchangedCount = 4;
+      },
+      "unchangedCount",
+    ],
+    [
+      "an unknown problem code",
+      (plan: any) => {
+        plan.problems[0].code = "oops";
+      },
+      "problems.0.code",
+    ],
+    [
+      "another format version",
+      (plan: any) => {
+        plan.formatVersion = 2;
+      },
+      "formatVersion",
+    ],
+  ])("refuses %s, even with the checksum made right", (_name, edit, message) => {
+    const error = errorOf(tampered(edit));
+    expect(error).toContain("does not hold a valid plan");
+    expect(error).toContain(message);
+  });
+
+  it("holds no secrets or auth settings", () => {
+    const objects = [desiredObject({ spec: { onboardingStatus: "onboarded" } })];
+    const desired = {
+      ...desiredState(objects),
+      tenants: [
+        {
+          ...tenant("contoso"),
+          tenantId: "6babcaad-604b-40ac-a9d7-9fd97c0b779f",
+          auth: { method: "clientSecret", clientId: "9a3c1f0e", clientSecretEnv: "MY_SECRET_VAR" },
+        } as const,
+      ],
+    };
+    const live = snapshot([collection([liveObject("1", { displayName: "TeamViewer" })])]);
+    const text = serializePlanFile(createPlan({ desired, live, toolVersion: TOOL }));
+    expect(text).toContain("onboarded");
+    for (const word of ["MY_SECRET_VAR", "9a3c1f0e", "6babcaad", "clientSecret"]) {
+      expect(text).not.toContain(word);
+    }
+  });
+});

@@ -1,0 +1,113 @@
+import type { JsonValue } from "../json.ts";
+import { canonicalJson, sha256Hex } from "./canonical-json.ts";
+import type { Plan } from "./model.ts";
+import { PlanSchema } from "./plan-schema.ts";
+
+/**
+ * Saved plans (`plan --out FILE`, read by `apply FILE`): pretty JSON
+ *
+ *   { "intune_gitops_plan": 1, "toolVersion", "configDigest", "plan": <Plan>, "checksum" }
+ *
+ * `intune_gitops_plan` is the file format version (and says what the file is); `checksum` is the
+ * sha256 of the canonical JSON of `plan`, so a file edited by hand is refused rather than
+ * applied. A plan holds no token or secret: only addresses, live ids, values and fingerprints.
+ */
+export const PLAN_FILE_FORMAT = 1;
+
+export function serializePlanFile(plan: Plan): string {
+  // Through JSON once, so that the checksum covers exactly what the file holds (no `undefined`).
+  const data = JSON.parse(JSON.stringify(plan)) as JsonValue;
+  const file = {
+    intune_gitops_plan: PLAN_FILE_FORMAT,
+    toolVersion: plan.toolVersion,
+    configDigest: plan.configDigest,
+    plan: data,
+    checksum: planChecksum(data),
+  };
+  return `${JSON.stringify(file, null, 2)}\n`;
+}
+
+export interface ParsePlanFileOptions {
+  /** This tool's version: a plan is applied only by the version that made it. */
+  readonly toolVersion: string;
+}
+
+/**
+ * Reads a saved plan, refusing (with a message that says what to do) anything that is not a plan
+ * file this version wrote and nobody changed since.
+ */
+export function parsePlanFile(
+  text: string,
+  options: ParsePlanFileOptions,
+): { plan: Plan } | { error: string } {
+  const runAgain = "run plan again to make a new one";
+  if (text.trim() === "") return { error: `the plan file is empty: ${runAgain}` };
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? `: ${error.message}` : "";
+    return { error: `the plan file is not valid JSON (truncated?)${reason}; ${runAgain}` };
+  }
+  if (
+    typeof data !== "object" ||
+    data === null ||
+    Array.isArray(data) ||
+    !("intune_gitops_plan" in data)
+  ) {
+    return { error: 'this is not an intune-gitops plan file (it has no "intune_gitops_plan" key)' };
+  }
+  const file = data as Record<string, unknown>;
+  const format = file["intune_gitops_plan"];
+  if (format !== PLAN_FILE_FORMAT) {
+    return {
+      error: `plan file format ${JSON.stringify(format)} is not one intune-gitops ${options.toolVersion} reads (it reads format ${PLAN_FILE_FORMAT}): run plan again with this version`,
+    };
+  }
+  const madeBy = file["toolVersion"];
+  if (typeof madeBy !== "string") {
+    return { error: `the plan file does not say which intune-gitops made it: ${runAgain}` };
+  }
+  if (madeBy !== options.toolVersion) {
+    return {
+      error: `plan made by intune-gitops ${madeBy}, this is ${options.toolVersion}: run plan again with this version`,
+    };
+  }
+  const plan = file["plan"];
+  if (plan === undefined) return { error: `the plan file has no plan: ${runAgain}` };
+  if (file["checksum"] !== planChecksum(plan as JsonValue)) {
+    return {
+      error: `the plan file's checksum does not match its content (edited by hand?): ${runAgain}`,
+    };
+  }
+  const parsed = PlanSchema.safeParse(plan);
+  if (!parsed.success) {
+    const issues = parsed.error.issues
+      .slice(0, 3)
+      .map((issue) => `${["plan", ...issue.path].join(".")}: ${issue.message}`)
+      .join("; ");
+    return { error: `the plan file does not hold a valid plan (${issues}): ${runAgain}` };
+  }
+  if (parsed.data.toolVersion !== madeBy || parsed.data.configDigest !== file["configDigest"]) {
+    return {
+      error: `the plan file's header does not match its plan (edited by hand?): ${runAgain}`,
+    };
+  }
+  const unknownKeys = Object.keys(file).filter((key) => !FILE_KEYS.has(key));
+  if (unknownKeys.length > 0) {
+    return { error: `the plan file has unexpected keys (${unknownKeys.join(", ")}): ${runAgain}` };
+  }
+  return { plan: parsed.data };
+}
+
+const FILE_KEYS = new Set([
+  "intune_gitops_plan",
+  "toolVersion",
+  "configDigest",
+  "plan",
+  "checksum",
+]);
+
+function planChecksum(plan: JsonValue): string {
+  return sha256Hex(canonicalJson(plan));
+}
