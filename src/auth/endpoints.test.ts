@@ -100,7 +100,9 @@ describe("resolveEndpoints", () => {
 
   it("never repeats a password carried in an override", () => {
     const env = { INTUNE_GITOPS_GRAPH_URL: "https://user:pa55word@127.0.0.1:1/" };
-    expect(() => resolveEndpoints(tenant, env, strict)).toThrow(expect.objectContaining({ name: "AuthError" }));
+    expect(() => resolveEndpoints(tenant, env, strict)).toThrow(
+      expect.objectContaining({ name: "AuthError" }),
+    );
     try {
       resolveEndpoints(tenant, env, strict);
     } catch (error) {

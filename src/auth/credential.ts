@@ -1,0 +1,330 @@
+/**
+ * One `@azure/identity` credential per tenant, from the tenant's `auth` block and the environment.
+ *
+ * Everything that can be checked before the first token request is checked here, with a message
+ * that names the variable or file to fix (never its content). `@azure/identity` is imported
+ * lazily so that commands that never authenticate (`validate`, `schema`) do not load it.
+ *
+ * Every credential gets the same hardening:
+ * - the tenant's authority host, with MSAL's instance discovery off for non-Microsoft hosts;
+ * - a per-request timeout policy, because the library otherwise waits forever on a token
+ *   endpoint that accepts the connection and never answers (the token provider adds a backstop);
+ * - an extra CA for in-process tests (`tlsOptions`), the system roots kept.
+ */
+import { access, readFile } from "node:fs/promises";
+import { isAbsolute, resolve } from "node:path";
+import tls from "node:tls";
+import type * as IdentityModule from "@azure/identity";
+import type { ClientSecretCredentialOptions, TokenCredential } from "@azure/identity";
+import type { AuthConfig, TenantConfig } from "../config/model.ts";
+import { AuthError } from "./auth-error.ts";
+import { resolveEndpoints, type ResolvedEndpoints } from "./endpoints.ts";
+import {
+  GITHUB_DEFAULT_AUDIENCE,
+  createGitHubAssertionProvider,
+  missingGitHubOidcVariables,
+} from "./github-oidc.ts";
+import { registerSecret } from "./redact.ts";
+
+export interface CredentialContext {
+  /** Where secrets and runner variables are read from (the CLI passes process.env). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The configuration directory: relative certificate and token-file paths start here. */
+  readonly configDir: string;
+  readonly allowCustomEndpoint: boolean;
+  /** Extra CA certificate (PEM) to trust, for in-process tests. */
+  readonly ca?: string;
+  /** Bound on each HTTP request the credential makes. Default 30 s. */
+  readonly tokenTimeoutInMs?: number;
+}
+
+export const DEFAULT_TOKEN_TIMEOUT_IN_MS = 30_000;
+
+type Env = CredentialContext["env"];
+
+/** An environment variable's value, or an AuthError naming it (never showing a value). */
+function requireVariable(env: Env, name: string, tenant: TenantConfig, purpose: string): string {
+  const value = env[name];
+  if (value === undefined) {
+    throw new AuthError(
+      `tenant ${tenant.name} (${tenant.auth.method}): the environment variable ${name} is not set; it must hold ${purpose}`,
+      {
+        tenant: tenant.name,
+        method: tenant.auth.method,
+      },
+    );
+  }
+  if (value.trim() === "") {
+    throw new AuthError(
+      `tenant ${tenant.name} (${tenant.auth.method}): the environment variable ${name} is empty; it must hold ${purpose}`,
+      {
+        tenant: tenant.name,
+        method: tenant.auth.method,
+      },
+    );
+  }
+  return value;
+}
+
+function resolvePath(configDir: string, path: string): string {
+  return isAbsolute(path) ? path : resolve(configDir, path);
+}
+
+async function readPem(path: string, tenant: TenantConfig, origin: string): Promise<string> {
+  let pem: string;
+  try {
+    pem = await readFile(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
+    throw new AuthError(
+      `tenant ${tenant.name} (${tenant.auth.method}): cannot read the certificate file ${path} (${origin}): ${code}`,
+      {
+        tenant: tenant.name,
+        method: tenant.auth.method,
+      },
+    );
+  }
+  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem) || !/-----BEGIN CERTIFICATE-----/.test(pem)) {
+    throw new AuthError(
+      `tenant ${tenant.name} (${tenant.auth.method}): ${path} must be a PEM file holding both the private key and the certificate (e.g. \`cat key.pem cert.pem > app.pem\`)`,
+      { tenant: tenant.name, method: tenant.auth.method },
+    );
+  }
+  // The private key is a secret: make sure no message can ever carry it.
+  for (const block of pem.match(
+    /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
+  ) ?? []) {
+    registerSecret(block);
+  }
+  return pem;
+}
+
+async function readAssertionFile(path: string, tenant: TenantConfig): Promise<string> {
+  let token: string;
+  try {
+    token = (await readFile(path, "utf8")).trim();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
+    throw new AuthError(
+      `tenant ${tenant.name} (workloadIdentity): cannot read the federated token file ${path}: ${code}`,
+      {
+        tenant: tenant.name,
+        method: "workloadIdentity",
+      },
+    );
+  }
+  if (token === "") {
+    throw new AuthError(
+      `tenant ${tenant.name} (workloadIdentity): the federated token file ${path} is empty`,
+      {
+        tenant: tenant.name,
+        method: "workloadIdentity",
+      },
+    );
+  }
+  registerSecret(token);
+  return token;
+}
+
+type PipelinePolicy = NonNullable<
+  ClientSecretCredentialOptions["additionalPolicies"]
+>[number]["policy"];
+
+/** Sets a timeout on every HTTP request the credential's pipeline sends. */
+function requestTimeoutPolicy(timeoutInMs: number): PipelinePolicy {
+  return {
+    name: "intuneGitopsRequestTimeout",
+    sendRequest(request, next) {
+      request.timeout = timeoutInMs;
+      return next(request);
+    },
+  };
+}
+
+/** Options every credential shares. */
+function commonOptions(
+  endpoints: ResolvedEndpoints,
+  context: CredentialContext,
+): ClientSecretCredentialOptions {
+  return {
+    authorityHost: endpoints.authorityHost,
+    disableInstanceDiscovery: endpoints.disableInstanceDiscovery,
+    additionalPolicies: [
+      {
+        position: "perCall",
+        policy: requestTimeoutPolicy(context.tokenTimeoutInMs ?? DEFAULT_TOKEN_TIMEOUT_IN_MS),
+      },
+    ],
+    ...(context.ca === undefined
+      ? {}
+      : { tlsOptions: { ca: [...tls.rootCertificates, context.ca] } }),
+    loggingOptions: { allowLoggingAccountIdentifiers: false },
+  };
+}
+
+/**
+ * Builds the tenant's credential. Throws AuthError for anything missing in the configuration or
+ * environment (a variable, a file, the GitHub runner's OIDC variables).
+ */
+export async function createCredential(
+  tenant: TenantConfig,
+  context: CredentialContext,
+): Promise<TokenCredential> {
+  const endpoints = resolveEndpoints(tenant, context.env, {
+    allowCustomEndpoint: context.allowCustomEndpoint,
+  });
+  const options = commonOptions(endpoints, context);
+  const identity = await import("@azure/identity");
+  const auth: AuthConfig = tenant.auth;
+  const { tenantId } = tenant;
+
+  switch (auth.method) {
+    case "clientSecret": {
+      const secret = requireVariable(
+        context.env,
+        auth.clientSecretEnv,
+        tenant,
+        `the client secret of app ${auth.clientId}`,
+      );
+      registerSecret(secret);
+      return new identity.ClientSecretCredential(tenantId, auth.clientId, secret, options);
+    }
+    case "certificate": {
+      const path = resolvePath(context.configDir, auth.certificatePath);
+      const certificate = await readPem(path, tenant, "certificatePath");
+      const password =
+        auth.certificatePasswordEnv === undefined
+          ? undefined
+          : requireVariable(
+              context.env,
+              auth.certificatePasswordEnv,
+              tenant,
+              `the password of ${path}`,
+            );
+      registerSecret(password);
+      return new identity.ClientCertificateCredential(
+        tenantId,
+        auth.clientId,
+        password === undefined ? { certificate } : { certificate, certificatePassword: password },
+        options,
+      );
+    }
+    case "workloadIdentity": {
+      const configured =
+        auth.tokenFile === undefined ? undefined : resolvePath(context.configDir, auth.tokenFile);
+      const path = configured ?? context.env.AZURE_FEDERATED_TOKEN_FILE?.trim();
+      if (path === undefined || path === "") {
+        throw new AuthError(
+          `tenant ${tenant.name} (workloadIdentity): no federated token file: set auth.tokenFile, or AZURE_FEDERATED_TOKEN_FILE (Azure Kubernetes Service's workload identity sets it; on GitHub Actions use method githubOidc)`,
+          { tenant: tenant.name, method: auth.method },
+        );
+      }
+      try {
+        await access(path);
+      } catch {
+        throw new AuthError(
+          `tenant ${tenant.name} (workloadIdentity): the federated token file ${path} (${configured === undefined ? "AZURE_FEDERATED_TOKEN_FILE" : "auth.tokenFile"}) does not exist or is not readable`,
+          { tenant: tenant.name, method: auth.method },
+        );
+      }
+      // Read on every token request: the platform rotates the file.
+      return new identity.ClientAssertionCredential(
+        tenantId,
+        auth.clientId,
+        () => readAssertionFile(path, tenant),
+        options,
+      );
+    }
+    case "githubOidc": {
+      const missing = missingGitHubOidcVariables(context.env);
+      if (missing !== undefined) {
+        throw new AuthError(`tenant ${tenant.name} (githubOidc): ${missing}`, {
+          tenant: tenant.name,
+          method: auth.method,
+        });
+      }
+      const getAssertion = createGitHubAssertionProvider({
+        requestUrl: context.env.ACTIONS_ID_TOKEN_REQUEST_URL ?? "",
+        requestToken: context.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? "",
+        audience: auth.audience ?? GITHUB_DEFAULT_AUDIENCE,
+        timeoutInMs: context.tokenTimeoutInMs ?? DEFAULT_TOKEN_TIMEOUT_IN_MS,
+        ...(context.ca === undefined ? {} : { ca: context.ca }),
+      });
+      return new identity.ClientAssertionCredential(tenantId, auth.clientId, getAssertion, options);
+    }
+    case "managedIdentity": {
+      const {
+        authorityHost: _authorityHost,
+        disableInstanceDiscovery: _discovery,
+        ...rest
+      } = options;
+      return auth.clientId === undefined
+        ? new identity.ManagedIdentityCredential(rest)
+        : new identity.ManagedIdentityCredential({ ...rest, clientId: auth.clientId });
+    }
+    case "azureCli":
+      return new identity.AzureCliCredential({
+        tenantId,
+        processTimeoutInMs: context.tokenTimeoutInMs ?? DEFAULT_TOKEN_TIMEOUT_IN_MS,
+      });
+    case "default":
+      return new identity.DefaultAzureCredential({
+        ...options,
+        tenantId,
+        processTimeoutInMs: context.tokenTimeoutInMs ?? DEFAULT_TOKEN_TIMEOUT_IN_MS,
+        ...(auth.clientId === undefined
+          ? {}
+          : { managedIdentityClientId: auth.clientId, workloadIdentityClientId: auth.clientId }),
+      });
+    case "environment":
+      return environmentCredential(identity, tenant, context, options);
+  }
+}
+
+/**
+ * `EnvironmentCredential`'s variables, read from the context's environment, with the tenant id
+ * taken from the configuration instead of AZURE_TENANT_ID: so one multi-tenant app (one
+ * AZURE_CLIENT_ID and secret or certificate) serves every tenant in the configuration.
+ */
+async function environmentCredential(
+  identity: typeof IdentityModule,
+  tenant: TenantConfig,
+  context: CredentialContext,
+  options: ClientSecretCredentialOptions,
+): Promise<TokenCredential> {
+  const env = context.env;
+  const clientId = requireVariable(
+    env,
+    "AZURE_CLIENT_ID",
+    tenant,
+    "the application (client) id of the app",
+  );
+  const secret = env.AZURE_CLIENT_SECRET;
+  if (secret !== undefined && secret.trim() !== "") {
+    registerSecret(secret);
+    return new identity.ClientSecretCredential(tenant.tenantId, clientId, secret, options);
+  }
+  const certificatePath = env.AZURE_CLIENT_CERTIFICATE_PATH?.trim();
+  if (certificatePath !== undefined && certificatePath !== "") {
+    // Relative to the working directory, as EnvironmentCredential reads it.
+    const certificate = await readPem(
+      resolve(certificatePath),
+      tenant,
+      "AZURE_CLIENT_CERTIFICATE_PATH",
+    );
+    const password = env.AZURE_CLIENT_CERTIFICATE_PASSWORD;
+    registerSecret(password);
+    return new identity.ClientCertificateCredential(
+      tenant.tenantId,
+      clientId,
+      password === undefined || password === ""
+        ? { certificate }
+        : { certificate, certificatePassword: password },
+      { ...options, sendCertificateChain: env.AZURE_CLIENT_SEND_CERTIFICATE_CHAIN === "true" },
+    );
+  }
+  throw new AuthError(
+    `tenant ${tenant.name} (environment): set AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH (with AZURE_CLIENT_ID) for the app that serves this tenant`,
+    { tenant: tenant.name, method: "environment" },
+  );
+}
