@@ -104,8 +104,7 @@ export function hintForAadsts(code: string, context: AuthFailureContext): string
 function hintForMethod(context: AuthFailureContext, message: string): string | undefined {
   switch (context.method) {
     case "azureCli":
-      return /az login|not logged in|Please run/i.test(message) ||
-        /not (found|installed)|ENOENT/i.test(message)
+      return /az login|not logged in|Please run|not (be )?found|not installed|ENOENT/i.test(message)
         ? "install the Azure CLI and run `az login` (with `--tenant` for this directory, and `az cloud set` for a national cloud)"
         : undefined;
     case "managedIdentity":

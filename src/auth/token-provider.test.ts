@@ -8,7 +8,7 @@ import { createTokenProvider } from "./token-provider.ts";
  */
 class ScriptedCredential implements TokenCredential {
   calls = 0;
-  signals: (AbortSignal | undefined)[] = [];
+  signals: GetTokenOptions["abortSignal"][] = [];
   readonly answer: (call: number) => Promise<AccessToken | null>;
   constructor(answer: (call: number) => Promise<AccessToken | null>) {
     this.answer = answer;
