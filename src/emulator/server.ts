@@ -1,0 +1,343 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer, type Server } from "node:https";
+import type { AddressInfo } from "node:net";
+import { aadError } from "./aad-errors.ts";
+import { faultResponse, parseFaults, type FaultInjector } from "./faults.ts";
+import { graphError } from "./graph-errors.ts";
+import { handleGraphRequest } from "./graph-routes.ts";
+import { jsonResponse, type EmulatorResponse, type RequestIds } from "./http.ts";
+import type { GraphApiVersion, GraphSchema } from "./metadata-schema.ts";
+import {
+  safeTokenForm,
+  type RequestKind,
+  type RequestLog,
+  type RequestLogEntry,
+} from "./request-log.ts";
+import type { ObjectStore } from "./store.ts";
+import type { TlsMaterial } from "./tls.ts";
+import type { TokenService } from "./tokens.ts";
+
+/**
+ * The HTTPS server: it records each request, applies latency and faults, hands the request to
+ * the token endpoint, the Graph routes or the admin routes, and writes the answer with the
+ * headers every Graph response carries (`request-id`, `client-request-id`).
+ */
+export interface ServerParts {
+  readonly tls: TlsMaterial;
+  readonly tokens: TokenService;
+  readonly store: ObjectStore;
+  readonly log: RequestLog;
+  readonly faults: FaultInjector;
+  readonly schemas: Readonly<Record<GraphApiVersion, GraphSchema>>;
+  readonly pageSize: number;
+  readonly patchStatus: 200 | 204;
+  readonly latencyMs: number;
+  /** Clears the log and restores the seed (the admin reset route). */
+  readonly reset: () => void;
+}
+
+export interface RunningServer {
+  readonly server: Server;
+  readonly baseUrl: string;
+  /** Stops listening and drops every connection, hung ones included. */
+  close(): Promise<void>;
+}
+
+/** Bodies larger than this are refused: nothing the emulator serves needs more. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+const DISCOVERY_PATH =
+  /^\/([^/]+)\/(?:v2\.0\/\.well-known\/openid-configuration|discovery\/v2\.0\/keys)$/;
+const TOKEN_PATH = /^\/([^/]+)\/oauth2\/v2\.0\/token$/;
+
+export async function startServer(parts: ServerParts, port: number): Promise<RunningServer> {
+  let baseUrl = "";
+  const server = createServer(
+    { key: parts.tls.keyPem, cert: parts.tls.certPem },
+    (request, response) => {
+      handle(parts, baseUrl, request, response).catch((error: unknown) => {
+        // A bug in a handler: answer 500 rather than leave the client hanging.
+        if (response.headersSent) {
+          response.destroy();
+          return;
+        }
+        const ids = { requestId: randomUUID(), clientRequestId: randomUUID() };
+        write(
+          response,
+          graphError(ids, 500, "InternalServerError", `Emulator error: ${String(error)}`),
+          ids,
+        );
+      });
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    // Loopback only: the emulator must never be reachable from another machine.
+    server.listen(port, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  baseUrl = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let closed: Promise<void> | undefined;
+  return {
+    server,
+    baseUrl,
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}
+
+async function handle(
+  parts: ServerParts,
+  baseUrl: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const requestId = randomUUID();
+  const clientRequestId = header(request, "client-request-id");
+  const ids: RequestIds = { requestId, clientRequestId: clientRequestId ?? requestId };
+  const method = request.method ?? "GET";
+  const url = new URL(request.url ?? "/", baseUrl);
+  const path = url.pathname;
+  const kind = classify(path);
+  const body = await readBody(request);
+  const entry = parts.log.record({
+    kind,
+    method,
+    path,
+    query: Object.fromEntries(url.searchParams),
+    requestId,
+    ...(clientRequestId === undefined ? {} : { clientRequestId }),
+  });
+  if (body === undefined) {
+    finish(
+      entry,
+      response,
+      graphError(
+        ids,
+        413,
+        "RequestEntityTooLarge",
+        `The request body exceeds ${MAX_BODY_BYTES} bytes.`,
+      ),
+      ids,
+    );
+    return;
+  }
+  const logBody = loggableBody(kind, body);
+  if (logBody !== undefined) entry.body = logBody;
+
+  if (kind !== "admin") {
+    if (parts.latencyMs > 0)
+      await new Promise((resolve) => setTimeout(resolve, parts.latencyMs).unref());
+    if (kind === "graph") {
+      const check = parts.tokens.verify(header(request, "authorization"), baseUrl);
+      if (check.ok) entry.tenant = check.claims.tid;
+    }
+    const fault = parts.faults.pick(method, path);
+    if (fault) {
+      entry.fault = fault;
+      if (fault.kind === "reset") {
+        resetConnection(request);
+        return;
+      }
+      if (fault.kind === "hang") return; // closed by the client's timeout or by close()
+      finish(
+        entry,
+        response,
+        faultResponse(fault, ids, kind === "graph" ? "graph" : "identity"),
+        ids,
+      );
+      return;
+    }
+  }
+
+  switch (kind) {
+    case "admin":
+      finish(entry, response, handleAdmin(parts, method, path, body, ids), ids);
+      return;
+    case "discovery": {
+      const segment = DISCOVERY_PATH.exec(path)?.[1] ?? "";
+      const tenant = parts.tokens.tenant(segment);
+      if (tenant) entry.tenant = tenant.tenantId;
+      let answer = parts.tokens.openIdConfiguration(baseUrl, segment, ids);
+      if (path.endsWith("/keys"))
+        answer = tenant ? parts.tokens.keys() : aadTenantNotFound(ids, segment);
+      finish(entry, response, answer, ids);
+      return;
+    }
+    case "token": {
+      if (method !== "POST") {
+        const description = `The endpoint only accepts POST, OPTIONS requests. Received a ${method} request.`;
+        finish(
+          entry,
+          response,
+          aadError(ids, { status: 400, error: "invalid_request", code: 900561, description }),
+          ids,
+        );
+        return;
+      }
+      const segment = TOKEN_PATH.exec(path)?.[1] ?? "";
+      const outcome = parts.tokens.issue(baseUrl, segment, new URLSearchParams(body), ids);
+      if (outcome.tenantId !== undefined) entry.tenant = outcome.tenantId;
+      finish(entry, response, outcome.response, ids);
+      return;
+    }
+    case "graph": {
+      const outcome = handleGraphRequest(
+        {
+          schemas: parts.schemas,
+          store: parts.store,
+          tokens: parts.tokens,
+          baseUrl,
+          pageSize: parts.pageSize,
+          patchStatus: parts.patchStatus,
+        },
+        {
+          method,
+          path,
+          query: url.searchParams,
+          authorization: header(request, "authorization"),
+          contentType: header(request, "content-type"),
+          body,
+          ids,
+        },
+      );
+      if (outcome.tenantId !== undefined) entry.tenant = outcome.tenantId;
+      finish(entry, response, outcome.response, ids);
+      return;
+    }
+  }
+}
+
+/** `GET /_emulator/requests`, `POST /_emulator/reset`, `PUT /_emulator/faults`, `GET /_emulator/health`. */
+function handleAdmin(
+  parts: ServerParts,
+  method: string,
+  path: string,
+  body: string,
+  ids: RequestIds,
+): EmulatorResponse {
+  const route = `${method} ${path.replace(/\/$/, "")}`;
+  switch (route) {
+    case "GET /_emulator/health":
+      return jsonResponse(200, { status: "ok" });
+    case "GET /_emulator/requests":
+      return jsonResponse(200, { value: parts.log.entries });
+    case "POST /_emulator/reset":
+      parts.reset();
+      return { status: 204 };
+    case "PUT /_emulator/faults":
+      try {
+        parts.faults.setRules(parseFaults(JSON.parse(body || "[]"), "request body").faults);
+        return { status: 204 };
+      } catch (error) {
+        return graphError(
+          ids,
+          400,
+          "BadRequest",
+          error instanceof Error ? error.message : String(error),
+        );
+      }
+    default:
+      return graphError(
+        ids,
+        404,
+        "NotFound",
+        `No admin route ${route}. Routes: GET /_emulator/requests, POST /_emulator/reset, PUT /_emulator/faults, GET /_emulator/health.`,
+      );
+  }
+}
+
+function classify(path: string): RequestKind {
+  if (path.startsWith("/_emulator/")) return "admin";
+  if (DISCOVERY_PATH.test(path)) return "discovery";
+  if (TOKEN_PATH.test(path)) return "token";
+  return "graph";
+}
+
+/** What the log keeps of a body: never a secret (see `RequestLogEntry`). */
+function loggableBody(kind: RequestKind, body: string): unknown {
+  if (body === "") return undefined;
+  if (kind === "token") return safeTokenForm(new URLSearchParams(body));
+  if (kind !== "graph") return undefined;
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return body;
+  }
+}
+
+function finish(
+  entry: RequestLogEntry,
+  response: ServerResponse,
+  answer: EmulatorResponse,
+  ids: RequestIds,
+): void {
+  entry.status = answer.status;
+  write(response, answer, ids);
+}
+
+function write(response: ServerResponse, answer: EmulatorResponse, ids: RequestIds): void {
+  if (response.destroyed) return;
+  const body = answer.body === undefined ? undefined : Buffer.from(answer.body);
+  response.writeHead(answer.status, {
+    "request-id": ids.requestId,
+    "client-request-id": ids.clientRequestId,
+    "x-ms-ags-diagnostic": JSON.stringify({
+      ServerInfo: {
+        DataCenter: "Local Emulator",
+        Slice: "E",
+        Ring: "0",
+        ScaleUnit: "000",
+        RoleInstance: "127.0.0.1",
+      },
+    }),
+    "cache-control": "no-cache",
+    ...answer.headers,
+    ...(body === undefined ? {} : { "content-length": String(body.length) }),
+  });
+  response.end(body);
+}
+
+/** A TCP RST where the platform allows it (the client sees ECONNRESET), else a plain close. */
+function resetConnection(request: IncomingMessage): void {
+  try {
+    request.socket.resetAndDestroy();
+  } catch {
+    request.socket.destroy();
+  }
+}
+
+function header(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The body as text, or undefined when it is larger than `MAX_BODY_BYTES`. */
+async function readBody(request: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function aadTenantNotFound(ids: RequestIds, segment: string): EmulatorResponse {
+  return aadError(ids, {
+    status: 400,
+    error: "invalid_tenant",
+    code: 90002,
+    description: `Tenant '${segment}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+  });
+}
