@@ -2,7 +2,14 @@ import fc from "fast-check";
 import type { DesiredObject, DesiredState } from "../../src/config/model.ts";
 import type { LiveObject } from "../../src/graph/types.ts";
 import type { JsonObject, JsonValue } from "../../src/json.ts";
-import type { LiveCollection, LiveReadFailure, LiveSnapshot } from "../../src/plan/model.ts";
+import type {
+  LiveCollection,
+  LiveReadFailure,
+  LiveSnapshot,
+  Plan,
+  PlanProblem,
+  ResourceChange,
+} from "../../src/plan/model.ts";
 import { formatTicks, parseDateTimeOffset } from "../../src/plan/date-time.ts";
 import { assignmentTargetTypes } from "../../src/resources/assignment-targets.ts";
 import { RESOURCES } from "../../src/resources/registry.ts";
@@ -351,4 +358,115 @@ export function withFailures(world: World, picks: readonly number[]): World {
         ];
   });
   return { ...world, live: { ...world.live, failures } };
+}
+
+/** Strings that stress renderers: Markdown and HTML syntax, escapes, control and bidi characters. */
+const nastyString: fc.Arbitrary<string> = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: "grapheme", maxLength: 20 }),
+  fc.constantFrom(
+    "a|b",
+    "`code`",
+    "<script>alert(1)</script>",
+    "@octocat #1 :tada: $x$ https://evil.example www.evil.example",
+    "\u001b[31mred\u001b[0m",
+    "line\nbreak\r\n",
+    "\u202eevil",
+    "**bold** _it_ [link](https://x) ![img](y)",
+    "</details></summary></code>",
+    "&amp; &#124;",
+  ),
+);
+
+const assignmentsValue: fc.Arbitrary<JsonValue> = fc.array(
+  fc.oneof(
+    fc.record({
+      target: fc.record({
+        "@odata.type": fc.oneof(
+          fc.constantFrom(...assignmentTargetTypes("beta").map((type) => type.odataType)),
+          nastyString,
+        ),
+        groupId: nastyString,
+      }),
+    }),
+    fc.jsonValue() as fc.Arbitrary<JsonValue>,
+  ),
+  { maxLength: 4 },
+);
+
+const anyValue: fc.Arbitrary<JsonValue> = fc.oneof(
+  fc.jsonValue() as fc.Arbitrary<JsonValue>,
+  nastyString,
+  assignmentsValue,
+);
+
+const propertyName = fc.oneof(
+  fc.constantFrom("groupsRequiringPartnerEnrollment", "onboardingStatus", "lastConnectionDateTime"),
+  nastyString,
+);
+
+/**
+ * Any plan the model's types allow, valid or not: renderers must never throw on one (a plan file
+ * could hold it, and a bug elsewhere should not hide the plan).
+ */
+export function anyPlanArbitrary(options: { maxChanges?: number } = {}): fc.Arbitrary<Plan> {
+  const change: fc.Arbitrary<ResourceChange> = fc.record({
+    address: nastyString,
+    kind: fc.oneof(fc.constantFrom(...RESOURCES.map((resource) => resource.kind)), nastyString),
+    graphType: nastyString,
+    name: nastyString,
+    tenant: nastyString,
+    graphVersion: fc.constantFrom(...GRAPH_VERSIONS),
+    collectionPath: nastyString,
+    liveId: nastyString,
+    liveDisplayName: fc.option(nastyString, { nil: null }),
+    changes: fc.array(
+      fc.record({
+        property: propertyName,
+        before: fc.option(anyValue, { nil: undefined }),
+        after: anyValue,
+      }),
+      { maxLength: 4 },
+    ),
+    patch: fc.dictionary(nastyString, anyValue, { maxKeys: 3 }),
+    fingerprint: nastyString,
+  });
+  const problem: fc.Arbitrary<PlanProblem> = fc.record(
+    {
+      code: fc.constantFrom("not-found", "ambiguous", "duplicate-match", "read-failed"),
+      tenant: nastyString,
+      address: nastyString,
+      summary: nastyString,
+      detail: nastyString,
+      source: fc.record({ file: nastyString, line: fc.nat(), column: fc.nat() }),
+      candidates: fc.array(
+        fc.record({ id: nastyString, displayName: fc.option(nastyString, { nil: null }) }),
+        { maxLength: 12 },
+      ),
+    },
+    { requiredKeys: ["code", "tenant", "summary", "detail"] },
+  );
+  return fc.record(
+    {
+      formatVersion: fc.constant(1 as const),
+      toolVersion: nastyString,
+      configDigest: nastyString,
+      tenants: fc.array(nastyString, { maxLength: 4 }),
+      changes: fc.array(change, { maxLength: options.maxChanges ?? 5 }),
+      unchangedCount: fc.nat(),
+      unchangedByTenant: fc.dictionary(nastyString, fc.nat(), { maxKeys: 4 }),
+      problems: fc.array(problem, { maxLength: 5 }),
+    },
+    {
+      requiredKeys: [
+        "formatVersion",
+        "toolVersion",
+        "configDigest",
+        "tenants",
+        "changes",
+        "unchangedCount",
+        "problems",
+      ],
+    },
+  );
 }

@@ -1,0 +1,100 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { anyPlanArbitrary } from "../../test/helpers/plan-arbitraries.ts";
+import { change, plan, problem } from "../../test/helpers/plan-builders.ts";
+import { renderPlanJson } from "./plan-json.ts";
+
+describe("renderPlanJson", () => {
+  it("writes the documented machine format", () => {
+    const json = JSON.parse(
+      renderPlanJson(
+        plan({
+          changes: [change()],
+          unchangedCount: 5,
+          problems: [
+            problem({
+              source: { file: "a.yaml", line: 3, column: 1 },
+              candidates: [{ id: "1", displayName: null }],
+            }),
+          ],
+        }),
+      ),
+    );
+    expect(json).toEqual({
+      format_version: 1,
+      tool_version: "0.1.0",
+      config_digest: "c0ffee",
+      tenants: ["contoso"],
+      summary: { to_change: 1, unchanged: 5, errors: 1 },
+      changes: [
+        {
+          address: "remoteAssistancePartner[contoso].teamviewer",
+          kind: "RemoteAssistancePartner",
+          graph_type: "remoteAssistancePartner",
+          name: "teamviewer",
+          tenant: "contoso",
+          graph_version: "beta",
+          collection_path: "/deviceManagement/remoteAssistancePartners",
+          live_id: "7443c8b9-c8b9-7443-b9c8-4374b9c84374",
+          live_display_name: "TeamViewer",
+          property_changes: [
+            { property: "onboardingStatus", before: "notOnboarded", after: "onboarded" },
+          ],
+          patch: { onboardingStatus: "onboarded" },
+          fingerprint: "0".repeat(64),
+        },
+      ],
+      problems: [
+        {
+          code: "not-found",
+          tenant: "contoso",
+          address: "remoteAssistancePartner[contoso].teamviewer",
+          summary: 'no live remoteAssistancePartner in tenant contoso has displayName "TeamViewer"',
+          detail: "Create it in Intune first.",
+          source: { file: "a.yaml", line: 3, column: 1 },
+          candidates: [{ id: "1", display_name: null }],
+        },
+      ],
+    });
+  });
+
+  it("keeps every key, with null for what is absent", () => {
+    const json = JSON.parse(
+      renderPlanJson(
+        plan({
+          changes: [
+            change({
+              changes: [{ property: "onboardingUrl", before: undefined, after: "https://x/" }],
+              patch: { onboardingUrl: "https://x/" },
+            }),
+          ],
+          problems: [problem({ address: undefined, candidates: undefined })],
+        }),
+      ),
+    );
+    expect(json.changes[0].property_changes[0]).toEqual({
+      property: "onboardingUrl",
+      before: null,
+      after: "https://x/",
+    });
+    expect(json.problems[0]).toMatchObject({ address: null, source: null, candidates: [] });
+  });
+
+  it("never throws and always writes JSON, on any plan", () => {
+    fc.assert(
+      fc.property(anyPlanArbitrary(), (anyPlan) => {
+        const text = renderPlanJson(anyPlan);
+        expect(text.endsWith("\n")).toBe(true);
+        const json = JSON.parse(text);
+        expect(json.format_version).toBe(1);
+        expect(json.changes).toHaveLength(anyPlan.changes.length);
+        expect(json.summary).toEqual({
+          to_change: anyPlan.changes.length,
+          unchanged: anyPlan.unchangedCount,
+          errors: anyPlan.problems.length,
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,95 @@
+import type { JsonObject, JsonValue } from "../json.ts";
+import type { Plan, PlanProblem, ResourceChange } from "../plan/model.ts";
+import { summarisePlan } from "./plan-values.ts";
+
+/**
+ * The plan for machines (`plan --format json`). Version 1 of this format:
+ *
+ * ```
+ * {
+ *   "format_version": 1,
+ *   "tool_version": "0.1.0",
+ *   "config_digest": "<sha256 of the configuration>",
+ *   "tenants": ["contoso", …],
+ *   "summary": { "to_change": 2, "unchanged": 5, "errors": 1 },
+ *   "changes": [{
+ *     "address": "remoteAssistancePartner[contoso].teamviewer",
+ *     "kind": "RemoteAssistancePartner", "graph_type": "remoteAssistancePartner",
+ *     "name": "teamviewer", "tenant": "contoso", "graph_version": "beta",
+ *     "collection_path": "/deviceManagement/remoteAssistancePartners",
+ *     "live_id": "…", "live_display_name": "TeamViewer" | null,
+ *     "property_changes": [{ "property": "onboardingStatus", "before": …, "after": … }],
+ *     "patch": { "onboardingStatus": "onboarded" },
+ *     "fingerprint": "<sha256 hex>"
+ *   }],
+ *   "problems": [{
+ *     "code": "not-found" | "ambiguous" | "duplicate-match" | "read-failed",
+ *     "tenant": "contoso", "address": "…" | null, "summary": "…", "detail": "…",
+ *     "source": { "file": "…", "line": 1, "column": 1 } | null,
+ *     "candidates": [{ "id": "…", "display_name": "…" | null }]
+ *   }]
+ * }
+ * ```
+ *
+ * Conventions: the format's own keys are snake_case; Graph's property names (in
+ * `property_changes[].property`, `before`, `after` and `patch`) are data and stay as Graph spells
+ * them. Every key is always present (`null` when there is no value; `before` is `null` for an
+ * absent live value). `before` is the live value normalised (dates in canonical UTC, assignment
+ * sets sorted), `after` and `patch` the declared values as sent. Changes are sorted by address,
+ * problems by tenant then address. Adding keys is not a format change; removing or renaming one
+ * bumps `format_version`. Ends with a newline.
+ */
+export const PLAN_JSON_FORMAT_VERSION = 1;
+
+export function renderPlanJson(plan: Plan): string {
+  const summary = summarisePlan(plan);
+  const document: JsonObject = {
+    format_version: PLAN_JSON_FORMAT_VERSION,
+    tool_version: plan.toolVersion,
+    config_digest: plan.configDigest,
+    tenants: [...plan.tenants],
+    summary: { to_change: summary.toChange, unchanged: summary.unchanged, errors: summary.errors },
+    changes: plan.changes.map(changeJson),
+    problems: plan.problems.map(problemJson),
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+function changeJson(change: ResourceChange): JsonObject {
+  return {
+    address: change.address,
+    kind: change.kind,
+    graph_type: change.graphType,
+    name: change.name,
+    tenant: change.tenant,
+    graph_version: change.graphVersion,
+    collection_path: change.collectionPath,
+    live_id: change.liveId,
+    live_display_name: change.liveDisplayName,
+    property_changes: change.changes.map((property) => ({
+      property: property.property,
+      before: property.before ?? null,
+      after: property.after,
+    })),
+    patch: change.patch,
+    fingerprint: change.fingerprint,
+  };
+}
+
+function problemJson(problem: PlanProblem): JsonObject {
+  const source: JsonValue = problem.source
+    ? { file: problem.source.file, line: problem.source.line, column: problem.source.column }
+    : null;
+  return {
+    code: problem.code,
+    tenant: problem.tenant,
+    address: problem.address ?? null,
+    summary: problem.summary,
+    detail: problem.detail,
+    source,
+    candidates: (problem.candidates ?? []).map((candidate) => ({
+      id: candidate.id,
+      display_name: candidate.displayName,
+    })),
+  };
+}

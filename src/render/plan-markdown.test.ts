@@ -1,0 +1,203 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { anyPlanArbitrary } from "../../test/helpers/plan-arbitraries.ts";
+import { change, plan, problem } from "../../test/helpers/plan-builders.ts";
+import type { ResourceChange } from "../plan/model.ts";
+import { GITHUB_COMMENT_LIMIT, PLAN_MARKDOWN_MARKER, renderPlanMarkdown } from "./plan-markdown.ts";
+
+const group = (groupId: string) => ({
+  target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId },
+});
+
+function manyChanges(count: number, valueLength: number): ResourceChange[] {
+  return Array.from({ length: count }, (_, index) => {
+    const name = `partner-${String(index).padStart(6, "0")}`;
+    const value = `${"v".repeat(valueLength)}|${index}`;
+    return change({
+      address: `remoteAssistancePartner[contoso].${name}`,
+      name,
+      changes: [
+        { property: "displayName", before: "old", after: value },
+        {
+          property: "onboardingUrl",
+          before: "https://a.example/",
+          after: `https://b.example/${value}`,
+        },
+      ],
+      patch: { displayName: value, onboardingUrl: `https://b.example/${value}` },
+    });
+  });
+}
+
+describe("renderPlanMarkdown", () => {
+  it("starts with the marker and summarises per tenant", () => {
+    const markdown = renderPlanMarkdown(
+      plan({
+        tenants: ["contoso", "fabrikam"],
+        changes: [change()],
+        unchangedCount: 5,
+        unchangedByTenant: { contoso: 2, fabrikam: 3 },
+        problems: [
+          problem({
+            tenant: "fabrikam",
+            address: undefined,
+            code: "read-failed",
+            summary: "could not read tenant fabrikam: down",
+            candidates: undefined,
+          }),
+        ],
+      }),
+    );
+    expect(
+      markdown.startsWith(
+        `${PLAN_MARKDOWN_MARKER}\n### intune-gitops plan: 1 to change, 5 unchanged, 1 error\n`,
+      ),
+    ).toBe(true);
+    expect(markdown).toContain(
+      "| tenant | to change | unchanged | errors |\n| --- | ---: | ---: | ---: |\n" +
+        "| contoso | 1 | 2 | 0 |\n| fabrikam | 0 | 3 | 1 |\n" +
+        "| **all 2 tenants** | **1** | **5** | **1** |\n",
+    );
+    expect(markdown).toContain("#### 1 problem\n- ❌ could not read tenant fabrikam&#58; down");
+  });
+
+  it("puts each change in a collapsible table of live and desired values", () => {
+    const markdown = renderPlanMarkdown(plan({ changes: [change()] }));
+    expect(markdown).toContain(
+      "<details><summary><code>~ remoteAssistancePartner.teamviewer</code> (tenant contoso, id <code>7443c8b9…</code>, beta): 1 property</summary>\n\n" +
+        "| property | live | desired |\n| --- | --- | --- |\n" +
+        '| <code>onboardingStatus</code> | <code>"notOnboarded"</code> | <code>"onboarded"</code> |\n\n' +
+        "</details>\n",
+    );
+  });
+
+  it("shows assignment sets with what is added and removed", () => {
+    const markdown = renderPlanMarkdown(
+      plan({
+        changes: [
+          change({
+            kind: "DeviceManagementPartner",
+            changes: [
+              {
+                property: "groupsRequiringPartnerEnrollment",
+                before: [group("a"), group("b")],
+                after: [group("a"), group("c")],
+              },
+            ],
+            patch: { groupsRequiringPartnerEnrollment: [group("a"), group("c")] },
+          }),
+        ],
+      }),
+    );
+    expect(markdown).toContain(
+      "| <code>groupsRequiringPartnerEnrollment</code> | <code>target groupAssignmentTarget groupId=a</code><br>− <code>target groupAssignmentTarget groupId=b</code> | <code>target groupAssignmentTarget groupId=a</code><br>+ <code>target groupAssignmentTarget groupId=c</code> |",
+    );
+  });
+
+  it("says so when nothing changes", () => {
+    const markdown = renderPlanMarkdown(
+      plan({ unchangedCount: 4, unchangedByTenant: { contoso: 4 } }),
+    );
+    expect(markdown).toContain(
+      "### intune-gitops plan: no changes\n\nThe tenants match the configuration.",
+    );
+    expect(markdown).not.toContain("<details>");
+  });
+
+  it("escapes values so they cannot break the table or turn into markup", () => {
+    const nasty =
+      "a|b `c` <script>x</script> @octocat #1 :tada: $x$ https://evil.example www.evil.example *b* [l](u)\nnext";
+    const markdown = renderPlanMarkdown(
+      plan({
+        changes: [
+          change({
+            liveDisplayName: nasty,
+            changes: [{ property: "displayName", before: nasty, after: "ok" }],
+            patch: { displayName: "ok" },
+          }),
+        ],
+        problems: [problem({ summary: nasty, candidates: [{ id: "1", displayName: nasty }] })],
+      }),
+    );
+    const row = markdown.split("\n").find((line) => line.startsWith("| <code>displayName"))!;
+    expect(row.split("|").length).toBe(5);
+    for (const raw of [
+      "<script>",
+      "`c`",
+      "@octocat",
+      ":tada:",
+      "$x$",
+      "https://",
+      "www.evil",
+      "*b*",
+      "[l]",
+    ]) {
+      expect(markdown).not.toContain(raw);
+    }
+    // An issue reference is `#1` not inside an entity such as `&#124;`.
+    expect(markdown).not.toMatch(/(^|[^&])#1\b/);
+    expect(markdown).toContain("&#60;script&#62;");
+    expect(markdown).not.toContain("\nnext");
+  });
+
+  it("stays within GitHub's limit for a huge plan and says what it left out", () => {
+    const huge = plan({
+      tenants: Array.from(
+        { length: 3_000 },
+        (_, index) => `tenant-${String(index).padStart(5, "0")}`,
+      ),
+      changes: manyChanges(5_000, 2_000),
+      unchangedCount: 0,
+      problems: Array.from({ length: 2_000 }, (_, index) =>
+        problem({
+          address: `remoteAssistancePartner[contoso].missing-${String(index).padStart(5, "0")}`,
+          summary: "s".repeat(3_000),
+          candidates: Array.from({ length: 50 }, (_, c) => ({
+            id: `id-${c}`,
+            displayName: "d".repeat(500),
+          })),
+        }),
+      ),
+    });
+    const markdown = renderPlanMarkdown(huge);
+    expect(markdown.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
+    expect(markdown.startsWith(PLAN_MARKDOWN_MARKER)).toBe(true);
+    expect(markdown).toMatch(/… \d+ more objects: run plan locally or see the JSON artifact\./);
+    expect(markdown).toMatch(/… \d+ more problems: run plan locally or see the JSON artifact\./);
+    expect(markdown).toMatch(/… \d+ more tenants/);
+    expect(markdown).toContain("**5000**");
+  });
+
+  it("drops details progressively: full tables first, then one line per object", () => {
+    const markdown = renderPlanMarkdown(plan({ changes: manyChanges(300, 300) }));
+    expect(markdown.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
+    const details = markdown.split("<details>").length - 1;
+    const lines = markdown.split("\n").filter((line) => line.startsWith("- <code>~")).length;
+    expect(details).toBeGreaterThan(0);
+    expect(lines).toBeGreaterThan(0);
+    expect(details + lines).toBe(300);
+    expect(markdown).toContain("some objects are shown without their details");
+    expect(markdown).not.toContain("more objects");
+  });
+
+  it("shows everything when it fits", () => {
+    const markdown = renderPlanMarkdown(plan({ changes: manyChanges(20, 50) }));
+    expect(markdown.split("<details>").length - 1).toBe(20);
+    expect(markdown).not.toContain("run plan locally");
+  });
+
+  it("never throws and never exceeds the limit, on any plan", () => {
+    fc.assert(
+      fc.property(
+        anyPlanArbitrary({ maxChanges: 30 }),
+        fc.integer({ min: 1_000, max: 20_000 }),
+        (anyPlan, maxLength) => {
+          const markdown = renderPlanMarkdown(anyPlan, { maxLength });
+          expect(markdown.length).toBeLessThanOrEqual(maxLength);
+          expect(markdown.startsWith(PLAN_MARKDOWN_MARKER)).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,120 @@
+import type { Plan, PlanProblem, PropertyChange, ResourceChange } from "../plan/model.ts";
+import {
+  assignmentDiff,
+  assignmentText,
+  plural,
+  shortAddress,
+  shortId,
+  summarisePlan,
+  summaryLine,
+  truncate,
+  valueText,
+} from "./plan-values.ts";
+import { createStyle, sanitizeText, type Style } from "./style.ts";
+
+/**
+ * The human plan, terraform-like:
+ *
+ *   ~ remoteAssistancePartner.teamviewer (tenant contoso, id 7443c8b9…, beta)
+ *       ~ onboardingStatus: "notOnboarded" → "onboarded"
+ *       ~ groupsRequiringPartnerEnrollment:
+ *           + target groupAssignmentTarget groupId=4f1c2d3e-…
+ *
+ *   Plan: 1 to change, 5 unchanged.
+ *
+ * Problems come after the changes, each with what to do. Pure; ends with a newline.
+ */
+export interface PlanTextOptions {
+  /** ANSI colour: the CLI sets it for a TTY without `NO_COLOR` and without `--no-color`. */
+  readonly color: boolean;
+  /** Longest value shown, in characters (default 120); longer ones are cut and say so. */
+  readonly maxValueLength?: number;
+}
+
+/** How many candidates a problem lists before saying how many more there are. */
+const MAX_CANDIDATES = 10;
+
+export function renderPlanText(plan: Plan, options: PlanTextOptions): string {
+  const style = createStyle(options.color);
+  const maxValue = options.maxValueLength ?? 120;
+  const summary = summarisePlan(plan);
+  const blocks: string[] = [];
+
+  if (plan.changes.length > 0) {
+    blocks.push(
+      `intune-gitops will update ${plural(plan.changes.length, "object")} in place (${style.yellow("~")} = update):`,
+    );
+    for (const change of plan.changes) blocks.push(changeBlock(change, style, maxValue));
+  }
+  if (plan.problems.length > 0) {
+    blocks.push(style.red(style.bold(`${plural(plan.problems.length, "problem")}:`)));
+    for (const problem of plan.problems) blocks.push(problemBlock(problem, style, maxValue));
+  }
+  const line = summaryLine(summary);
+  blocks.push(summary.errors > 0 ? style.red(line) : style.bold(line));
+  return `${blocks.join("\n\n")}\n`;
+}
+
+function changeBlock(change: ResourceChange, style: Style, maxValue: number): string {
+  const where = [
+    `tenant ${sanitizeText(change.tenant)}`,
+    `id ${shortId(change.liveId)}`,
+    change.graphVersion,
+  ].join(", ");
+  const lines = [
+    `${style.yellow("~")} ${style.bold(shortAddress(change))} ${style.dim(`(${where})`)}`,
+  ];
+  for (const property of change.changes)
+    lines.push(...propertyLines(change, property, style, maxValue));
+  return lines.join("\n");
+}
+
+function propertyLines(
+  change: ResourceChange,
+  property: PropertyChange,
+  style: Style,
+  maxValue: number,
+): string[] {
+  const name = sanitizeText(property.property);
+  const sets = assignmentDiff(change, property);
+  if (!sets) {
+    const before = valueText(property.before, maxValue);
+    const after = valueText(property.after, maxValue);
+    return [`    ${style.yellow("~")} ${name}: ${style.red(before)} → ${style.green(after)}`];
+  }
+  const lines = [`    ${style.yellow("~")} ${name}:`];
+  for (const added of sets.added) {
+    lines.push(`        ${style.green("+")} ${style.green(assignmentText(added, maxValue))}`);
+  }
+  for (const removed of sets.removed) {
+    lines.push(`        ${style.red("-")} ${style.red(assignmentText(removed, maxValue))}`);
+  }
+  if (sets.kept > 0) lines.push(style.dim(`          (${plural(sets.kept, "target")} unchanged)`));
+  return lines;
+}
+
+function problemBlock(problem: PlanProblem, style: Style, maxValue: number): string {
+  const subject = problem.address ? `${sanitizeText(problem.address)}: ` : "";
+  const lines = [`${style.red("✗")} ${subject}${truncate(sanitizeText(problem.summary), 2000)}`];
+  if (problem.source) {
+    const { file, line, column } = problem.source;
+    lines.push(style.dim(`    at ${sanitizeText(file)}:${line}:${column}`));
+  }
+  const candidates = problem.candidates ?? [];
+  if (candidates.length > 0) {
+    const label = problem.code === "duplicate-match" ? "live object" : "live objects";
+    lines.push(`    ${label}:`);
+    for (const candidate of candidates.slice(0, MAX_CANDIDATES)) {
+      const name =
+        candidate.displayName === null
+          ? "(no displayName)"
+          : valueText(candidate.displayName, maxValue);
+      lines.push(`      - ${name} ${style.dim(`id ${sanitizeText(candidate.id)}`)}`);
+    }
+    if (candidates.length > MAX_CANDIDATES) {
+      lines.push(`      … and ${candidates.length - MAX_CANDIDATES} more`);
+    }
+  }
+  if (problem.detail) lines.push(`    → ${truncate(sanitizeText(problem.detail), 2000)}`);
+  return lines.join("\n");
+}

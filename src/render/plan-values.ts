@@ -1,0 +1,151 @@
+import type { JsonValue } from "../json.ts";
+import type { Plan, ResourceChange } from "../plan/model.ts";
+import { canonicalJson, compareStrings } from "../plan/canonical-json.ts";
+import { normaliseValue } from "../plan/normalise.ts";
+import { propertyTypeOf } from "../plan/property-type.ts";
+import { findResource } from "../resources/registry.ts";
+import { sanitizeText } from "./style.ts";
+
+/**
+ * What the plan renderers share: counts per tenant, value text, and assignment sets as additions
+ * and removals. The renderers differ only in layout; the numbers and words come from here.
+ */
+
+export interface TenantSummary {
+  readonly tenant: string;
+  readonly toChange: number;
+  /** Undefined for a plan without `unchangedByTenant` (made by hand). */
+  readonly unchanged: number | undefined;
+  readonly errors: number;
+}
+
+export interface PlanSummary {
+  readonly toChange: number;
+  readonly unchanged: number;
+  readonly errors: number;
+  /** Every planned tenant, plus any tenant a change or problem names; sorted. */
+  readonly tenants: readonly TenantSummary[];
+}
+
+export function summarisePlan(plan: Plan): PlanSummary {
+  const names = new Set<string>([
+    ...plan.tenants,
+    ...plan.changes.map((change) => change.tenant),
+    ...plan.problems.map((problem) => problem.tenant),
+  ]);
+  const tenants = [...names].sort(compareStrings).map((tenant) => ({
+    tenant,
+    toChange: plan.changes.filter((change) => change.tenant === tenant).length,
+    unchanged: plan.unchangedByTenant ? (plan.unchangedByTenant[tenant] ?? 0) : undefined,
+    errors: plan.problems.filter((problem) => problem.tenant === tenant).length,
+  }));
+  return {
+    toChange: plan.changes.length,
+    unchanged: plan.unchangedCount,
+    errors: plan.problems.length,
+    tenants,
+  };
+}
+
+/** Whether there is nothing to report: no change and no problem. */
+export function isClean(summary: PlanSummary): boolean {
+  return summary.toChange === 0 && summary.errors === 0;
+}
+
+/** `2 to change, 5 unchanged, 1 error` (errors only when there are some). */
+export function summaryCounts(summary: PlanSummary): string {
+  const errors = summary.errors > 0 ? `, ${plural(summary.errors, "error")}` : "";
+  return `${summary.toChange} to change, ${summary.unchanged} unchanged${errors}`;
+}
+
+/** `Plan: 2 to change, 5 unchanged, 1 error.` or `No changes. The tenants match the configuration.` */
+export function summaryLine(summary: PlanSummary): string {
+  if (isClean(summary)) return "No changes. The tenants match the configuration.";
+  return `Plan: ${summaryCounts(summary)}.`;
+}
+
+export function plural(count: number, noun: string, nouns = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : nouns}`;
+}
+
+/** A value as JSON text on one line, safe for a terminal, cut to `maxLength` characters. */
+export function valueText(value: JsonValue | undefined, maxLength: number): string {
+  if (value === undefined) return "(absent)";
+  return truncate(sanitizeText(JSON.stringify(value)), maxLength);
+}
+
+/** Cuts text to `maxLength` characters, saying how much was left out. */
+export function truncate(text: string, maxLength: number): string {
+  if (text.length <= maxLength) return text;
+  const note = `… (${text.length} chars)`;
+  const keep = Math.max(maxLength - note.length, 1);
+  return `${text.slice(0, keep)}${note}`;
+}
+
+/** A live id shortened for headers: GUIDs to their first 8 characters. */
+export function shortId(id: string): string {
+  const safe = sanitizeText(id);
+  return safe.length > 12 ? `${safe.slice(0, 8)}…` : safe;
+}
+
+/** `remoteAssistancePartner.teamviewer`: the address without the tenant, for headers. */
+export function shortAddress(change: ResourceChange): string {
+  return truncate(sanitizeText(`${change.graphType}.${change.name}`), 200);
+}
+
+export interface AssignmentDiff {
+  readonly added: readonly JsonValue[];
+  readonly removed: readonly JsonValue[];
+  readonly kept: number;
+}
+
+/**
+ * An assignment-collection change as set additions and removals, or undefined when the property is
+ * not an assignment collection (or its values are not lists).
+ */
+export function assignmentDiff(
+  change: ResourceChange,
+  property: {
+    readonly property: string;
+    readonly before: JsonValue | undefined;
+    readonly after: JsonValue;
+  },
+): AssignmentDiff | undefined {
+  const type = propertyTypeOf(findResource(change.kind), change.graphVersion, property.property);
+  if (type.kind !== "assignments") return undefined;
+  const before = normaliseValue(type, property.before, change.graphVersion);
+  const after = normaliseValue(type, property.after, change.graphVersion);
+  if (!Array.isArray(before) || !Array.isArray(after)) return undefined;
+  const beforeKeys = new Set(before.map((element) => canonicalJson(element)));
+  const afterKeys = new Set(after.map((element) => canonicalJson(element)));
+  return {
+    added: after.filter((element) => !beforeKeys.has(canonicalJson(element))),
+    removed: before.filter((element) => !afterKeys.has(canonicalJson(element))),
+    kept: after.filter((element) => beforeKeys.has(canonicalJson(element))).length,
+  };
+}
+
+/**
+ * One assignment as a reader says it: `target groupAssignmentTarget groupId=4f1c…` (the type
+ * without its `#microsoft.graph.` prefix, then the target's properties).
+ */
+export function assignmentText(element: JsonValue, maxLength: number): string {
+  const target =
+    typeof element === "object" && element !== null && !Array.isArray(element)
+      ? element["target"]
+      : undefined;
+  if (typeof target !== "object" || target === null || Array.isArray(target)) {
+    return valueText(element, maxLength);
+  }
+  const odataType = target["@odata.type"];
+  const type =
+    typeof odataType === "string" ? odataType.replace(/^#?microsoft\.graph\./, "") : "(no type)";
+  const properties = Object.keys(target)
+    .filter((key) => key !== "@odata.type")
+    .sort(compareStrings)
+    .map((key) => {
+      const value = target[key];
+      return `${key}=${typeof value === "string" ? value : JSON.stringify(value)}`;
+    });
+  return truncate(sanitizeText(["target", type, ...properties].join(" ")), maxLength);
+}
