@@ -33,8 +33,10 @@ describe("requiredPermissions", () => {
       ["DeviceManagementServiceConfig.ReadWrite.All"],
     ]);
     expect(requiredPermissions("write", "beta")).toEqual([
-      ["DeviceManagementServiceConfig.ReadWrite.All"],
-      ["DeviceManagementConfiguration.ReadWrite.All"],
+      [
+        "DeviceManagementServiceConfig.ReadWrite.All",
+        "DeviceManagementConfiguration.ReadWrite.All",
+      ],
     ]);
   });
 });
@@ -63,18 +65,24 @@ describe("checkPermissions", () => {
     );
   });
 
-  it("requires the configuration permission too for writes on beta", () => {
+  it("accepts either write permission on beta, as the beta update page lists them", () => {
+    const configurationWrite = jwt({ roles: ["DeviceManagementConfiguration.ReadWrite.All"] });
     expect(
-      checkPermissions(serviceWrite, { operation: "write", graphVersion: "v1.0" }),
+      checkPermissions(serviceWrite, { operation: "write", graphVersion: "beta" }),
     ).toBeUndefined();
-    expect(checkPermissions(serviceWrite, { operation: "write", graphVersion: "beta" })).toContain(
-      "application permission DeviceManagementConfiguration.ReadWrite.All to write (PATCH) on Graph beta",
+    expect(
+      checkPermissions(configurationWrite, { operation: "write", graphVersion: "beta" }),
+    ).toBeUndefined();
+    expect(
+      checkPermissions(configurationWrite, { operation: "write", graphVersion: "v1.0" }),
+    ).toContain(
+      "application permission DeviceManagementServiceConfig.ReadWrite.All to write (PATCH) on Graph v1.0",
     );
     expect(
       checkPermissions(fullWrite, { operation: "write", graphVersion: "beta" }),
     ).toBeUndefined();
     expect(checkPermissions(readOnly, { operation: "write", graphVersion: "beta" })).toContain(
-      "permissions DeviceManagementServiceConfig.ReadWrite.All and DeviceManagementConfiguration.ReadWrite.All",
+      "application permission DeviceManagementServiceConfig.ReadWrite.All or DeviceManagementConfiguration.ReadWrite.All to write (PATCH) on Graph beta",
     );
   });
 

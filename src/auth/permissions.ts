@@ -3,10 +3,13 @@
  * verified: Graph verifies it) and say which permission is missing for what we are about to do,
  * instead of letting the user decode a 403 from the middle of a run.
  *
- * What the operations need (the seed pages' permission tables):
+ * What the operations need (the seed pages' permission tables, which say "one of the following
+ * permissions is required"):
  * - read (list): DeviceManagementServiceConfig.Read.All or DeviceManagementServiceConfig.ReadWrite.All;
- * - write (PATCH): DeviceManagementServiceConfig.ReadWrite.All, and on beta also
- *   DeviceManagementConfiguration.ReadWrite.All.
+ * - write (PATCH) on v1.0: DeviceManagementServiceConfig.ReadWrite.All;
+ * - write (PATCH) on beta: DeviceManagementServiceConfig.ReadWrite.All or
+ *   DeviceManagementConfiguration.ReadWrite.All (the beta update page lists both as alternatives,
+ *   and the emulator enforces the same; requiring both would refuse an app Graph accepts).
  * App-only tokens carry application permissions in `roles`; delegated tokens carry scopes in
  * `scp` (space-separated).
  */
@@ -28,7 +31,7 @@ export function requiredPermissions(
 ): string[][] {
   if (operation === "read") return [[SERVICE_CONFIG_READ, SERVICE_CONFIG_WRITE]];
   return graphVersion === "beta"
-    ? [[SERVICE_CONFIG_WRITE], [CONFIGURATION_WRITE]]
+    ? [[SERVICE_CONFIG_WRITE, CONFIGURATION_WRITE]]
     : [[SERVICE_CONFIG_WRITE]];
 }
 

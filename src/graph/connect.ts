@@ -63,13 +63,13 @@ export async function connectTenant(
     return problem === undefined ? [] : [problem];
   });
   if (problems.length > 0) {
-    // Versions are checked in registry order, beta last: its message names every permission
-    // missing (beta needs a superset of v1.0's).
-    const message = problems[problems.length - 1];
-    throw new AuthError(`tenant ${tenant.name} (${tenant.auth.method}): ${message}`, {
-      tenant: tenant.name,
-      method: tenant.auth.method,
-    });
+    throw new AuthError(
+      `tenant ${tenant.name} (${tenant.auth.method}): ${problems.join("; and ")}`,
+      {
+        tenant: tenant.name,
+        method: tenant.auth.method,
+      },
+    );
   }
   const client = createGraphClient({
     ...options.client,
