@@ -72,7 +72,14 @@ export interface ResourceChange {
    */
   readonly patch: JsonObject;
   /**
-   * sha256 (hex) of the live object's declared properties, normalised. `apply` re-reads the
+   * Every property the configuration declares for the object (changed or not), in the registry's
+   * order: exactly the ones `fingerprint` covers. Optional only so plans built by hand in tests
+   * stay valid; `createPlan` always sets it.
+   */
+  readonly declaredProperties?: readonly string[];
+  /**
+   * sha256 (hex) of the live object's declared properties, normalised (`fingerprintObject` over
+   * `declaredProperties`). `apply` re-reads the
    * object and refuses to write when it no longer matches: someone changed it since the plan.
    */
   readonly fingerprint: string;
@@ -93,7 +100,7 @@ export interface ResourceChange {
 export interface PlanProblem {
   readonly code: "not-found" | "ambiguous" | "duplicate-match" | "read-failed";
   readonly tenant: string;
-  /** Absent when the whole tenant failed. */
+  /** The declared object's address; absent for `read-failed` (about a tenant or collection). */
   readonly address?: string;
   readonly summary: string;
   /** What to do about it. */

@@ -21,7 +21,7 @@ const TOOL = "0.1.0";
 
 const samplePlan: Plan = planOf({
   changes: [
-    change(),
+    change({ declaredProperties: ["onboardingUrl", "onboardingStatus"] }),
     change({
       address: "deviceManagementPartner[contoso].jamf",
       kind: "DeviceManagementPartner",
@@ -250,6 +250,20 @@ describe("plan files", () => {
         plan.changes[0].changes[0].after = annotated;
       },
       "only annotation is @odata.type",
+    ],
+    [
+      "declared properties with id",
+      (plan: any) => {
+        plan.changes[1].declaredProperties = ["id", "onboardingStatus"];
+      },
+      '"id" is not a beta property',
+    ],
+    [
+      "declared properties without a changed one",
+      (plan: any) => {
+        plan.changes[1].declaredProperties = ["displayName"];
+      },
+      "must include every changed property",
     ],
     ["unsorted changes", (plan: any) => plan.changes.reverse(), "sorted"],
     [

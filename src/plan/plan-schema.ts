@@ -12,6 +12,7 @@ import { PLAN_FORMAT_VERSION, type Plan } from "./model.ts";
  * - a change names a registered kind, and its graph type, collection path and address are the
  *   ones the registry gives (so a PATCH cannot be sent to another path);
  * - its live id is one path segment;
+ * - its declared properties (if listed) are the kind's, and include every changed one;
  * - its patch has exactly the changed properties (`changes`), each one the kind has in that
  *   Graph version, never `id` nor an annotation, each equal to the change's `after`; an
  *   assignment collection is a list of `{ target }` whose only annotation is `@odata.type`;
@@ -53,6 +54,7 @@ const ResourceChangeSchema = z
     liveDisplayName: z.string().nullable(),
     changes: z.array(PropertyChangeSchema).min(1),
     patch: z.record(z.string(), Json),
+    declaredProperties: z.array(z.string()).optional(),
     fingerprint: Fingerprint,
   })
   .superRefine((change, context) => {
@@ -79,6 +81,27 @@ const ResourceChangeSchema = z
       patchKeys.some((key) => !properties.includes(key))
     ) {
       issue("must have exactly the properties listed in changes", ["patch"]);
+    }
+    if (change.declaredProperties) {
+      const declared = change.declaredProperties;
+      if (new Set(declared).size !== declared.length) {
+        issue("lists a property twice", ["declaredProperties"]);
+      }
+      for (const name of declared) {
+        if (
+          name === "id" ||
+          name.includes("@") ||
+          !findProperty(resource, change.graphVersion, name)
+        ) {
+          issue(
+            `${JSON.stringify(name)} is not a ${change.graphVersion} property of ${resource.kind}`,
+            ["declaredProperties"],
+          );
+        }
+      }
+      if (properties.some((name) => !declared.includes(name))) {
+        issue("must include every changed property", ["declaredProperties"]);
+      }
     }
     change.changes.forEach((propertyChange, index) => {
       const { property } = propertyChange;

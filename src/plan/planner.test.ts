@@ -144,13 +144,16 @@ describe("createPlan", () => {
       ]);
     });
 
-    it("fingerprints the live object's declared properties", () => {
+    it("fingerprints all the declared properties, changed or not, and lists them", () => {
       const live = teamviewer();
       const plan = planOne(
-        { onboardingStatus: "onboarded", onboardingUrl: "https://a.example/" },
+        { onboardingStatus: "onboarded", onboardingUrl: "https://example.com/onboardingUrl/" },
         live,
       );
-      expect(plan.changes[0]!.fingerprint).toBe(
+      const [change] = plan.changes;
+      expect(change!.changes.map((c) => c.property)).toEqual(["onboardingStatus"]);
+      expect(change!.declaredProperties).toEqual(["onboardingUrl", "onboardingStatus"]);
+      expect(change!.fingerprint).toBe(
         fingerprintObject(RemoteAssistancePartner, "beta", live, [
           "onboardingUrl",
           "onboardingStatus",

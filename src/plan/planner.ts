@@ -181,6 +181,7 @@ function planObject({ object, resource, live }: Match): ResourceChange | undefin
     liveDisplayName: displayNameOf(resource, live),
     changes,
     patch,
+    declaredProperties: properties,
     fingerprint: fingerprintObject(resource, version, live, properties),
   };
 }

@@ -9,7 +9,7 @@ describe("renderPlanJson", () => {
     const json = JSON.parse(
       renderPlanJson(
         plan({
-          changes: [change()],
+          changes: [change({ declaredProperties: ["onboardingStatus", "onboardingUrl"] })],
           unchangedCount: 5,
           problems: [
             problem({
@@ -41,6 +41,7 @@ describe("renderPlanJson", () => {
             { property: "onboardingStatus", before: "notOnboarded", after: "onboarded" },
           ],
           patch: { onboardingStatus: "onboarded" },
+          declared_properties: ["onboardingStatus", "onboardingUrl"],
           fingerprint: "0".repeat(64),
         },
       ],
@@ -78,6 +79,7 @@ describe("renderPlanJson", () => {
       after: "https://x/",
     });
     expect(json.problems[0]).toMatchObject({ address: null, source: null, candidates: [] });
+    expect(json.changes[0].declared_properties).toBeNull();
   });
 
   it("never throws and always writes JSON, on any plan", () => {

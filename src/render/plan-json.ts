@@ -20,7 +20,8 @@ import { summarisePlan } from "./plan-values.ts";
  *     "live_id": "…", "live_display_name": "TeamViewer" | null,
  *     "property_changes": [{ "property": "onboardingStatus", "before": …, "after": … }],
  *     "patch": { "onboardingStatus": "onboarded" },
- *     "fingerprint": "<sha256 hex>"
+ *     "declared_properties": ["onboardingUrl", "onboardingStatus"] | null,
+ *     "fingerprint": "<sha256 hex of the declared properties' live values>"
  *   }],
  *   "problems": [{
  *     "code": "not-found" | "ambiguous" | "duplicate-match" | "read-failed",
@@ -72,6 +73,7 @@ function changeJson(change: ResourceChange): JsonObject {
       after: property.after,
     })),
     patch: change.patch,
+    declared_properties: change.declaredProperties ? [...change.declaredProperties] : null,
     fingerprint: change.fingerprint,
   };
 }
