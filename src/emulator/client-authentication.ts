@@ -159,16 +159,18 @@ function checkFederatedAssertion(
   return checkLifetime(jwt, nowSeconds) ?? { ok: true, method: "federated" };
 }
 
-/** `exp` must be in the future and `nbf`, when present, not after now (no clock skew allowed). */
+/**
+ * `exp` must not have passed and `nbf`, when present, must have, both within Entra ID's five
+ * minutes of clock skew (MSAL rounds `nbf` up to the next second, for one).
+ */
+const CLOCK_SKEW_SECONDS = 300;
+
 function checkLifetime(jwt: DecodedJwt, nowSeconds: number): ClientAuthentication | undefined {
   const { exp, nbf } = jwt.payload;
-  if (
-    typeof exp === "number" &&
-    exp > nowSeconds &&
-    (nbf === undefined || (typeof nbf === "number" && nbf <= nowSeconds))
-  ) {
-    return undefined;
-  }
+  const notExpired = typeof exp === "number" && exp + CLOCK_SKEW_SECONDS > nowSeconds;
+  const started =
+    nbf === undefined || (typeof nbf === "number" && nbf - CLOCK_SKEW_SECONDS <= nowSeconds);
+  if (notExpired && started) return undefined;
   const when = (seconds: unknown) =>
     typeof seconds === "number" ? new Date(seconds * 1000).toISOString() : "(none)";
   return fail(
