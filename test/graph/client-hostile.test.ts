@@ -1,0 +1,206 @@
+import type { ServerResponse } from "node:http";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createGraphClient, type HttpGraphClient } from "../../src/graph/client.ts";
+import type { TlsMaterial } from "../../src/emulator/tls.ts";
+import { createTlsMaterial, startTestServer, type TestServer } from "./test-server.ts";
+
+/**
+ * The Graph client against a server that misbehaves in ways Graph should not: it must never send
+ * the bearer token to another origin, must bound what it reads, and must report garbage clearly.
+ */
+const TOKEN = "test-access-token-not-a-secret";
+const collectionPath = "/deviceManagement/remoteAssistancePartners";
+
+let tls: TlsMaterial;
+let server: TestServer | undefined;
+let client: HttpGraphClient | undefined;
+
+beforeAll(async () => {
+  process.env.NO_PROXY = "127.0.0.1,localhost";
+  tls = await createTlsMaterial();
+});
+
+afterEach(async () => {
+  client?.close();
+  client = undefined;
+  await server?.close();
+  server = undefined;
+});
+
+function clientFor(url: string, retry = {}): HttpGraphClient {
+  client = createGraphClient({
+    graphUrl: url,
+    tenant: "contoso",
+    getAccessToken: () => Promise.resolve(TOKEN),
+    ca: tls.caPem,
+    timeoutInMs: 2_000,
+    retry: { baseDelayInMs: 1, maxDelayInMs: 5, ...retry },
+  });
+  return client;
+}
+
+function json(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { "content-type": "application/json" });
+  response.end(JSON.stringify(body));
+}
+
+describe("Graph client against a hostile server", () => {
+  it("refuses an @odata.nextLink to another origin, without sending it the token", async () => {
+    server = await startTestServer(tls, (request, response, urls) => {
+      json(response, 200, {
+        value: [{ id: "a", displayName: "A" }],
+        "@odata.nextLink": `${urls.otherOriginUrl}/v1.0${collectionPath}?$skiptoken=2`,
+      });
+    });
+    const error = await clientFor(server.url)
+      .listCollection({ graphVersion: "v1.0", collectionPath, select: [] })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "GraphRequestError" });
+    expect((error as Error).message).toBe(
+      `GET /v1.0${collectionPath}: refusing to send the token to localhost:${server.port}: @odata.nextLink points outside ${server.url}`,
+    );
+    expect(server.seen).toHaveLength(1);
+    expect(server.seen[0]?.host).toBe(`127.0.0.1:${server.port}`);
+  });
+
+  it("does not follow a redirect to another origin", async () => {
+    server = await startTestServer(tls, (request, response, urls) => {
+      response.writeHead(302, { location: `${urls.otherOriginUrl}/elsewhere` });
+      response.end();
+    });
+    const error = await clientFor(server.url)
+      .listCollection({ graphVersion: "beta", collectionPath, select: [] })
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toContain(
+      `Graph answered HTTP 302 with a redirect to localhost:${server.port}; not following it: the access token is only ever sent to 127.0.0.1:${server.port}`,
+    );
+    expect((error as { details: unknown }).details).toMatchObject({ status: 302, attempts: 1 });
+    expect(server.seen.map((seen) => seen.host)).toEqual([`127.0.0.1:${server.port}`]);
+  });
+
+  it("follows a redirect on the same origin", async () => {
+    server = await startTestServer(tls, (request, response) => {
+      if (request.url?.startsWith("/moved")) {
+        json(response, 200, { value: [{ id: "b" }] });
+        return;
+      }
+      response.writeHead(307, { location: "/moved" });
+      response.end();
+    });
+    const objects = await clientFor(server.url).listCollection({
+      graphVersion: "beta",
+      collectionPath,
+      select: [],
+    });
+    expect(objects).toEqual([{ id: "b" }]);
+    expect(server.seen.map((seen) => [seen.path.split("?")[0], seen.hasAuthorization])).toEqual([
+      [`/beta${collectionPath}`, true],
+      ["/moved", true],
+    ]);
+  });
+
+  it("refuses a page that repeats itself instead of looping", async () => {
+    server = await startTestServer(tls, (request, response, urls) => {
+      json(response, 200, {
+        value: [],
+        "@odata.nextLink": `${urls.url}/v1.0${collectionPath}?$skiptoken=1`,
+      });
+    });
+    await expect(
+      clientFor(server.url).listCollection({ graphVersion: "v1.0", collectionPath, select: [] }),
+    ).rejects.toThrow("@odata.nextLink repeats a page already read; stopping");
+    expect(server.seen).toHaveLength(2);
+  });
+
+  it("refuses a body larger than the bound, without retrying", async () => {
+    server = await startTestServer(tls, (request, response) => {
+      response.writeHead(200, { "content-type": "application/json" });
+      // No content-length: the bound must hold while streaming.
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      let sent = 0;
+      const pump = (): void => {
+        while (sent < 200 && response.write(chunk)) sent++;
+        if (sent < 200) response.once("drain", pump);
+        else response.end();
+      };
+      pump();
+    });
+    client = createGraphClient({
+      graphUrl: server.url,
+      tenant: "contoso",
+      getAccessToken: () => Promise.resolve(TOKEN),
+      ca: tls.caPem,
+      maxResponseBytes: 1024 * 1024,
+    });
+    const error = await client
+      .listCollection({ graphVersion: "v1.0", collectionPath, select: [] })
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toContain(
+      "the response is larger than 1 MB; refusing to read it",
+    );
+    expect((error as { details: { attempts: number } }).details.attempts).toBe(1);
+  });
+
+  it("sends the token, a client-request-id and Accept on every request, and $select once", async () => {
+    server = await startTestServer(tls, (request, response) => {
+      json(response, 200, { value: [] });
+    });
+    await clientFor(server.url).listCollection({
+      graphVersion: "beta",
+      collectionPath,
+      select: ["onboardingStatus", "id", "displayName"],
+    });
+    expect(server.seen[0]?.path).toBe(
+      `/beta${collectionPath}?$select=id,displayName,onboardingStatus`,
+    );
+    expect(server.seen[0]?.hasAuthorization).toBe(true);
+    expect(server.seen[0]?.clientRequestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("keeps properties and annotations it did not ask for", async () => {
+    const item = {
+      id: "a",
+      displayName: "A",
+      futureProperty: { nested: [1, 2] },
+      "@odata.etag": 'W/"1"',
+    };
+    server = await startTestServer(tls, (request, response) => {
+      json(response, 200, {
+        "@odata.context": "x",
+        "@odata.count": 1,
+        unknownTopLevel: true,
+        value: [item],
+      });
+    });
+    const objects = await clientFor(server.url).listCollection({
+      graphVersion: "beta",
+      collectionPath,
+      select: [],
+    });
+    expect(objects).toEqual([item]);
+  });
+
+  it.each([
+    [{ values: [] }, "the body has no `value` collection"],
+    [{ value: { id: "a" } }, "`value` is not an array"],
+    [{ value: [{ id: "a" }, { displayName: "no id" }] }, "item 1 of `value` has no string `id`"],
+    [{ value: [{ id: 7 }] }, "item 0 of `value` has no string `id`"],
+    [[1, 2], "the body is not a JSON object"],
+    [{ value: [], "@odata.nextLink": 5 }, "`@odata.nextLink` is not a string"],
+  ])("rejects a page of the wrong shape clearly, without retrying: %j", async (body, reason) => {
+    server = await startTestServer(tls, (request, response) => {
+      json(response, 200, body);
+    });
+    const error = await clientFor(server.url)
+      .listCollection({ graphVersion: "beta", collectionPath, select: [] })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      name: "GraphRequestError",
+      details: { status: 200, attempts: 1 },
+    });
+    expect((error as Error).message).toContain(
+      `GET /beta${collectionPath} answered HTTP 200 but ${reason}`,
+    );
+    expect(server.seen).toHaveLength(1);
+  });
+});
