@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { DesiredObject } from "../../src/config/model.ts";
 import type { Plan } from "../../src/plan/model.ts";
+import { renderApplyEvent, renderApplySummary } from "../../src/render/apply-text.ts";
 import { declare, startHarness, type Harness } from "./harness.ts";
 
 /**
@@ -298,6 +299,65 @@ describe("apply against the emulator", () => {
     expect(failed.error?.status).toBe(400);
     expect(failed.error?.code).toBeTruthy();
     expect(failed.error?.requestId).toBeTruthy();
+  });
+
+  it("on Ctrl-C during the writes lets the write in flight finish and starts no other", async () => {
+    const slow = await startHarness({ latencyMs: 100 });
+    try {
+      const plan = await slow.plan(DECLARED);
+      const controller = new AbortController();
+      const since = slow.mark();
+      const { result } = await slow.apply(plan, {
+        abortSignal: controller.signal,
+        concurrencyPerTenant: 1,
+        onEvent: (event) => {
+          if (event.type === "object-started") controller.abort(new Error("SIGINT"));
+        },
+      });
+      expect(result.interrupted).toBe(true);
+      expect(result.summary).toMatchObject({ changed: 1, skipped: 1 });
+      expect(slow.patches(since).map((entry) => entry.status)).toEqual([204]);
+      const text = renderApplySummary(result, { color: false });
+      expect(text).toContain("Apply interrupted: 1 changed, 0 failed, 1 skipped.");
+      expect(text).toContain("Run apply again (it plans afresh) to write the rest.");
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it("reports a PATCH that never gets an answer as failed with an unknown outcome, the others applied", async () => {
+    const hanging = await startHarness({ timeoutInMs: 150 });
+    try {
+      const plan = await hanging.plan(DECLARED);
+      hanging.emulator.setFaults([
+        { method: "PATCH", path: CONTOSO_JAMF, fault: { kind: "hang" } },
+      ]);
+      const lines: string[] = [];
+      const { result } = await hanging.apply(plan, {
+        onEvent: (event) => {
+          const line = renderApplyEvent(event, { color: false });
+          if (line !== undefined) lines.push(line);
+        },
+      });
+      expect(result.summary).toMatchObject({ changed: 1, failed: 1 });
+      const failed = result.results.find((r) => r.status === "failed")!;
+      expect(failed.error?.status).toBeUndefined();
+      expect(
+        lines.some((line) =>
+          line.startsWith(
+            "✓ remoteAssistancePartner[contoso].teamviewer: updated onboardingStatus (PATCH 204,",
+          ),
+        ),
+      ).toBe(true);
+      expect(
+        lines.some((line) => line.startsWith("✗ deviceManagementPartner[contoso].jamf: failed: ")),
+      ).toBe(true);
+      const text = renderApplySummary(result, { color: false });
+      expect(text).toContain("Apply complete: 1 changed, 1 failed, 0 skipped.");
+      expect(text).toContain("may or may not have been applied: run plan to see");
+    } finally {
+      await hanging.close();
+    }
   });
 
   it("writes nothing when interrupted before it starts, and reads nothing either", async () => {
