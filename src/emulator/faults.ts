@@ -74,10 +74,11 @@ const RuleSchema = z.strictObject({
   probability: z.number().min(0).max(1).optional(),
   fault: FaultSchema,
 });
-const FileSchema = z.union([
-  z.array(RuleSchema).transform((faults) => ({ faults })),
+const FileSchema = z.preprocess(
+  // A bare list is a file with no random seed.
+  (value) => (Array.isArray(value) ? { faults: value } : value),
   z.strictObject({ randomSeed: z.number().int().optional(), faults: z.array(RuleSchema) }),
-]);
+);
 
 /** Validates fault rules (from a file, an API call or the admin route); throws listing every problem. */
 export function parseFaults(value: unknown, where = "faults"): FaultsFile {

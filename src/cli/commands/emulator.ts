@@ -97,18 +97,19 @@ export const command: Command = {
         ["AZURE_CLIENT_ID", emulator.demoApp.clientId],
         ["AZURE_CLIENT_SECRET", emulator.demoApp.secret],
       ];
-      context.stdout.write(
-        exports
-          .filter((entry): entry is [string, string] => entry[1] !== undefined)
-          .map(([name, value]) => `export ${name}=${shellQuote(value)}\n`)
-          .join(""),
-      );
       const tenants = emulator.tenants
         .map((tenant) => `${tenant.name} (${tenant.tenantId})`)
         .join(", ");
       context.stderr.write(
         `Graph emulator listening on ${emulator.url} (127.0.0.1 only) for ${tenants}.\n` +
           `Request log: ${emulator.url}/_emulator/requests. Stop with Ctrl-C.\n`,
+      );
+      // Last, so that a script reading stdout knows the emulator is ready when the lines arrive.
+      context.stdout.write(
+        exports
+          .filter((entry): entry is [string, string] => entry[1] !== undefined)
+          .map(([name, value]) => `export ${name}=${shellQuote(value)}\n`)
+          .join(""),
       );
       await new Promise<void>((resolveWait) => {
         if (context.abortSignal.aborted) resolveWait();
