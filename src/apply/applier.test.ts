@@ -531,29 +531,37 @@ describe("applyPlan", () => {
     }
   });
 
-  it("selects the kind's current properties (and any changed one) when reading, never a deprecated one it does not write", async () => {
+  it("reads exactly the declared properties (the fingerprint's), never one the configuration does not mention", async () => {
     const graph = new InMemoryGraph();
     graph.put("contoso", "beta", DMP, [
-      { id: "d", displayName: "Jamf", partnerAppType: "unknown" },
+      { id: "d", displayName: "Jamf", partnerAppType: "unknown", singleTenantAppId: "app" },
     ]);
     const plan = planFor(graph, [
       declare(
         "jamf",
         "contoso",
         "Jamf",
-        { partnerAppType: "multiTenantApp" },
+        { partnerAppType: "multiTenantApp", singleTenantAppId: "app" },
         "DeviceManagementPartner",
       ),
     ]);
+    expect(plan.changes[0]!.declaredProperties).toEqual(["partnerAppType", "singleTenantAppId"]);
     await apply(graph, plan);
-    const selects = graph.lists().map((call) => call.select);
-    expect(selects).toHaveLength(2);
-    for (const select of selects) {
-      expect(select).toContain("partnerAppType");
-      expect(select).toContain("groupsRequiringPartnerEnrollment");
-      expect(select).not.toContain("whenPartnerDevicesWillBeRemoved");
-      expect(select).not.toContain("whenPartnerDevicesWillBeMarkedAsNonCompliant");
-    }
+    expect(graph.lists().map((call) => call.select)).toEqual([
+      ["partnerAppType", "singleTenantAppId"],
+      ["partnerAppType", "singleTenantAppId"],
+    ]);
+  });
+
+  it("fingerprints a hand-made plan without declaredProperties over its changed properties", async () => {
+    const graph = new InMemoryGraph();
+    graph.put("contoso", "beta", RA, [raPartner("a", "TeamViewer")]);
+    const made = planFor(graph, [
+      declare("teamviewer", "contoso", "TeamViewer", { onboardingStatus: "onboarded" }),
+    ]);
+    const { declaredProperties: _, ...change } = made.changes[0]!;
+    const { result } = await apply(graph, { ...made, changes: [change] });
+    expect(result.summary.changed).toBe(1);
   });
 
   it("has nothing to do for an empty plan", async () => {

@@ -300,7 +300,7 @@ interface ChangeGroup {
   readonly resource: ResourceDefinition;
   readonly graphVersion: GraphVersion;
   readonly collectionPath: string;
-  /** The `$select` for reading the collection. */
+  /** The `$select` for reading the collection: every property any change's fingerprint covers. */
   readonly select: string[];
   readonly changes: ResourceChange[];
 }
@@ -319,7 +319,7 @@ function groupChanges(changes: readonly ResourceChange[]): ChangeGroup[] {
         `the plan names the unknown kind ${change.kind} (${change.address}): make the plan again with this version`,
       );
     }
-    for (const property of propertiesOf(change)) {
+    for (const property of new Set([...propertiesOf(change), ...fingerprintPropertiesOf(change)])) {
       if (!findProperty(resource, change.graphVersion, property)) {
         throw new ExitError(
           `the plan names the unknown property ${property} of ${change.kind} in Graph ${change.graphVersion} (${change.address}): make the plan again with this version`,
@@ -334,18 +334,14 @@ function groupChanges(changes: readonly ResourceChange[]): ChangeGroup[] {
         resource,
         graphVersion: change.graphVersion,
         collectionPath: change.collectionPath,
-        // Every current property of the kind, since the fingerprint covers declared properties
-        // the plan does not list (see fingerprintHolds); these objects are small. Deprecated
-        // ones are left out unless changed: Graph's metadata no longer has them, and `$select`
-        // of an unknown property is a 400.
-        select: resource.properties[change.graphVersion]
-          .filter((property) => property.deprecated === undefined)
-          .map((property) => property.name),
+        select: [],
         changes: [],
       };
       groups.set(key, group);
     }
-    for (const property of propertiesOf(change)) {
+    // What the fingerprints cover (the changed properties among them): the declared ones only,
+    // as `plan` read them; never a property the configuration does not mention.
+    for (const property of fingerprintPropertiesOf(change)) {
       if (!group.select.includes(property)) group.select.push(property);
     }
     group.changes.push(change);
@@ -380,34 +376,11 @@ function inPlanOrder(plan: Plan, subset: readonly ResourceChange[]): ResourceCha
 }
 
 /**
- * Whether the live object still has the fingerprint the plan recorded.
- *
- * The fingerprint covers every property the configuration declares for the object (changed or
- * not), but the plan does not record which those are: only the changed ones. The declared set is
- * the changed properties plus some of the kind's other properties, and the hashed canonical JSON
- * names its keys, so at most one such set can reproduce the fingerprint; trying each (2^k sets
- * for k unchanged properties of the kind: at most 1024 small hashes) is exact.
- * TODO: when `ResourceChange` records its declared properties, hash exactly those instead.
+ * The properties the plan's fingerprint covers: `declaredProperties`, which `createPlan` always
+ * records. A plan built by hand without it is fingerprinted over its changed properties.
  */
-function fingerprintHolds(group: ChangeGroup, change: ResourceChange, object: LiveObject): boolean {
-  const changed = propertiesOf(change);
-  const others = unchangedPropertiesOf(group, change);
-  for (let mask = 0; mask < 2 ** others.length; mask++) {
-    const declared = [...changed, ...others.filter((_, index) => (mask >> index) & 1)];
-    if (
-      fingerprintObject(group.resource, group.graphVersion, object, declared) === change.fingerprint
-    ) {
-      return true;
-    }
-  }
-  return false;
-}
-
-function unchangedPropertiesOf(group: ChangeGroup, change: ResourceChange): string[] {
-  const changed = new Set(propertiesOf(change));
-  return group.resource.properties[group.graphVersion]
-    .map((property) => property.name)
-    .filter((name) => !changed.has(name));
+function fingerprintPropertiesOf(change: ResourceChange): readonly string[] {
+  return change.declaredProperties ?? propertiesOf(change);
 }
 
 function propertiesOf(change: ResourceChange): string[] {
@@ -435,7 +408,13 @@ function staleReason(
   change: ResourceChange,
   object: LiveObject,
 ): string | undefined {
-  if (fingerprintHolds(group, change, object)) return undefined;
+  const fingerprint = fingerprintObject(
+    group.resource,
+    group.graphVersion,
+    object,
+    fingerprintPropertiesOf(change),
+  );
+  if (fingerprint === change.fingerprint) return undefined;
   const moved = change.changes.filter(
     ({ property, before }) =>
       !valuesEqual(typeOf(group, property), before, object[property], group.graphVersion),
