@@ -394,6 +394,18 @@ describe("applyPlan", () => {
     expect(graph.lists("contoso")).toHaveLength(2);
   });
 
+  it("is not 'interrupted' when the signal fires only during the read-back", async () => {
+    const controller = new AbortController();
+    const { graph, plan } = fourChanges({
+      beforeList: (_tenant, _request, call) => {
+        if (call === 1) controller.abort(new Error("SIGINT"));
+      },
+    });
+    const { result } = await apply(graph, plan, { abortSignal: controller.signal });
+    expect(result.interrupted).toBe(false);
+    expect(result.summary).toMatchObject({ changed: 4, skipped: 0, unverified: 0 });
+  });
+
   it("writes and reads nothing when aborted before it starts", async () => {
     const { graph, plan } = fourChanges();
     const { result } = await apply(graph, plan, { abortSignal: AbortSignal.abort() });

@@ -184,7 +184,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     if (staleCount > 0) {
       emit({ type: "refused", staleObjects: staleCount });
       for (const change of inPlanOrder(plan, current)) skip(change, "plan-stale");
-      return finish(plan, results, stopReason === "interrupted");
+      return finish(plan, results);
     }
 
     // Phase 2: write.
@@ -288,7 +288,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
         }
       }
     });
-    return finish(plan, results, stopReason === "interrupted");
+    return finish(plan, results);
   } finally {
     options.abortSignal?.removeEventListener("abort", onAbort);
   }
@@ -475,12 +475,15 @@ export function toApplyError(error: unknown): ApplyError {
   return { message: error instanceof Error ? error.message : String(error) };
 }
 
-function finish(plan: Plan, results: Map<string, ObjectResult>, interrupted: boolean): ApplyResult {
+function finish(plan: Plan, results: Map<string, ObjectResult>): ApplyResult {
   const ordered = plan.changes.map((change) => {
     const result = results.get(change.address);
     if (!result) throw new Error(`internal error: no apply result for ${change.address}`);
     return result;
   });
   const summary = summarise(ordered);
+  // Interrupted means something was left unwritten because of it, not merely that the signal
+  // fired (during the read-back, say).
+  const interrupted = ordered.some((result) => result.skipReason === "interrupted");
   return { results: ordered, summary, refusedAsStale: summary.stale > 0, interrupted };
 }

@@ -108,8 +108,8 @@ export interface ApplySummary {
 /**
  * The result of applying a plan. `results` has exactly one entry per change in the plan, in the
  * plan's order (sorted by address). `refusedAsStale` is true exactly when some object is `stale`:
- * then nothing at all was written. `interrupted` is true when the abort signal fired before every
- * write had started.
+ * then nothing at all was written. `interrupted` is true exactly when some object was left
+ * unwritten because the abort signal fired (`skipReason` `interrupted`).
  */
 export interface ApplyResult {
   readonly results: readonly ObjectResult[];
