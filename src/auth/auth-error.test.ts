@@ -80,6 +80,25 @@ describe("explainAuthFailure", () => {
     );
   });
 
+  it("explains MSAL's bare network codes", () => {
+    const network = explainAuthFailure(
+      new Error("network_error: See https://aka.ms/msal.js.errors#network_error for details"),
+      context,
+    );
+    expect(network.message).toBe(
+      "tenant contoso: could not get a token with method clientSecret (app app-1, directory dir-1): the token request to https://login.microsoftonline.com failed (MSAL network_error: the connection was refused or reset, or no answer came within 30 s). Check that this machine can reach https://login.microsoftonline.com (and HTTPS_PROXY / NO_PROXY if a proxy is in the way)",
+    );
+    const discovery = explainAuthFailure(
+      new Error(
+        "endpoints_resolution_error: See https://aka.ms/msal.js.errors#endpoints_resolution_error for details",
+      ),
+      context,
+    );
+    expect(discovery.message).toContain(
+      "could not read the sign-in configuration from https://login.microsoftonline.com/dir-1/v2.0/.well-known/openid-configuration",
+    );
+  });
+
   it("never repeats a secret the library echoed", () => {
     registerSecret("super-secret-value-123");
     const error = explainAuthFailure(

@@ -156,6 +156,23 @@ export function explainAuthFailure(error: unknown, context: AuthFailureContext):
       { tenant: context.tenantName, method: context.method },
     );
   }
+  // MSAL reduces network failures to a bare code and drops the cause: say what it means.
+  if (/\bendpoints_resolution_error\b/.test(raw)) {
+    const host = context.authorityHost ?? "the authority";
+    return new AuthError(
+      `${prefix}: could not read the sign-in configuration from ${host}${context.tenantId === undefined ? "" : `/${context.tenantId}/v2.0/.well-known/openid-configuration`} (MSAL endpoints_resolution_error: the host refused the connection, its certificate is not trusted, or it does not know this tenant). Check that this machine can reach ${host}, and the tenant's tenantId and cloud`,
+      { tenant: context.tenantName, method: context.method },
+    );
+  }
+  if (/\bnetwork_error\b/.test(raw)) {
+    const host = context.authorityHost ?? "the token endpoint";
+    const limit =
+      context.timeoutInMs === undefined ? "" : ` within ${formatSeconds(context.timeoutInMs)}`;
+    return new AuthError(
+      `${prefix}: the token request to ${host} failed (MSAL network_error: the connection was refused or reset, or no answer came${limit}). Check that this machine can reach ${host} (and HTTPS_PROXY / NO_PROXY if a proxy is in the way)`,
+      { tenant: context.tenantName, method: context.method },
+    );
+  }
   const aadsts = parseAadsts(raw);
   if (aadsts !== undefined) {
     const hint = hintForAadsts(aadsts.code, context);
