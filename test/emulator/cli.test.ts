@@ -68,16 +68,17 @@ function startCli(args: readonly string[]): Promise<Running> {
 function getText(
   url: string,
   ca: string,
-  headers: Record<string, string> = {},
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
 ): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const call = request(url, { ca, headers, agent: false }, (response) => {
+    const { method = "GET", headers = {} } = options;
+    const call = request(url, { ca, method, headers, agent: false }, (response) => {
       let text = "";
       response.on("data", (chunk: Buffer) => (text += chunk.toString()));
       response.on("end", () => resolve({ status: response.statusCode ?? 0, text }));
     });
     call.on("error", reject);
-    call.end();
+    call.end(options.body);
   });
 }
 
@@ -151,6 +152,11 @@ describe("intune-gitops emulator", () => {
       - clientId: 1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d
         secret: "it's a secret"
         roles: [DeviceManagementServiceConfig.ReadWrite.All]
+    remoteAssistancePartners:
+      - { displayName: One }
+      - { displayName: Two }
+      - { displayName: Three }
+      - { displayName: Four }
 `,
     );
     writeFileSync(
@@ -177,13 +183,73 @@ describe("intune-gitops emulator", () => {
       const url = running.exports["INTUNE_GITOPS_GRAPH_URL"]!;
       const faulted = await getText(`${url}/v1.0/deviceManagement/remoteAssistancePartners`, ca);
       expect(faulted.status).toBe(503);
-      const discovery = await getText(`${url}/tailspin/v2.0/.well-known/openid-configuration`, ca);
-      expect(discovery.status).toBe(200);
+      const issued = await getText(`${url}/tailspin/oauth2/v2.0/token`, ca, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({
+          grant_type: "client_credentials",
+          client_id: "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+          client_secret: "it's a secret",
+          scope: "https://graph.microsoft.com/.default",
+        }).toString(),
+      });
+      expect(issued.status).toBe(200);
+      const authorization = `Bearer ${(JSON.parse(issued.text) as { access_token: string }).access_token}`;
+      const page = JSON.parse(
+        (
+          await getText(`${url}/beta/deviceManagement/remoteAssistancePartners`, ca, {
+            headers: { authorization },
+          })
+        ).text,
+      );
+      expect(page.value.map((partner: { displayName: string }) => partner.displayName)).toEqual([
+        "One",
+        "Two",
+        "Three",
+      ]);
+      expect(page["@odata.nextLink"]).toMatch(/\$skiptoken=/);
+      const patched = await getText(
+        `${url}/beta/deviceManagement/remoteAssistancePartners/${page.value[0].id}`,
+        ca,
+        {
+          method: "PATCH",
+          headers: { authorization, "content-type": "application/json" },
+          body: JSON.stringify({ displayName: "Uno" }),
+        },
+      );
+      expect(patched.status).toBe(200);
+      expect(JSON.parse(patched.text)).toMatchObject({ displayName: "Uno" });
     } finally {
       running.child.kill("SIGTERM");
       await running.exited;
     }
   });
+
+  it.skipIf(process.platform === "win32")(
+    'works as eval "$(intune-gitops emulator &)" in a shell',
+    async () => {
+      const errors = join(scratch, "eval.err");
+      const shell = spawn(
+        "bash",
+        [
+          "-c",
+          `eval "$("${process.execPath}" "${BIN}" emulator --port 0 2>"${errors}" &)"; echo "$INTUNE_GITOPS_GRAPH_URL $AZURE_CLIENT_ID"`,
+        ],
+        { cwd: ROOT, env: childEnv() },
+      );
+      let stdout = "";
+      shell.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+      // The shell returns as soon as the export lines are out, while the emulator keeps running.
+      expect(await new Promise((resolve) => shell.on("exit", resolve))).toBe(0);
+      expect(stdout.trim()).toMatch(
+        /^https:\/\/127\.0\.0\.1:\d+ 9a3c1f0e-5b7d-4e2a-8c61-2f4d8b9e7a13$/,
+      );
+      await expect.poll(() => readFileSync(errors, "utf8")).toMatch(/kill \d+/);
+      const pid = Number(/kill (\d+)/.exec(readFileSync(errors, "utf8"))?.[1]);
+      process.kill(pid, "SIGTERM");
+      await expect.poll(() => readFileSync(errors, "utf8")).toMatch(/stopping after \d+ requests/);
+    },
+  );
 
   it.each([
     [["--port", "65536"], /--port must be a whole number from 0 to 65535, not "65536"/],

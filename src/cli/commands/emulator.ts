@@ -1,3 +1,5 @@
+import { closeSync, openSync } from "node:fs";
+import { devNull } from "node:os";
 import { resolve } from "node:path";
 import { UsageError } from "../../errors.ts";
 import type { Command, OptionValues } from "../command.ts";
@@ -11,7 +13,8 @@ federated sign-in), and the Intune partner collections in v1.0 and beta, seeded 
 tenants (contoso, fabrikam). Nothing leaves this machine.
 
 When it is ready it prints, on stdout and nothing else, the shell lines that point intune-gitops
-at it; logs go to stderr. It runs until Ctrl-C or SIGTERM, then stops cleanly.
+at it, then lets go of stdout (so \`eval "$(intune-gitops emulator &)"\` returns); logs go to
+stderr. It runs until Ctrl-C or SIGTERM, then stops cleanly.
 
   export INTUNE_GITOPS_GRAPH_URL=https://127.0.0.1:PORT   Graph root
   export AZURE_AUTHORITY_HOST=https://127.0.0.1:PORT      Entra ID authority (same server)
@@ -34,10 +37,8 @@ Examples:
   # Run it in one terminal, copy the printed lines into another:
   intune-gitops emulator --port 8443
 
-  # Or start it in the background and load its settings into this shell:
-  intune-gitops emulator > /tmp/emulator.env &
-  until grep -q AZURE_CLIENT_SECRET /tmp/emulator.env 2>/dev/null; do sleep 0.2; done
-  . /tmp/emulator.env
+  # Or start it in the background and point this shell at it (it says how to stop it):
+  eval "$(intune-gitops emulator &)"
   intune-gitops plan --config config-examples
 
   # Exercise retries: every second PATCH is throttled
@@ -102,15 +103,17 @@ export const command: Command = {
         .join(", ");
       context.stderr.write(
         `Graph emulator listening on ${emulator.url} (127.0.0.1 only) for ${tenants}.\n` +
-          `Request log: ${emulator.url}/_emulator/requests. Stop with Ctrl-C.\n`,
+          `Request log: ${emulator.url}/_emulator/requests. Stop with Ctrl-C or: kill ${process.pid}\n`,
       );
       // Last, so that a script reading stdout knows the emulator is ready when the lines arrive.
-      context.stdout.write(
+      await writeText(
+        context.stdout,
         exports
           .filter((entry): entry is [string, string] => entry[1] !== undefined)
           .map(([name, value]) => `export ${name}=${shellQuote(value)}\n`)
           .join(""),
       );
+      if (context.stdout === process.stdout) releaseStdout();
       await new Promise<void>((resolveWait) => {
         if (context.abortSignal.aborted) resolveWait();
         context.abortSignal.addEventListener("abort", () => resolveWait(), { once: true });
@@ -122,6 +125,28 @@ export const command: Command = {
     }
   },
 };
+
+function writeText(stream: NodeJS.WritableStream, text: string): Promise<void> {
+  return new Promise((resolveWrite, reject) => {
+    stream.write(text, (error) => (error ? reject(error) : resolveWrite()));
+  });
+}
+
+/**
+ * Once the export lines are out, hand stdout back to whoever reads it: a shell running
+ * \`eval "$(intune-gitops emulator &)"\` waits for end-of-file, which never comes while this
+ * long-lived process holds the pipe open. Node cannot close its stdout stream, so fd 1 is closed
+ * and reopened on the null device (so nothing else can land on that descriptor).
+ */
+function releaseStdout(): void {
+  if (process.stdout.isTTY || process.platform === "win32") return;
+  try {
+    closeSync(1);
+    openSync(devNull, "w");
+  } catch {
+    // Best effort: at worst the shell waits, as it would have without this.
+  }
+}
 
 function stringFlag(values: OptionValues, name: string): string | undefined {
   const value = values[name];
