@@ -72,6 +72,9 @@ export async function connectTenant(
     );
   }
   const client = createGraphClient({
+    // HTTPS_PROXY / NO_PROXY from the run's environment, as @azure/identity honours them for
+    // the token requests (Node >= 24.5 agents; older Node versions ignore the option).
+    proxyEnv: options.env,
     ...options.client,
     graphUrl: endpoints.graphUrl,
     tenant: tenant.name,

@@ -1,4 +1,6 @@
-import type { ServerResponse } from "node:http";
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import net, { type AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createGraphClient, type HttpGraphClient } from "../../src/graph/client.ts";
 import type { TlsMaterial } from "../../src/emulator/tls.ts";
@@ -203,4 +205,57 @@ describe("Graph client against a hostile server", () => {
     );
     expect(server.seen).toHaveLength(1);
   });
+
+  // Agents read `proxyEnv` from Node 24.5 on; older versions ignore it (documented).
+  const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+  it.skipIf(major < 24 || (major === 24 && minor < 5))(
+    "tunnels through HTTPS_PROXY from the given environment, and not for NO_PROXY hosts",
+    async () => {
+      server = await startTestServer(tls, (request, response) => {
+        json(response, 200, { value: [] });
+      });
+      const tunnels: string[] = [];
+      const proxy = http.createServer();
+      proxy.on("connect", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+        tunnels.push(request.url ?? "");
+        const [host, port] = (request.url ?? "").split(":");
+        const upstream = net.connect(Number(port), host, () => {
+          socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+          upstream.write(head);
+          upstream.pipe(socket);
+          socket.pipe(upstream);
+        });
+        upstream.on("error", () => socket.destroy());
+      });
+      await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+      const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      try {
+        const request = { graphVersion: "beta" as const, collectionPath, select: [] };
+        const viaProxy = createGraphClient({
+          graphUrl: server.url,
+          tenant: "contoso",
+          getAccessToken: () => Promise.resolve(TOKEN),
+          ca: tls.caPem,
+          proxyEnv: { HTTPS_PROXY: proxyUrl },
+        });
+        await viaProxy.listCollection(request);
+        viaProxy.close();
+        expect(tunnels).toEqual([`127.0.0.1:${server.port}`]);
+        const bypass = createGraphClient({
+          graphUrl: server.url,
+          tenant: "contoso",
+          getAccessToken: () => Promise.resolve(TOKEN),
+          ca: tls.caPem,
+          proxyEnv: { HTTPS_PROXY: proxyUrl, NO_PROXY: "127.0.0.1" },
+        });
+        await bypass.listCollection(request);
+        bypass.close();
+        expect(tunnels).toHaveLength(1);
+        expect(server.seen).toHaveLength(2);
+      } finally {
+        proxy.closeAllConnections();
+        await new Promise<void>((resolve) => proxy.close(() => resolve()));
+      }
+    },
+  );
 });
