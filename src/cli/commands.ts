@@ -35,6 +35,11 @@ export const COMMANDS: readonly {
     load: async () => (await import("./commands/schema.ts")).command,
   },
   {
+    name: "demo",
+    summary: "Plan the example configuration against the bundled emulator (no tenant needed).",
+    load: async () => (await import("./commands/demo.ts")).command,
+  },
+  {
     name: "emulator",
     summary: "Start the local Microsoft Graph emulator (for trying the tool and for tests).",
     load: async () => (await import("./commands/emulator.ts")).command,

@@ -1,13 +1,212 @@
+import { readFile } from "node:fs/promises";
+import { createInterface } from "node:readline/promises";
+import { resolve } from "node:path";
+import { applyPlan } from "../../apply/applier.ts";
+import { applySucceeded, type ApplyResult } from "../../apply/model.ts";
+import type { DesiredState } from "../../config/model.ts";
 import { ExitError } from "../../errors.ts";
-import type { Command } from "../command.ts";
+import type { GraphClient } from "../../graph/types.ts";
+import type { Plan } from "../../plan/model.ts";
+import { parsePlanFile } from "../../plan/plan-file.ts";
+import { createConnectionPool } from "../../operations/connections.ts";
+import { planTenants } from "../../operations/plan-operation.ts";
+import { renderApplyJson } from "../../render/apply-json.ts";
+import { renderApplyEvent, renderApplySummary } from "../../render/apply-text.ts";
+import { renderPlanText } from "../../render/plan-text.ts";
+import { TOOL_VERSION } from "../../version.ts";
+import type { Command, CommandContext, OptionValues } from "../command.ts";
+import { loadConfigOrExit } from "../load-config.ts";
+import { progressPrinter } from "./plan.ts";
+import {
+  CONFIG_OPTION,
+  CONNECTION_OPTIONS,
+  OUTPUT_OPTIONS,
+  SHARED_OPTIONS_HELP as H,
+  TENANT_OPTIONS,
+  configDirOf,
+  debugSink,
+  formatOf,
+  selectedTenants,
+  useColor,
+} from "../shared-options.ts";
 
-// Placeholder until the apply command lands; replaced by its implementation.
+const FORMATS = ["text", "json"] as const;
+
+const HELP = `Usage: intune-gitops apply [PLANFILE] [options]
+
+Makes the tenants match the configuration with the smallest possible writes: one PATCH per
+changed object carrying exactly the changed properties, nothing else.
+
+  apply            plans afresh, shows the plan and asks for confirmation (type 'yes'); without
+                   a terminal it refuses unless --auto-approve is given.
+  apply PLANFILE   executes a plan saved by 'plan --out', without a prompt: what CI runs after the
+                   plan was reviewed. It is refused when it was made by another intune-gitops
+                   version or from another configuration (--config must be the same files).
+
+Before writing, every object is read again: if any changed since the plan was made, nothing at
+all is written (plan again). Writes are retried on throttling (429, honouring Retry-After) and
+transient errors, and kept under Intune's limit of 100 writes per 20 s per app and tenant. After
+writing, each tenant's objects are read back to confirm the change took.
+
+Options:
+${H.config}
+${H.tenant}
+${H.shard}
+      --auto-approve          Apply without asking (for automation)
+      --fail-fast             Stop starting writes after the first failure
+${H.format("text (a line per object as it completes) or json (per-object results)")}
+${H.noColor}
+${H.allowCustomEndpoint}
+${H.debug}
+  -h, --help                  Show this help
+
+Examples:
+  intune-gitops apply --config intune                    # review, then type yes
+  intune-gitops plan --config intune --out plan.json     # in the pull request...
+  intune-gitops apply plan.json --config intune          # ...and after merge
+
+Ctrl-C stops starting new writes, lets those in flight finish and reports what was written.
+Exit codes: 0 everything applied and verified (or nothing to do), 1 anything failed, was
+refused, skipped or did not converge. Running apply again converges.
+`;
+
 export const command: Command = {
   name: "apply",
-  summary: "",
-  help: "intune-gitops apply: not implemented yet.",
-  options: {},
-  run() {
-    return Promise.reject(new ExitError("apply is not implemented yet"));
+  summary: "Make the tenants match the configuration (or execute a saved plan).",
+  help: HELP,
+  maxPositionals: 1,
+  options: {
+    ...CONFIG_OPTION,
+    ...TENANT_OPTIONS,
+    ...OUTPUT_OPTIONS,
+    ...CONNECTION_OPTIONS,
+    "auto-approve": { type: "boolean" },
+    "fail-fast": { type: "boolean" },
+  },
+  async run({ values, positionals }, context) {
+    const format = formatOf(values, FORMATS);
+    const color = useColor(values, context);
+    const configDir = configDirOf(values, context);
+    const planFile = positionals[0];
+    // A saved plan is checked before anything else: a bad file should not cost a sign-in.
+    const saved = planFile === undefined ? undefined : await readPlanFile(planFile, context);
+    const state = await loadConfigOrExit(configDir, context, { color });
+    const debug = debugSink(values, context);
+    const settings = {
+      env: context.env,
+      configDir,
+      allowCustomEndpoint: values["allow-custom-endpoint"] === true,
+      ...(debug === undefined ? {} : { debug }),
+    };
+
+    let plan: Plan;
+    let clientFor: (tenant: string) => Promise<GraphClient>;
+    if (saved !== undefined) {
+      checkPlanMatchesConfig(saved, state);
+      plan = restrictToSelection(saved, values, state);
+      clientFor = createConnectionPool(state, "write", settings);
+    } else {
+      const tenants = selectedTenants(
+        values,
+        state.tenants.map((tenant) => tenant.name),
+      );
+      const fresh = await planTenants(state, {
+        ...settings,
+        tenants,
+        operation: "write",
+        abortSignal: context.abortSignal,
+        onReadProgress: progressPrinter(context),
+      });
+      plan = fresh.plan;
+      clientFor = fresh.clientFor;
+      const out = format === "json" ? context.stderr : context.stdout;
+      out.write(renderPlanText(plan, { color }));
+      if (plan.problems.length > 0) {
+        throw new ExitError(
+          "the plan has errors (above): nothing was written. Fix them and run apply again.",
+        );
+      }
+      if (plan.changes.length === 0) return 0;
+      if (values["auto-approve"] !== true) await confirm(plan, context);
+    }
+    if (plan.changes.length === 0) {
+      context.stderr.write("The saved plan has no changes: nothing to apply.\n");
+      return 0;
+    }
+
+    const eventsOut = format === "json" ? context.stderr : context.stdout;
+    const result = await applyPlan(plan, {
+      clientFor,
+      failFast: values["fail-fast"] === true,
+      abortSignal: context.abortSignal,
+      onEvent: (event) => {
+        const line = renderApplyEvent(event, { color });
+        if (line !== undefined) eventsOut.write(`${line}\n`);
+      },
+    });
+    writeResult(result, format, color, context);
+    return applySucceeded(result) ? 0 : 1;
   },
 };
+
+async function readPlanFile(path: string, context: CommandContext): Promise<Plan> {
+  let text: string;
+  try {
+    text = await readFile(resolve(context.cwd, path), "utf8");
+  } catch (error) {
+    throw new ExitError(
+      `cannot read the plan file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+  const parsed = parsePlanFile(text, { toolVersion: TOOL_VERSION });
+  if ("error" in parsed) throw new ExitError(`${path}: ${parsed.error}. Nothing was written.`);
+  return parsed.plan;
+}
+
+/** The plan was reviewed against one configuration; applying it under another is refused. */
+function checkPlanMatchesConfig(plan: Plan, state: DesiredState): void {
+  if (plan.configDigest === state.digest) return;
+  throw new ExitError(
+    `the plan was made from a different configuration (digest ${plan.configDigest.slice(0, 12)}…, the files under --config now give ${state.digest.slice(0, 12)}…). Nothing was written. Run plan again on this configuration and apply the new plan.`,
+  );
+}
+
+/** --tenant / --shard on a saved plan: apply only that part of it. */
+function restrictToSelection(plan: Plan, values: OptionValues, state: DesiredState): Plan {
+  if (values.tenant === undefined && values.shard === undefined) return plan;
+  const tenants = new Set(
+    selectedTenants(
+      values,
+      state.tenants.map((tenant) => tenant.name),
+    ),
+  );
+  return { ...plan, changes: plan.changes.filter((change) => tenants.has(change.tenant)) };
+}
+
+async function confirm(plan: Plan, context: CommandContext): Promise<void> {
+  if (context.stdin.isTTY !== true) {
+    throw new ExitError(
+      "refusing to apply without confirmation: there is no terminal to ask. Pass --auto-approve, or save a plan with 'plan --out FILE' and run 'apply FILE'.",
+    );
+  }
+  const tenants = new Set(plan.changes.map((change) => change.tenant)).size;
+  const prompt = createInterface({ input: context.stdin, output: context.stderr });
+  try {
+    const answer = await prompt.question(
+      `\nApply these changes to ${plan.changes.length} object${plan.changes.length === 1 ? "" : "s"} in ${tenants} tenant${tenants === 1 ? "" : "s"}? Only 'yes' is accepted: `,
+    );
+    if (answer.trim() !== "yes") throw new ExitError("apply cancelled: nothing was written.");
+  } finally {
+    prompt.close();
+  }
+}
+
+function writeResult(
+  result: ApplyResult,
+  format: (typeof FORMATS)[number],
+  color: boolean,
+  context: CommandContext,
+): void {
+  if (format === "json") context.stdout.write(renderApplyJson(result));
+  else context.stdout.write(renderApplySummary(result, { color }));
+}

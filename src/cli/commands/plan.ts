@@ -1,13 +1,155 @@
+import { writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { ExitError } from "../../errors.ts";
-import type { Command } from "../command.ts";
+import type { ReadProgressEvent } from "../../graph/read-live.ts";
+import type { Plan } from "../../plan/model.ts";
+import { serializePlanFile } from "../../plan/plan-file.ts";
+import { planTenants } from "../../operations/plan-operation.ts";
+import type { Command, CommandContext, OptionValues } from "../command.ts";
+import { loadConfigOrExit } from "../load-config.ts";
+import {
+  CONFIG_OPTION,
+  CONNECTION_OPTIONS,
+  OUTPUT_OPTIONS,
+  SHARED_OPTIONS_HELP as H,
+  TENANT_OPTIONS,
+  configDirOf,
+  debugSink,
+  formatOf,
+  selectedTenants,
+  useColor,
+} from "../shared-options.ts";
 
-// Placeholder until the plan command lands; replaced by its implementation.
+const FORMATS = ["text", "markdown", "json"] as const;
+
+const HELP = `Usage: intune-gitops plan [options]
+
+Reads every tenant's live partner objects (one GET per tenant, kind and Graph version), compares
+them with the configuration and shows what apply would change: only the properties written
+under spec, each with its live and desired value. Nothing is written.
+
+Options:
+${H.config}
+${H.tenant}
+${H.shard}
+  -o, --out FILE              Save the plan for 'intune-gitops apply FILE' (versioned JSON, no secrets)
+${H.format("text, markdown (PR comments, job summaries) or json (machines)")}
+      --detailed-exitcode     Exit 2 when there are changes (0 none, 1 error): for drift jobs
+${H.noColor}
+${H.allowCustomEndpoint}
+${H.debug}
+  -h, --help                  Show this help
+
+Examples:
+  intune-gitops plan --config intune
+  intune-gitops plan --config intune --out plan.json --format markdown > plan.md
+  intune-gitops plan --config intune --detailed-exitcode --shard 2/4     # nightly drift, job 2 of 4
+
+Exit codes: 0 success, 1 error (a tenant or object could not be planned: the others are still
+shown), 2 changes present (only with --detailed-exitcode).
+`;
+
 export const command: Command = {
   name: "plan",
-  summary: "",
-  help: "intune-gitops plan: not implemented yet.",
-  options: {},
-  run() {
-    return Promise.reject(new ExitError("plan is not implemented yet"));
+  summary: "Read the live tenants and show what apply would change.",
+  help: HELP,
+  options: {
+    ...CONFIG_OPTION,
+    ...TENANT_OPTIONS,
+    ...OUTPUT_OPTIONS,
+    ...CONNECTION_OPTIONS,
+    out: { type: "string", short: "o" },
+    "detailed-exitcode": { type: "boolean" },
+  },
+  async run({ values }, context) {
+    const format = formatOf(values, FORMATS);
+    const color = useColor(values, context);
+    const configDir = configDirOf(values, context);
+    const state = await loadConfigOrExit(configDir, context, { color });
+    const tenants = selectedTenants(
+      values,
+      state.tenants.map((tenant) => tenant.name),
+    );
+    if (tenants.length === 0)
+      throw new ExitError("no tenants to plan (check --tenant and --shard)");
+
+    const debug = debugSink(values, context);
+    const { plan } = await planTenants(state, {
+      tenants,
+      operation: "read",
+      env: context.env,
+      configDir,
+      allowCustomEndpoint: values["allow-custom-endpoint"] === true,
+      abortSignal: context.abortSignal,
+      onReadProgress: progressPrinter(context),
+      ...(debug === undefined ? {} : { debug }),
+    });
+
+    context.stdout.write(await renderPlan(plan, format, color));
+    if (typeof values.out === "string") await savePlan(plan, values.out, context);
+    return exitCodeOf(plan, values);
   },
 };
+
+export async function renderPlan(
+  plan: Plan,
+  format: (typeof FORMATS)[number],
+  color: boolean,
+): Promise<string> {
+  switch (format) {
+    case "json":
+      return (await import("../../render/plan-json.ts")).renderPlanJson(plan);
+    case "markdown":
+      return (await import("../../render/plan-markdown.ts")).renderPlanMarkdown(plan);
+    case "text":
+      return (await import("../../render/plan-text.ts")).renderPlanText(plan, { color });
+  }
+}
+
+async function savePlan(plan: Plan, out: string, context: CommandContext): Promise<void> {
+  const path = resolve(context.cwd, out);
+  try {
+    await writeFile(path, serializePlanFile(plan), { mode: 0o644 });
+  } catch (error) {
+    throw new ExitError(`cannot write the plan to ${out}: ${(error as Error).message}`);
+  }
+  context.stderr.write(
+    plan.changes.length > 0
+      ? `Saved the plan to ${out}: apply exactly these changes with 'intune-gitops apply ${out}'.\n`
+      : `Saved the plan to ${out} (no changes).\n`,
+  );
+}
+
+function exitCodeOf(plan: Plan, values: OptionValues): number {
+  if (plan.problems.length > 0) return 1;
+  if (values["detailed-exitcode"] === true && plan.changes.length > 0) return 2;
+  return 0;
+}
+
+/** One line per tenant on stderr, so a run over hundreds of tenants is never silent. */
+export function progressPrinter(context: CommandContext): (event: ReadProgressEvent) => void {
+  const pending = new Map<string, { collections: number; objects: number; done: number }>();
+  return (event) => {
+    if (event.type === "tenant-start") {
+      pending.set(event.tenant, { collections: event.collections, objects: 0, done: 0 });
+      return;
+    }
+    const tenant = pending.get(event.tenant);
+    if (event.type === "collection-failed") {
+      const what = event.kind === undefined ? "" : ` ${event.kind} (${event.graphVersion})`;
+      context.stderr.write(`✗ ${event.tenant}${what}: ${event.message}\n`);
+      if (tenant !== undefined) tenant.done++;
+    } else if (tenant !== undefined) {
+      tenant.done++;
+      tenant.objects += event.objects;
+    }
+    if (tenant !== undefined && tenant.done === tenant.collections) {
+      pending.delete(event.tenant);
+      if (event.type === "collection-done") {
+        context.stderr.write(
+          `Read ${event.tenant}: ${tenant.collections} collection${tenant.collections === 1 ? "" : "s"}, ${tenant.objects} object${tenant.objects === 1 ? "" : "s"}.\n`,
+        );
+      }
+    }
+  };
+}

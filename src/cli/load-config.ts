@@ -1,0 +1,27 @@
+import type { DesiredState } from "../config/model.ts";
+import { loadConfig } from "../config/loader.ts";
+import { ExitError } from "../errors.ts";
+import { renderDiagnosticsText } from "../render/diagnostics-text.ts";
+import type { CommandContext } from "./command.ts";
+
+/**
+ * Loads and validates the configuration for a command that goes on to talk to Graph: warnings
+ * are printed and the run goes on; errors are printed and the run stops (exit 1) before any
+ * request is sent.
+ */
+export async function loadConfigOrExit(
+  configDir: string,
+  context: CommandContext,
+  options: { readonly color: boolean },
+): Promise<DesiredState> {
+  const { state, diagnostics } = await loadConfig(configDir);
+  if (diagnostics.length > 0) {
+    context.stderr.write(renderDiagnosticsText(diagnostics, { color: options.color }));
+  }
+  if (state === undefined) {
+    throw new ExitError(
+      "the configuration is not valid: fix the errors above (intune-gitops validate shows them too)",
+    );
+  }
+  return state;
+}

@@ -1,0 +1,75 @@
+import { resolve } from "node:path";
+import { UsageError } from "../errors.ts";
+import { parseShard, selectTenants, type Shard } from "../operations/tenant-selection.ts";
+import type { CommandContext, OptionValues } from "./command.ts";
+
+/** Options several commands share, with the same spelling and meaning everywhere. */
+export const CONFIG_OPTION = { config: { type: "string", short: "c" } } as const;
+export const TENANT_OPTIONS = {
+  tenant: { type: "string", multiple: true },
+  shard: { type: "string" },
+} as const;
+export const OUTPUT_OPTIONS = {
+  format: { type: "string", short: "f" },
+  "no-color": { type: "boolean" },
+} as const;
+export const CONNECTION_OPTIONS = {
+  "allow-custom-endpoint": { type: "boolean" },
+  debug: { type: "boolean" },
+} as const;
+
+export const SHARED_OPTIONS_HELP = {
+  config: "  -c, --config DIR            Configuration folder (default: the current folder)",
+  tenant: "      --tenant NAME           Only this tenant (repeat for several)",
+  shard:
+    "      --shard I/N             Only the I-th of N stable parts of the tenants (for CI matrices)",
+  format: (formats: string) => `  -f, --format FORMAT         ${formats} (default: text)`,
+  noColor:
+    "      --no-color              No ANSI colours (also: NO_COLOR=1; never coloured unless a TTY)",
+  allowCustomEndpoint:
+    "      --allow-custom-endpoint Accept a non-Microsoft, non-loopback INTUNE_GITOPS_GRAPH_URL / AZURE_AUTHORITY_HOST",
+  debug:
+    "      --debug                 Trace requests (method, path, status, timing) on stderr; never tokens or secrets",
+};
+
+export function configDirOf(values: OptionValues, context: CommandContext): string {
+  return resolve(context.cwd, typeof values.config === "string" ? values.config : ".");
+}
+
+export function formatOf<const F extends string>(values: OptionValues, allowed: readonly F[]): F {
+  const format = typeof values.format === "string" ? values.format : allowed[0]!;
+  const match = allowed.find((candidate) => candidate === format);
+  if (match === undefined) {
+    throw new UsageError(`--format ${format}: expected one of ${allowed.join(", ")}`);
+  }
+  return match;
+}
+
+/** Colour only on a terminal, and never with NO_COLOR (any value) or --no-color. */
+export function useColor(values: OptionValues, context: CommandContext): boolean {
+  if (values["no-color"] === true) return false;
+  if (context.env.NO_COLOR !== undefined && context.env.NO_COLOR !== "") return false;
+  return context.stdout.isTTY === true;
+}
+
+export function shardOf(values: OptionValues): Shard | undefined {
+  return typeof values.shard === "string" ? parseShard(values.shard) : undefined;
+}
+
+/** The tenants a run covers, from --tenant and --shard. */
+export function selectedTenants(values: OptionValues, declared: readonly string[]): string[] {
+  const names = Array.isArray(values.tenant)
+    ? values.tenant.filter((name): name is string => typeof name === "string")
+    : [];
+  const shard = shardOf(values);
+  return selectTenants(declared, { names, ...(shard === undefined ? {} : { shard }) });
+}
+
+/** A `--debug` sink on stderr (the client and auth modules already redact what they pass). */
+export function debugSink(
+  values: OptionValues,
+  context: CommandContext,
+): ((line: string) => void) | undefined {
+  if (values.debug !== true) return undefined;
+  return (line) => context.stderr.write(`debug: ${line}\n`);
+}
