@@ -166,9 +166,9 @@ async function handle(
       const segment = DISCOVERY_PATH.exec(path)?.[1] ?? "";
       const tenant = parts.tokens.tenant(segment);
       if (tenant) entry.tenant = tenant.tenantId;
-      let answer = parts.tokens.openIdConfiguration(baseUrl, segment, ids);
-      if (path.endsWith("/keys"))
-        answer = tenant ? parts.tokens.keys() : aadTenantNotFound(ids, segment);
+      const answer = path.endsWith("/keys")
+        ? parts.tokens.keys(segment, ids)
+        : parts.tokens.openIdConfiguration(baseUrl, segment, ids);
       finish(entry, response, answer, ids);
       return;
     }
@@ -331,13 +331,4 @@ async function readBody(request: IncomingMessage): Promise<string | undefined> {
     chunks.push(buffer);
   }
   return Buffer.concat(chunks).toString("utf8");
-}
-
-function aadTenantNotFound(ids: RequestIds, segment: string): EmulatorResponse {
-  return aadError(ids, {
-    status: 400,
-    error: "invalid_tenant",
-    code: 90002,
-    description: `Tenant '${segment}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
-  });
 }

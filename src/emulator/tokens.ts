@@ -106,7 +106,8 @@ export class TokenService {
   }
 
   /** `GET /{tenant}/discovery/v2.0/keys`: the public key access tokens are signed with. */
-  keys(): EmulatorResponse {
+  keys(segment: string, ids: RequestIds): EmulatorResponse {
+    if (!this.tenant(segment)) return aadError(ids, tenantNotFound(segment));
     const jwk = this.#publicKey.export({ format: "jwk" });
     return jsonResponse(200, {
       keys: [{ kty: "RSA", use: "sig", kid: this.#keyId, n: jwk.n, e: jwk.e }],
@@ -126,6 +127,16 @@ export class TokenService {
       ...(method ? { method } : {}),
     });
     const grantType = form.get("grant_type");
+    if (grantType === null) {
+      return outcome(
+        aadError(ids, {
+          status: 400,
+          error: "invalid_request",
+          code: 900144,
+          description: "The request body must contain the following parameter: 'grant_type'.",
+        }),
+      );
+    }
     if (grantType !== "client_credentials") {
       return outcome(
         aadError(ids, {

@@ -192,6 +192,7 @@ describe("client secret", () => {
       1002012,
     ],
     ["another grant type", { grant_type: "password" }, 400, "unsupported_grant_type", 70003],
+    ["no grant type", { grant_type: undefined }, 400, "invalid_request", 900144],
   ])("refuses %s", async (_case, change, status, error, code) => {
     const fields: Record<string, string | undefined> = {
       grant_type: "client_credentials",
