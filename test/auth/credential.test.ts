@@ -612,11 +612,21 @@ describe("DefaultAzureCredential and Azure CLI", () => {
     }
   });
 
-  it("azureCli: explains what to do when the Azure CLI is missing or signed out", async () => {
-    const error = await failure(
-      token(contoso({ method: "azureCli" }), context({}, { tokenTimeoutInMs: 15_000 })),
-    );
+  it("azureCli: explains what to do when the Azure CLI is missing", async () => {
+    // The library runs `az` from the process PATH: an empty one makes "not installed" certain,
+    // whatever this machine has.
+    const savedPath = process.env.PATH;
+    process.env.PATH = dir;
+    let error: Error;
+    try {
+      error = await failure(
+        token(contoso({ method: "azureCli" }), context({}, { tokenTimeoutInMs: 15_000 })),
+      );
+    } finally {
+      process.env.PATH = savedPath;
+    }
     expect(error).toBeInstanceOf(AuthError);
+    expect(error.message).toContain("Azure CLI could not be found");
     expect(error.message).toMatch(/^tenant contoso: could not get a token with method azureCli/);
     expect(error.message).toContain("Fix: install the Azure CLI and run `az login`");
   }, 30_000);
