@@ -215,6 +215,7 @@ export function createGraphClient(options: GraphClientOptions): HttpGraphClient 
     const bodyText = body === undefined ? undefined : JSON.stringify(body);
     let malformedBodies = 0;
     let attempts = 0;
+    let attemptStarted = 0;
     let lastDecision: RetryDecision | undefined;
 
     const attempt = async (attemptNumber: number): Promise<T> => {
@@ -235,7 +236,7 @@ export function createGraphClient(options: GraphClientOptions): HttpGraphClient 
         ...(options.userAgent === undefined ? {} : { "user-agent": options.userAgent }),
         ...(bodyText === undefined ? {} : { "content-type": "application/json" }),
       };
-      const attemptStarted = performance.now();
+      attemptStarted = performance.now();
       let response: HttpResponse;
       try {
         ({ response } = await sendFollowingRedirects(method, url, headers, bodyText, abortSignal));
@@ -309,7 +310,7 @@ export function createGraphClient(options: GraphClientOptions): HttpGraphClient 
             clock,
           );
           lastDecision = decision;
-          const durationInMs = Math.round(elapsedInMs);
+          const durationInMs = Math.round(performance.now() - attemptStarted);
           options.onRequest?.({
             tenant: options.tenant,
             method,
