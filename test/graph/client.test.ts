@@ -27,6 +27,7 @@ import {
  * The Graph client over real HTTPS against the emulator, with tokens from the real
  * @azure/identity through our credential and token provider. Faults are the emulator's.
  */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 let emulator: Emulator;
 const providers = new Map<string, TokenProvider>();
 const clients: HttpGraphClient[] = [];
@@ -108,6 +109,8 @@ beforeEach(async () => {
 
 afterEach(() => {
   for (const created of clients.splice(0)) created.close();
+  // Whatever the test did: every request Graph received carried a client-request-id.
+  for (const request of graphRequests(emulator)) expect(request.clientRequestId).toMatch(UUID);
 });
 
 afterAll(async () => {
