@@ -19,6 +19,8 @@ import type { TokenService } from "./tokens.ts";
  * collection the metadata declares, with Graph's checks in Graph's order: authentication (401),
  * route (400), permission (403), query options and body (400), then the object (404).
  */
+
+/** What the routes work with: one per emulator, shared by every request. */
 export interface GraphContext {
   readonly schemas: Readonly<Record<GraphApiVersion, GraphSchema>>;
   readonly store: ObjectStore;
@@ -29,6 +31,7 @@ export interface GraphContext {
   readonly patchStatus: 200 | 204;
 }
 
+/** One Graph request as the routes need it: the body as text, headers already picked out. */
 export interface GraphRequest {
   readonly method: string;
   readonly path: string;
@@ -39,6 +42,7 @@ export interface GraphRequest {
   readonly ids: RequestIds;
 }
 
+/** The answer, and what the request log should know about it. */
 export interface GraphOutcome {
   readonly response: EmulatorResponse;
   /** The tenant of the access token, once it was accepted. */

@@ -240,13 +240,17 @@ describe("intune-gitops emulator", () => {
       let stdout = "";
       shell.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
       // The shell returns as soon as the export lines are out, while the emulator keeps running.
-      expect(await new Promise((resolve) => shell.on("exit", resolve))).toBe(0);
-      expect(stdout.trim()).toMatch(
-        /^https:\/\/127\.0\.0\.1:\d+ 9a3c1f0e-5b7d-4e2a-8c61-2f4d8b9e7a13$/,
-      );
+      const shellExit = await new Promise((resolve) => shell.on("exit", resolve));
       await expect.poll(() => readFileSync(errors, "utf8")).toMatch(/kill \d+/);
       const pid = Number(/kill (\d+)/.exec(readFileSync(errors, "utf8"))?.[1]);
-      process.kill(pid, "SIGTERM");
+      try {
+        expect(shellExit).toBe(0);
+        expect(stdout.trim()).toMatch(
+          /^https:\/\/127\.0\.0\.1:\d+ 9a3c1f0e-5b7d-4e2a-8c61-2f4d8b9e7a13$/,
+        );
+      } finally {
+        process.kill(pid, "SIGTERM");
+      }
       await expect.poll(() => readFileSync(errors, "utf8")).toMatch(/stopping after \d+ requests/);
     },
   );
