@@ -55,7 +55,8 @@ async function dispatch(argv: readonly string[], context: CommandContext): Promi
     context.stdout.write(`${TOOL_VERSION}\n`);
     return 0;
   }
-  if (first.startsWith("-")) throw new UsageError(`unknown option ${first} (put options after the command)`);
+  if (first.startsWith("-"))
+    throw new UsageError(`unknown option ${first} (put options after the command)`);
   const command = await loadCommand(first);
   if (rest.includes("--help") || rest.includes("-h")) return printCommandHelp(command, context);
   return command.run(parseCommandLine(command, rest), context);
@@ -90,7 +91,9 @@ function parseCommandLine(command: Command, args: readonly string[]): ParsedComm
   } catch (error) {
     // node:util's parse errors are plain TypeErrors with a code; say the same in our words.
     const message = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`${command.name}: ${message.replace(/\. To specify a positional.*$/s, "")}`);
+    throw new UsageError(
+      `${command.name}: ${message.replace(/\. To specify a positional.*$/s, "")}`,
+    );
   }
   const maxPositionals = command.maxPositionals ?? 0;
   if (parsed.positionals.length > maxPositionals) {
@@ -122,7 +125,9 @@ export async function main(): Promise<void> {
   const onSignal = (signal: NodeJS.Signals) => {
     interrupts++;
     if (interrupts > 1) process.exit(130);
-    process.stderr.write(`\nReceived ${signal}: finishing requests in flight, starting no new ones. Press Ctrl-C again to quit now.\n`);
+    process.stderr.write(
+      `\nReceived ${signal}: finishing requests in flight, starting no new ones. Press Ctrl-C again to quit now.\n`,
+    );
     controller.abort(new ExitError(`interrupted by ${signal}`, 130));
   };
   process.on("SIGINT", onSignal);
