@@ -1,5 +1,5 @@
 import type { CloudName } from "../auth/clouds.ts";
-import type { SourceLocation } from "../diagnostics.ts";
+import type { Diagnostic, SourceLocation } from "../diagnostics.ts";
 import type { JsonObject, JsonValue } from "../json.ts";
 import type { GraphVersion } from "../resources/types.ts";
 
@@ -95,8 +95,18 @@ export interface DesiredState {
    * comments): a saved plan records it, and `apply PLANFILE` refuses a plan made from another one.
    */
   readonly digest: string;
-  /** The files read, relative to the config directory, sorted. */
+  /**
+   * The files holding configuration documents, relative to the config directory, `/`-separated,
+   * sorted (files skipped as empty or as not intune-gitops files are not listed).
+   */
   readonly files: readonly string[];
+}
+
+/** What loading the configuration gives: the state exactly when no diagnostic is an error. */
+export interface ConfigResult {
+  readonly state?: DesiredState;
+  /** Errors and warnings, sorted by file, line and column. */
+  readonly diagnostics: readonly Diagnostic[];
 }
 
 export type { JsonObject };

@@ -1,0 +1,493 @@
+import * as z from "zod";
+import { CLOUD_NAMES } from "../auth/clouds.ts";
+import {
+  ASSIGNMENT_FILTER_TYPES,
+  ASSIGNMENT_ODATA_TYPE,
+  ASSIGNMENT_TARGET_BASE_PROPERTIES,
+  assignmentTargetTypes,
+  type AssignmentTargetType,
+} from "../resources/assignment-targets.ts";
+import { RESOURCES } from "../resources/registry.ts";
+import {
+  GRAPH_VERSIONS,
+  type GraphVersion,
+  type PropertyDefinition,
+  type PropertyType,
+  type ResourceDefinition,
+} from "../resources/types.ts";
+import type { AuthConfig } from "./model.ts";
+import {
+  DATE_TIME_OFFSET_EXAMPLE,
+  DATE_TIME_OFFSET_PATTERN,
+  ENV_VAR_NAME_PATTERN,
+  isCalendarDate,
+  NAME_PATTERN,
+} from "./formats.ts";
+
+/**
+ * The configuration format as zod schemas. The partner kinds' `spec` schemas are derived from the
+ * resource registry (`src/resources/`): one loop over `RESOURCES` and each property's `type`, so
+ * a property added there is validated, documented and offered by editors without a change here.
+ *
+ * The same schemas serve three readers: the loader validates with them (per Graph version), the
+ * `schema` command exports them as JSON Schema for editors (all versions at once), and the issue
+ * mapper reads their descriptions to say what a field expects.
+ */
+
+export const API_VERSION = "intune-gitops/v1";
+export const TENANT_KIND = "Tenant";
+/** `metadata.tenants: all`: every declared tenant. */
+export const ALL_TENANTS = "all";
+
+/** What a field expects, in words, for diagnostics (not part of the JSON Schema). */
+export interface FieldHelp {
+  /** e.g. "a GUID", "an absolute http(s) URL". */
+  readonly expected: string;
+  /** A value to show in "what to do" lines. */
+  readonly example?: string;
+}
+export const fieldHelp = z.registry<FieldHelp>();
+
+/** Attaches a description (for editors and docs) and diagnostic help to a schema. */
+function field<T extends z.ZodType>(schema: T, description: string, help?: FieldHelp): T {
+  const described = schema.meta({ description });
+  if (help) fieldHelp.add(described, help);
+  return described;
+}
+
+// ── Shared value formats ───────────────────────────────────────────────────────────────────────
+
+const guid = (description: string, example = "00000000-0000-0000-0000-000000000000") =>
+  field(z.guid(), description, { expected: "a GUID (8-4-4-4-12 hexadecimal digits)", example });
+
+const name = (description: string, example: string) =>
+  field(z.string().regex(NAME_PATTERN), description, {
+    expected: "a lowercase name of letters, digits and hyphens (at most 63 characters)",
+    example,
+  });
+
+const envVarName = (description: string, example: string) =>
+  field(z.string().regex(ENV_VAR_NAME_PATTERN), description, {
+    expected: "an environment variable name (letters, digits and underscores)",
+    example,
+  });
+
+const nonEmpty = (description: string, example?: string) =>
+  field(z.string().min(1), description, {
+    expected: "non-empty text",
+    ...(example ? { example } : {}),
+  });
+
+export const DateTimeOffset = field(
+  z
+    .string()
+    .regex(DATE_TIME_OFFSET_PATTERN)
+    .refine((text) => !DATE_TIME_OFFSET_PATTERN.test(text) || isCalendarDate(text), {
+      params: { code: "invalid-date-time" },
+    }),
+  "ISO 8601 date-time with an offset (Z or ±hh:mm) and up to 7 fractional digits.",
+  { expected: "an ISO 8601 date-time with an offset", example: DATE_TIME_OFFSET_EXAMPLE },
+);
+
+export const HttpUrl = field(
+  z.url({ protocol: /^https?$/ }).meta({ pattern: "^https?://" }),
+  "Absolute http or https URL.",
+  { expected: "an absolute http(s) URL", example: "https://example.com/" },
+);
+
+export const GraphVersionName = field(
+  z.enum(GRAPH_VERSIONS),
+  "Microsoft Graph API version: v1.0 or beta.",
+  { expected: "v1.0 or beta", example: "v1.0" },
+);
+
+// ── Tenant ─────────────────────────────────────────────────────────────────────────────────────
+
+const clientId = guid(
+  "Application (client) ID of the Entra ID app registration.",
+  "11111111-1111-1111-1111-111111111111",
+);
+const authMethod = <M extends AuthConfig["method"]>(method: M, description: string) =>
+  field(z.literal(method), description);
+
+/**
+ * How to sign in to a tenant. Only non-secret parameters: a secret is named by the environment
+ * variable that holds it. Mirrors `AuthConfig` in `model.ts` (checked by the type assertion below).
+ */
+export const Auth = field(
+  z.discriminatedUnion("method", [
+    z.strictObject({
+      method: authMethod(
+        "clientSecret",
+        "App registration with a client secret read from an environment variable.",
+      ),
+      clientId,
+      clientSecretEnv: envVarName(
+        "Name of the environment variable that holds the client secret, never the secret itself.",
+        "AZURE_CLIENT_SECRET",
+      ),
+    }),
+    z.strictObject({
+      method: authMethod(
+        "certificate",
+        "App registration with a certificate (PEM file with the private key).",
+      ),
+      clientId,
+      certificatePath: nonEmpty(
+        "Path of the PEM file holding the private key and certificate; relative to the file that declares the tenant.",
+        "certs/contoso.pem",
+      ),
+      certificatePasswordEnv: envVarName(
+        "Name of the environment variable that holds the PEM file's password, if it has one.",
+        "AZURE_CLIENT_CERTIFICATE_PASSWORD",
+      ).optional(),
+    }),
+    z.strictObject({
+      method: authMethod(
+        "workloadIdentity",
+        "Federated token from a file (Kubernetes workload identity and similar).",
+      ),
+      clientId,
+      tokenFile: nonEmpty(
+        "File holding the federated token. Default: $AZURE_FEDERATED_TOKEN_FILE.",
+      ).optional(),
+    }),
+    z.strictObject({
+      method: authMethod(
+        "githubOidc",
+        "GitHub Actions OIDC token exchanged for an Entra ID token: no secret at all.",
+      ),
+      clientId,
+      audience: nonEmpty(
+        "Audience of the GitHub OIDC token. Default: api://AzureADTokenExchange.",
+      ).optional(),
+    }),
+    z.strictObject({
+      method: authMethod(
+        "managedIdentity",
+        "Azure managed identity of the machine running the tool.",
+      ),
+      clientId: guid(
+        "Client ID of a user-assigned managed identity; omit for the system-assigned one.",
+      ).optional(),
+    }),
+    z.strictObject({
+      method: authMethod("azureCli", "The account signed in with `az login` (for people, not CI)."),
+    }),
+    z.strictObject({
+      method: authMethod(
+        "default",
+        "Azure Identity's default credential chain (environment, workload identity, managed identity, Azure CLI, ...).",
+      ),
+      clientId: guid(
+        "Client ID passed to the managed identity and workload identity steps of the chain.",
+      ).optional(),
+    }),
+    z.strictObject({
+      method: authMethod(
+        "environment",
+        "Azure Identity's environment credential: AZURE_CLIENT_ID with AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH.",
+      ),
+    }),
+  ]),
+  "How intune-gitops signs in to this tenant. Only non-secret parameters: secrets are named by environment variable.",
+  { expected: "a mapping with a method", example: "{ method: githubOidc, clientId: <GUID> }" },
+);
+export type Auth = z.infer<typeof Auth>;
+// The schema and the hand-written model type must describe the same configurations.
+const _authMatchesModel: AuthConfig = {} as Auth;
+void _authMatchesModel;
+
+export const TenantDocument = field(
+  z.strictObject({
+    apiVersion: field(z.literal(API_VERSION), "Configuration format version."),
+    kind: field(
+      z.literal(TENANT_KIND),
+      "A tenant intune-gitops manages, and how to sign in to it.",
+    ),
+    metadata: field(
+      z.strictObject({
+        name: name(
+          "How resources (metadata.tenants), plan addresses and --tenant refer to this tenant.",
+          "contoso",
+        ),
+      }),
+      "The tenant's name.",
+      { expected: "a mapping", example: "{ name: contoso }" },
+    ),
+    spec: field(
+      z.strictObject({
+        tenantId: guid(
+          "Entra ID tenant id, shown in the Entra admin center under Overview → Tenant ID.",
+          "6babcaad-604b-40ac-a9d7-9fd97c0b779f",
+        ),
+        cloud: field(
+          z.enum(CLOUD_NAMES as [string, ...string[]]).default("global"),
+          "Microsoft cloud: global (also GCC), usgov (GCC High), usgovdod (DoD) or china (21Vianet). Default: global.",
+        ),
+        graphVersion: GraphVersionName.default("v1.0").meta({
+          description:
+            "Graph version for this tenant's resources unless a resource overrides it. Default: v1.0.",
+        }),
+        auth: Auth,
+      }),
+      "The tenant's id, cloud, default Graph version, and how to sign in.",
+      {
+        expected: "a mapping",
+        example: "{ tenantId: <GUID>, auth: { method: environment } }",
+      },
+    ),
+  }),
+  "A tenant: its id, cloud, default Graph version, and how to sign in.",
+);
+export type TenantDocument = z.infer<typeof TenantDocument>;
+
+// ── Partner objects (derived from the registry) ────────────────────────────────────────────────
+
+/** Properties of assignment targets whose meaning the registry states only by name. */
+const TARGET_PROPERTY_SCHEMAS: Readonly<Record<string, () => z.ZodType>> = {
+  groupId: () => guid("Id of the Entra ID group.", "4f1c2d3e-8a9b-4c7d-9e0f-1a2b3c4d5e6f"),
+  collectionId: () => nonEmpty("Id of the Configuration Manager collection.", "SMS00001"),
+  deviceAndAppManagementAssignmentFilterId: () =>
+    guid("Id of the assignment filter to apply (Graph beta only).").nullable().optional(),
+  deviceAndAppManagementAssignmentFilterType: () =>
+    field(
+      z.enum(ASSIGNMENT_FILTER_TYPES),
+      "How the assignment filter applies (Graph beta only). Default: none.",
+    ).optional(),
+};
+
+function targetPropertySchema(property: string): z.ZodType {
+  return TARGET_PROPERTY_SCHEMAS[property]?.() ?? nonEmpty(property);
+}
+
+/** The short type name users read: `groupAssignmentTarget`. */
+export function targetTypeName(odataType: string): string {
+  return odataType.replace(/^#?microsoft\.graph\./, "");
+}
+
+/** The target types of all the given versions, each once. */
+export function targetTypesOf(versions: readonly GraphVersion[]): AssignmentTargetType[] {
+  const byType = new Map<string, AssignmentTargetType>();
+  for (const version of versions) {
+    for (const type of assignmentTargetTypes(version))
+      if (!byType.has(type.odataType)) byType.set(type.odataType, type);
+  }
+  return [...byType.values()];
+}
+
+function baseTargetProperties(versions: readonly GraphVersion[]): string[] {
+  return [...new Set(versions.flatMap((version) => ASSIGNMENT_TARGET_BASE_PROPERTIES[version]))];
+}
+
+/** A concrete assignment target, told apart by `@odata.type` (with or without the leading `#`). */
+export function assignmentTargetSchema(versions: readonly GraphVersion[]) {
+  const base = baseTargetProperties(versions);
+  const options = targetTypesOf(versions).map((type) =>
+    z.strictObject({
+      "@odata.type": field(
+        z.enum([type.odataType, type.odataType.slice(1)]),
+        `The target type: ${targetTypeName(type.odataType)}.`,
+      ),
+      ...Object.fromEntries(
+        type.properties.map((property) => [property, targetPropertySchema(property)]),
+      ),
+      ...Object.fromEntries(base.map((property) => [property, targetPropertySchema(property)])),
+    }),
+  );
+  return field(
+    z.discriminatedUnion(
+      "@odata.type",
+      options as [(typeof options)[number], ...(typeof options)[number][]],
+    ),
+    "Who the assignment targets, identified by its @odata.type.",
+    {
+      expected: 'a mapping with an "@odata.type"',
+      example: '{ "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId: <GUID> }',
+    },
+  );
+}
+
+function assignmentsSchema(versions: readonly GraphVersion[]) {
+  return z.array(
+    z.strictObject({
+      "@odata.type": field(
+        z.enum([ASSIGNMENT_ODATA_TYPE, ASSIGNMENT_ODATA_TYPE.slice(1)]),
+        "Optional: the assignment's own type, as Graph's examples write it.",
+      ).optional(),
+      target: assignmentTargetSchema(versions),
+    }),
+  );
+}
+
+function valueSchema(type: PropertyType, versions: readonly GraphVersion[]): z.ZodType {
+  switch (type.kind) {
+    case "string":
+      return z.string();
+    case "url":
+      return HttpUrl;
+    case "enum":
+      return z.enum(type.members as [string, ...string[]]);
+    case "boolean":
+      return z.boolean();
+    case "dateTimeOffset":
+      return DateTimeOffset;
+    case "assignments":
+      return assignmentsSchema(versions);
+  }
+}
+
+/** The versions of `versions` in which a kind has a property. */
+export function versionsWithProperty(
+  resource: ResourceDefinition,
+  property: string,
+): GraphVersion[] {
+  return GRAPH_VERSIONS.filter((version) =>
+    resource.properties[version].some((p) => p.name === property),
+  );
+}
+
+/** Every property of a kind across `versions`, each once, in registry order. */
+export function propertiesAcross(
+  resource: ResourceDefinition,
+  versions: readonly GraphVersion[],
+): PropertyDefinition[] {
+  const byName = new Map<string, PropertyDefinition>();
+  for (const version of versions) {
+    for (const property of resource.properties[version])
+      if (!byName.has(property.name)) byName.set(property.name, property);
+  }
+  return [...byName.values()];
+}
+
+function propertyDescription(
+  resource: ResourceDefinition,
+  property: PropertyDefinition,
+  versions: readonly GraphVersion[],
+): string {
+  const parts = [property.description];
+  const available = versionsWithProperty(resource, property.name);
+  if (versions.length > 1 && available.length < GRAPH_VERSIONS.length)
+    parts.push(`Graph ${available.join(", ")} only.`);
+  if (property.nullable) parts.push("May be null.");
+  if (property.deprecated) parts.push(`Deprecated: ${property.deprecated}.`);
+  return parts.join(" ");
+}
+
+/**
+ * The `spec` of a kind: exactly the properties the given Graph versions have, all optional (only
+ * declared properties are managed). One version for validation; all versions for editors.
+ */
+export function specSchema(resource: ResourceDefinition, versions: readonly GraphVersion[]) {
+  const shape: Record<string, z.ZodType> = {};
+  for (const property of propertiesAcross(resource, versions)) {
+    let schema = valueSchema(property.type, versions);
+    if (property.nullable) schema = schema.nullable();
+    shape[property.name] = schema
+      .meta({
+        description: propertyDescription(resource, property, versions),
+        ...(property.deprecated ? { deprecated: true } : {}),
+      })
+      .optional();
+  }
+  return field(
+    z.strictObject(shape).meta({ minProperties: 1 }),
+    `The managed properties of the ${resource.graphType}: only those written here are compared and changed.`,
+    { expected: "a mapping of properties" },
+  );
+}
+
+const Match = field(
+  z
+    .strictObject({
+      id: nonEmpty(
+        "The live object's id. Ids differ between tenants: use it for one tenant only.",
+      ).optional(),
+      displayName: nonEmpty(
+        "The live object's displayName; it must be unique in the tenant.",
+        "TeamViewer",
+      ).optional(),
+    })
+    .refine((match) => (match.id === undefined) !== (match.displayName === undefined), {
+      params: { code: "invalid-match" },
+    })
+    .meta({ minProperties: 1, maxProperties: 1 }),
+  "How to find the live object: by displayName (unique in the tenant) or by id. Exactly one.",
+  { expected: "{ displayName: ... } or { id: ... }", example: "{ displayName: TeamViewer }" },
+);
+
+const TenantSelector = field(
+  z.union([
+    field(z.literal(ALL_TENANTS), "Every declared tenant."),
+    name("A tenant's metadata.name.", "contoso"),
+    field(
+      z.array(name("A tenant's metadata.name.", "contoso")).min(1),
+      "Several tenants by metadata.name.",
+    ),
+  ]),
+  "Which tenants the object is managed in: all, a tenant name, or a list of tenant names.",
+  { expected: "all, a tenant name, or a list of tenant names", example: "[contoso, fabrikam]" },
+);
+
+/** A partner object document; `spec` is passed in (per Graph version, or a loose mapping). */
+export function resourceDocumentSchema(resource: ResourceDefinition, spec: z.ZodType) {
+  return field(
+    z.strictObject({
+      apiVersion: field(z.literal(API_VERSION), "Configuration format version."),
+      kind: field(z.literal(resource.kind), resource.description),
+      metadata: field(
+        z.strictObject({
+          name: name(
+            "Names the object in plans (kind[tenant].name); unique per kind and tenant.",
+            "teamviewer",
+          ),
+          tenants: TenantSelector,
+          match: Match,
+          graphVersion: GraphVersionName.meta({
+            description:
+              "Graph version for this object, overriding the tenant's spec.graphVersion.",
+          }).optional(),
+        }),
+        "Which object this is, in which tenants, and how to find it.",
+        {
+          expected: "a mapping",
+          example: "{ name: teamviewer, tenants: all, match: { displayName: TeamViewer } }",
+        },
+      ),
+      spec,
+    }),
+    resource.description,
+  );
+}
+
+/** A document with the spec left open: the first validation pass, before versions are known. */
+export function resourceEnvelopeSchema(resource: ResourceDefinition) {
+  return resourceDocumentSchema(
+    resource,
+    field(z.record(z.string(), z.unknown()), "The managed properties.", {
+      expected: "a mapping of properties",
+    }),
+  );
+}
+
+export type ResourceEnvelope = z.infer<ReturnType<typeof resourceEnvelopeSchema>>;
+
+/** Any configuration document, for editors: every kind, each spec with all Graph versions' properties. */
+export function configDocumentSchema() {
+  const resources = RESOURCES.map((resource) =>
+    resourceDocumentSchema(resource, specSchema(resource, GRAPH_VERSIONS)),
+  );
+  return z.discriminatedUnion("kind", [TenantDocument, ...resources]).meta({
+    title: "intune-gitops configuration document",
+    description: `One document of an intune-gitops configuration (apiVersion ${API_VERSION}). Kinds: ${[TENANT_KIND, ...RESOURCES.map((r) => r.kind)].join(", ")}.`,
+  });
+}
+
+/** The JSON Schema editors use (`# yaml-language-server: $schema=...`), from zod's own export. */
+export function configJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(configDocumentSchema(), {
+    target: "draft-7",
+    io: "input",
+    unrepresentable: "any",
+  });
+}

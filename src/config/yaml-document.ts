@@ -1,0 +1,386 @@
+import {
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  type Alias,
+  type Document,
+  type Node,
+  type Pair,
+} from "yaml";
+import type { Diagnostic, SourceLocation } from "../diagnostics.ts";
+
+/**
+ * YAML text to plain data that remembers where it came from. Pure.
+ *
+ * The `yaml` package builds the syntax tree; the conversion to plain data is ours, because the
+ * configuration needs things `toJS()` does not give:
+ * - mappings are null-prototype objects, so a `__proto__` or `constructor` key is just an unknown
+ *   key, never a prototype;
+ * - duplicate keys are found with a set (the package's own check is quadratic in the number of
+ *   keys, which lets a large flat mapping stall a pull-request check);
+ * - a timestamp the parser turned into a `Date` (YAML 1.1 documents, `!!timestamp`) is read back
+ *   exactly as written: Graph's DateTimeOffset carries 100 ns and an offset, a `Date` neither;
+ * - aliases expand within a budget, so an alias bomb ("billion laughs") is a diagnostic, not an
+ *   out-of-memory crash;
+ * - every value can be traced back to its line and column for diagnostics.
+ */
+
+/** A path into a document, as zod reports it: mapping keys and sequence indexes. */
+export type Path = readonly (string | number)[];
+
+export type PlainValue = null | boolean | number | string | PlainValue[] | PlainMap;
+/** A YAML mapping as plain data: a null-prototype object with string keys. */
+export interface PlainMap {
+  [key: string]: PlainValue;
+}
+
+/** One YAML document of a configuration file. */
+export interface SourceDocument {
+  /** Relative to the configuration folder, with `/` separators. */
+  readonly file: string;
+  /** 0-based position among the file's documents. */
+  readonly index: number;
+  /** The content as plain data; `null` for an empty document. */
+  readonly value: PlainValue;
+  /** True when the document has no content at all (only comments or nothing). */
+  readonly empty: boolean;
+  /** True when reading the document produced errors: its value may be partial. */
+  readonly hasErrors: boolean;
+  /** Where the content starts. */
+  readonly start: SourceLocation;
+  /** Where the value (or key) at `path` is; the nearest existing ancestor when it is missing. */
+  locate(path: Path, part?: "value" | "key"): SourceLocation;
+  /** The scalar at `path` exactly as written (without quotes), or undefined for a collection. */
+  sourceText(path: Path): string | undefined;
+  /** True when the value at `path` is a null written as nothing at all (`key:`). */
+  isImplicitNull(path: Path): boolean;
+}
+
+export interface ParsedYamlFile {
+  readonly documents: readonly SourceDocument[];
+  /** Syntax errors and warnings, in file order. */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** How many values aliases may expand to in one document. Real configurations need a handful. */
+export const MAX_ALIAS_EXPANSION = 10_000;
+/** How deeply collections may nest. The format itself needs 6 levels. */
+export const MAX_DEPTH = 64;
+
+/** The YAML package's error codes, explained in terms of what to change. */
+const SYNTAX_ADVICE: Readonly<Record<string, string>> = {
+  TAB_AS_INDENT: "indent with spaces: YAML does not allow tabs for indentation",
+  BAD_INDENT: "check the indentation: items of one mapping or list must line up",
+  BLOCK_AS_IMPLICIT_KEY: "put the nested mapping on its own lines, indented under its key",
+  MULTILINE_IMPLICIT_KEY: "a key must fit on one line; check for a missing colon or quote above",
+  MISSING_CHAR: "add the missing character (a closing quote or bracket)",
+  UNEXPECTED_TOKEN:
+    "check this line for a stray character, a missing colon or a missing space after one",
+  BAD_DIRECTIVE: "remove the directive, or use %YAML 1.2",
+  BAD_SCALAR_START: "quote the value: it starts with a character YAML reserves",
+  BLOCK_IN_FLOW: "inside [ ] or { }, write values on one line or quote them",
+  DUPLICATE_KEY: "remove one of the two keys",
+  TAG_RESOLVE_FAILED: "remove the tag: the configuration uses plain YAML values only",
+};
+
+export function parseYamlFile(file: string, text: string): ParsedYamlFile {
+  const lineCounter = new LineCounter();
+  const diagnostics: Diagnostic[] = [];
+  const at = (offset: number): SourceLocation => {
+    const position = lineCounter.linePos(offset);
+    return { file, line: position.line, column: position.col };
+  };
+  // uniqueKeys: false because our conversion checks duplicates in linear time (see above).
+  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  // An empty stream (only comments, or nothing) is an empty array.
+  const documents = [...parsed].map((document, index) => {
+    const documentDiagnostics: Diagnostic[] = [];
+    for (const error of document.errors) documentDiagnostics.push(syntaxDiagnostic(error, at));
+    for (const warning of document.warnings) {
+      documentDiagnostics.push({ ...syntaxDiagnostic(warning, at), severity: "warning" });
+    }
+    const syntaxErrors = document.errors.length > 0;
+    const converter = new Converter(document, at, documentDiagnostics);
+    const value = converter.convertRoot();
+    diagnostics.push(...documentDiagnostics);
+    const contents = document.contents;
+    const empty =
+      contents === null || (isScalar(contents) && contents.value === null && !contents.source);
+    const startOffset = contents?.range?.[0] ?? document.range[0];
+    return makeSourceDocument({
+      file,
+      index,
+      value,
+      empty,
+      hasErrors: syntaxErrors || documentDiagnostics.some((d) => d.severity === "error"),
+      start: at(startOffset),
+      document,
+      aliasTargets: converter.aliasTargets,
+      at,
+    });
+  });
+  diagnostics.sort(
+    (a, b) =>
+      (a.source?.line ?? 0) - (b.source?.line ?? 0) ||
+      (a.source?.column ?? 0) - (b.source?.column ?? 0),
+  );
+  return { documents, diagnostics };
+}
+
+interface YamlProblem {
+  readonly code: string;
+  readonly message: string;
+  readonly pos: readonly [number, number];
+}
+
+function syntaxDiagnostic(error: YamlProblem, at: (offset: number) => SourceLocation): Diagnostic {
+  return {
+    severity: "error",
+    code: error.code === "DUPLICATE_KEY" ? "duplicate-key" : "yaml-syntax",
+    summary: error.message.replace(/\.$/, ""),
+    detail: SYNTAX_ADVICE[error.code] ?? "fix the YAML syntax at this position",
+    source: at(error.pos[0]),
+  };
+}
+
+/** Converts one document's syntax tree to plain data, reporting what YAML itself allows but we do not. */
+class Converter {
+  readonly aliasTargets = new Map<Alias, Node>();
+  private readonly anchors = new Map<string, Node>();
+  private readonly expanding = new Set<Node>();
+  private expansionBudget = MAX_ALIAS_EXPANSION;
+  private budgetReported = false;
+  private readonly document: Document;
+  private readonly at: (offset: number) => SourceLocation;
+  private readonly diagnostics: Diagnostic[];
+
+  constructor(
+    document: Document,
+    at: (offset: number) => SourceLocation,
+    diagnostics: Diagnostic[],
+  ) {
+    this.document = document;
+    this.at = at;
+    this.diagnostics = diagnostics;
+  }
+
+  convertRoot(): PlainValue {
+    const contents = this.document.contents;
+    return contents ? this.convert(contents, 0, false) : null;
+  }
+
+  private convert(node: Node, depth: number, viaAlias: boolean): PlainValue {
+    if (depth > MAX_DEPTH) {
+      this.error(
+        node,
+        "nesting-too-deep",
+        `values nest more than ${MAX_DEPTH} levels deep`,
+        "the configuration format nests a few levels at most: check the indentation",
+      );
+      return null;
+    }
+    if (viaAlias && --this.expansionBudget < 0) {
+      if (!this.budgetReported) {
+        this.budgetReported = true;
+        this.error(
+          node,
+          "alias-limit",
+          `aliases expand to more than ${MAX_ALIAS_EXPANSION} values`,
+          "write the values out, or use fewer aliases: a configuration never needs this many (this pattern is known as an alias bomb)",
+        );
+      }
+      return null;
+    }
+    if (!viaAlias && node.anchor) this.anchors.set(node.anchor, node);
+    if (isAlias(node)) return this.convertAlias(node, depth);
+    if (isScalar(node)) {
+      const value = node.value;
+      if (value instanceof Date) return node.source ?? value.toISOString();
+      if (typeof value === "bigint") return node.source ?? String(value);
+      if (
+        value === null ||
+        typeof value === "boolean" ||
+        typeof value === "number" ||
+        typeof value === "string"
+      )
+        return value;
+      return node.source ?? null;
+    }
+    if (isSeq(node)) {
+      return node.items.map((item) =>
+        isNode(item) ? this.convert(item, depth + 1, viaAlias) : null,
+      );
+    }
+    if (isMap(node)) {
+      const result = Object.create(null) as PlainMap;
+      const seen = new Map<string, Node>();
+      for (const pair of node.items) {
+        const key = keyOf(pair);
+        if (key === undefined) {
+          this.error(
+            isNode(pair.key) ? pair.key : node,
+            "invalid-key",
+            "a key must be plain text",
+            "write the key as a plain word, not a list, mapping or empty key",
+          );
+          continue;
+        }
+        const keyNode = isNode(pair.key) ? pair.key : node;
+        const earlier = seen.get(key);
+        if (earlier) {
+          if (!viaAlias) {
+            const first = this.at(earlier.range?.[0] ?? 0);
+            this.error(
+              keyNode,
+              "duplicate-key",
+              `key "${key}" appears twice in this mapping`,
+              `remove one of them (the first is at line ${first.line}, column ${first.column})`,
+            );
+          }
+          continue;
+        }
+        seen.set(key, keyNode);
+        result[key] = isNode(pair.value) ? this.convert(pair.value, depth + 1, viaAlias) : null;
+      }
+      return result;
+    }
+    return null;
+  }
+
+  private convertAlias(alias: Alias, depth: number): PlainValue {
+    const target = this.anchors.get(alias.source);
+    if (!target) {
+      this.error(
+        alias,
+        "unknown-alias",
+        `alias *${alias.source} refers to no anchor &${alias.source} above it`,
+        `define &${alias.source} before this line, or write the value out`,
+      );
+      return null;
+    }
+    if (this.expanding.has(target)) {
+      this.error(
+        alias,
+        "recursive-alias",
+        `alias *${alias.source} is inside its own anchor`,
+        "an alias cannot contain itself: write the value out",
+      );
+      return null;
+    }
+    this.aliasTargets.set(alias, target);
+    this.expanding.add(target);
+    try {
+      return this.convert(target, depth, true);
+    } finally {
+      this.expanding.delete(target);
+    }
+  }
+
+  private error(node: Node, code: string, summary: string, detail: string): void {
+    this.diagnostics.push({
+      severity: "error",
+      code,
+      summary,
+      detail,
+      source: this.at(node.range?.[0] ?? 0),
+    });
+  }
+}
+
+function isNode(value: unknown): value is Node {
+  return isScalar(value) || isMap(value) || isSeq(value) || isAlias(value);
+}
+
+/** A mapping key as a string: scalars as written (`1:` is the key "1"), anything else undefined. */
+function keyOf(pair: Pair): string | undefined {
+  const key = pair.key;
+  if (!isScalar(key)) return undefined;
+  if (typeof key.value === "string") return key.value;
+  if (key.value === null && !key.source) return undefined;
+  return key.source ?? String(key.value);
+}
+
+interface SourceDocumentParts {
+  file: string;
+  index: number;
+  value: PlainValue;
+  empty: boolean;
+  hasErrors: boolean;
+  start: SourceLocation;
+  document: Document;
+  aliasTargets: ReadonlyMap<Alias, Node>;
+  at: (offset: number) => SourceLocation;
+}
+
+function makeSourceDocument(parts: SourceDocumentParts): SourceDocument {
+  const { document, aliasTargets, at, start } = parts;
+  const resolve = (node: unknown): unknown => (isAlias(node) ? aliasTargets.get(node) : node);
+  /**
+   * The node at `path` (unresolved, so an alias is located where it is used), the key node of the
+   * last mapping step, and whether the whole path exists. When it does not, `node` is the deepest
+   * node found: a missing key is reported at the mapping that lacks it.
+   */
+  const walk = (path: Path) => {
+    let node: unknown = document.contents;
+    let keyNode: unknown;
+    for (const segment of path) {
+      const container = resolve(node);
+      if (isMap(container) && typeof segment === "string") {
+        const pair = container.items.find((item) => isPair(item) && keyOf(item) === segment);
+        if (!pair) return { node, keyNode, complete: false };
+        keyNode = pair.key;
+        // `key:` with nothing after it may have no value node at all: it is an implicit null.
+        node = pair.value ?? null;
+        if (node === null) return { node: pair.key, keyNode, complete: true, missingValue: true };
+      } else if (
+        isSeq(container) &&
+        typeof segment === "number" &&
+        segment < container.items.length
+      ) {
+        keyNode = undefined;
+        node = container.items[segment];
+      } else {
+        return { node, keyNode, complete: false };
+      }
+    }
+    return { node, keyNode, complete: true };
+  };
+  const offsetOf = (node: unknown): number | undefined =>
+    isNode(node) && node.range ? node.range[0] : undefined;
+  return {
+    file: parts.file,
+    index: parts.index,
+    value: parts.value,
+    empty: parts.empty,
+    hasErrors: parts.hasErrors,
+    start,
+    locate(path, part = "value") {
+      const { node, keyNode, complete } = walk(path);
+      const offset =
+        complete && part === "key" ? (offsetOf(keyNode) ?? offsetOf(node)) : offsetOf(node);
+      return offset === undefined ? start : at(offset);
+    },
+    sourceText(path) {
+      const found = walk(path);
+      if (!found.complete) return undefined;
+      if (found.missingValue) return "";
+      const target = resolve(found.node);
+      if (!isScalar(target)) return undefined;
+      if (target.source !== undefined) return target.source;
+      const value: unknown = target.value;
+      return typeof value === "string" || typeof value === "number" || typeof value === "boolean"
+        ? String(value)
+        : "null";
+    },
+    isImplicitNull(path) {
+      const found = walk(path);
+      if (!found.complete) return false;
+      if (found.missingValue) return true;
+      return isScalar(found.node) && found.node.value === null && !found.node.source;
+    },
+  };
+}
