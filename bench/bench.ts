@@ -59,7 +59,7 @@ async function main(): Promise<number> {
   const machine = describeMachine();
   process.stderr.write(
     `bench: ${machine.cpus} x ${machine.cpuModel}, ${megabytes(machine.memoryBytes)} MB, Node ${machine.node}; ` +
-      `latency ${options.latencyMs} ms, tenants ${options.tenants.join(",")}\n`,
+      `load ${machine.loadAverage.join(" ")}; latency ${options.latencyMs} ms, tenants ${options.tenants.join(",")}\n`,
   );
   const schedule: Schedule = {
     latencyMs: options.latencyMs,
@@ -122,6 +122,7 @@ async function main(): Promise<number> {
   }
   const targets = evaluateTargets(rows, startup);
   const durationMs = performance.now() - benchStarted;
+  const loadAverageAtEnd = os.loadavg().map((load) => Number(load.toFixed(2)));
 
   const out = resolve(
     options.out ??
@@ -132,7 +133,7 @@ async function main(): Promise<number> {
     formatVersion: 1,
     startedAt: startedAt.toISOString(),
     durationMs,
-    machine,
+    machine: { ...machine, loadAverageAtEnd },
     options,
     schedule,
     emulatorStarts,
@@ -171,7 +172,9 @@ async function main(): Promise<number> {
       `\nthe runs did not do the work right:\n${problems.map((problem) => `  ${problem}`).join("\n")}\n`,
     );
   }
-  process.stdout.write(`\nJSON: ${out}\nbench took ${fixed(durationMs / 1000, 1)} s\n`);
+  process.stdout.write(
+    `\nJSON: ${out}\nbench took ${fixed(durationMs / 1000, 1)} s; load average ${machine.loadAverage.join(" ")} at the start, ${loadAverageAtEnd.join(" ")} at the end (${machine.cpus} CPUs)\n`,
+  );
   return problems.length > 0 ? 1 : 0;
 }
 
@@ -242,6 +245,8 @@ function describeMachine() {
     memoryBytes: os.totalmem(),
     node: process.version,
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    /** 1, 5 and 15 minute load averages when the bench started: a busy machine slows it. */
+    loadAverage: os.loadavg().map((load) => Number(load.toFixed(2))),
     commit: git(["rev-parse", "--short", "HEAD"]),
     worktreeChanged: git(["status", "--porcelain", "--", "src"]) !== "",
   };

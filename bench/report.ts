@@ -24,12 +24,17 @@ export interface BenchRow {
   readonly changes: number;
   readonly minimum: RequestCounts;
   readonly floor: Floor;
+  /** The floor with the sign-in library's OpenID metadata round trip (emulator only; see model.ts). */
+  readonly floorWithDiscovery: Floor;
   readonly moduleLoadMs: number;
   readonly tool: ToolFigures;
   readonly baseline?: BaselineFigures;
   readonly ratios: {
     readonly requestsPerMinimum: number;
+    /** The same without the OpenID metadata requests, which Entra ID would not get. */
+    readonly requestsPerMinimumWithoutDiscovery: number;
     readonly wallPerFloor: number;
+    readonly wallPerFloorWithDiscovery: number;
     readonly wallPerBaseline?: number;
     readonly baselineRequestsPerMinimum?: number;
   };
@@ -73,6 +78,7 @@ export function buildRow(input: {
   const shape = shapeOf(scenario, name);
   const minimum = minimumRequests(shape, operation, schedule.pageSize);
   const floor = latencyFloor(shape, operation, schedule);
+  const floorWithDiscovery = latencyFloor(shape, operation, { ...schedule, signInRoundTrips: 2 });
   const changes = name === "plan-in-sync" ? 0 : scenario.driftedCount;
   return {
     tenants: scenario.tenants.length,
@@ -81,12 +87,16 @@ export function buildRow(input: {
     changes,
     minimum,
     floor,
+    floorWithDiscovery,
     moduleLoadMs: input.moduleLoadMs,
     tool,
     ...(baseline === undefined ? {} : { baseline }),
     ratios: {
       requestsPerMinimum: totalRequests(tool.requests) / totalRequests(minimum),
+      requestsPerMinimumWithoutDiscovery:
+        (totalRequests(tool.requests) - tool.requests.discovery) / totalRequests(minimum),
       wallPerFloor: tool.wallMs / floor.totalMs,
+      wallPerFloorWithDiscovery: tool.wallMs / floorWithDiscovery.totalMs,
       ...(baseline === undefined
         ? {}
         : {
@@ -223,9 +233,11 @@ export function renderTable(rows: readonly BenchRow[]): string {
     "PATCH",
     "minimum t/G/P",
     "req/min",
+    "-disc",
     "wall ms",
     "floor ms",
     "wall/floor",
+    "+disc",
     "RSS MB",
     "base ms",
     "base GET/PATCH",
@@ -240,9 +252,11 @@ export function renderTable(rows: readonly BenchRow[]): string {
     String(row.tool.requests.patch),
     `${row.minimum.token}/${row.minimum.get}/${row.minimum.patch}`,
     fixed(row.ratios.requestsPerMinimum),
+    fixed(row.ratios.requestsPerMinimumWithoutDiscovery),
     fixed(row.tool.wallMs, 0),
     fixed(row.floor.totalMs, 0),
     fixed(row.ratios.wallPerFloor),
+    fixed(row.ratios.wallPerFloorWithDiscovery),
     megabytes(row.tool.peakRssBytes),
     row.baseline === undefined ? "-" : fixed(row.baseline.wallMs, 0),
     row.baseline === undefined
