@@ -112,6 +112,7 @@ function unionIssue(
     }
     return [notAMember(path, options, value, context)];
   }
+  if (value === undefined) return [missingKey(path, info(), context)];
   // A plain union: report the branch the value was meant for (the one it did not fail by type).
   const branch = issue.errors.find(
     (errors) =>
@@ -277,13 +278,14 @@ function missingKey(path: Path, info: FieldInfo, context: IssueContext): Diagnos
 function nullNotAllowed(path: Path, info: FieldInfo, context: IssueContext): Diagnostic {
   const implicit = context.document.isImplicitNull(path);
   const omit = context.omitHint?.(path);
-  return at(
-    context,
-    path,
-    "null-not-allowed",
-    implicit ? `${display(path)} has no value` : `${display(path)} cannot be null`,
-    `write ${describe(info)}${omit ? `, or ${omit}` : ""}`,
-  );
+  return {
+    severity: "error",
+    code: "null-not-allowed",
+    summary: implicit ? `${display(path)} has no value` : `${display(path)} cannot be null`,
+    detail: `write ${describe(info)}${omit ? `, or ${omit}` : ""}`,
+    // An empty value has no position of its own worth showing: point at its key.
+    source: context.document.locate(path, implicit ? "key" : "value"),
+  };
 }
 
 function wrongType(path: Path, info: FieldInfo, value: unknown, context: IssueContext): Diagnostic {

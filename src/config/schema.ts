@@ -55,6 +55,16 @@ function field<T extends z.ZodType>(schema: T, description: string, help?: Field
   return described;
 }
 
+const schemaCache = new Map<string, z.ZodType>();
+
+function memoized<T extends z.ZodType>(key: string, build: () => T): T {
+  const cached = schemaCache.get(key);
+  if (cached) return cached as T;
+  const schema = build();
+  schemaCache.set(key, schema);
+  return schema;
+}
+
 // ── Shared value formats ───────────────────────────────────────────────────────────────────────
 
 const guid = (description: string, example = "00000000-0000-0000-0000-000000000000") =>
@@ -379,6 +389,13 @@ function propertyDescription(
  * declared properties are managed). One version for validation; all versions for editors.
  */
 export function specSchema(resource: ResourceDefinition, versions: readonly GraphVersion[]) {
+  // Built once per kind and versions: building a zod schema costs far more than using it.
+  return memoized(`spec|${resource.kind}|${versions.join(",")}`, () =>
+    buildSpecSchema(resource, versions),
+  );
+}
+
+function buildSpecSchema(resource: ResourceDefinition, versions: readonly GraphVersion[]) {
   const shape: Record<string, z.ZodType> = {};
   for (const property of propertiesAcross(resource, versions)) {
     let schema = valueSchema(property.type, versions);
@@ -462,11 +479,13 @@ export function resourceDocumentSchema(resource: ResourceDefinition, spec: z.Zod
 
 /** A document with the spec left open: the first validation pass, before versions are known. */
 export function resourceEnvelopeSchema(resource: ResourceDefinition) {
-  return resourceDocumentSchema(
-    resource,
-    field(z.record(z.string(), z.unknown()), "The managed properties.", {
-      expected: "a mapping of properties",
-    }),
+  return memoized(`envelope|${resource.kind}`, () =>
+    resourceDocumentSchema(
+      resource,
+      field(z.record(z.string(), z.unknown()), "The managed properties.", {
+        expected: "a mapping of properties",
+      }),
+    ),
   );
 }
 

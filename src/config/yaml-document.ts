@@ -117,7 +117,8 @@ export function parseYamlFile(file: string, text: string): ParsedYamlFile {
       value,
       empty,
       hasErrors: syntaxErrors || documentDiagnostics.some((d) => d.severity === "error"),
-      start: at(startOffset),
+      // An empty document is reported at the start of its line (the `---` that opens it).
+      start: empty ? { ...at(startOffset), column: 1 } : at(startOffset),
       document,
       aliasTargets: converter.aliasTargets,
       at,
@@ -152,6 +153,8 @@ class Converter {
   readonly aliasTargets = new Map<Alias, Node>();
   private readonly anchors = new Map<string, Node>();
   private readonly expanding = new Set<Node>();
+  /** The aliases being expanded, outermost first: a blown budget is reported at the outermost. */
+  private readonly aliasStack: Alias[] = [];
   private expansionBudget = MAX_ALIAS_EXPANSION;
   private budgetReported = false;
   private readonly document: Document;
@@ -187,7 +190,7 @@ class Converter {
       if (!this.budgetReported) {
         this.budgetReported = true;
         this.error(
-          node,
+          this.aliasStack[0] ?? node,
           "alias-limit",
           `aliases expand to more than ${MAX_ALIAS_EXPANSION} values`,
           "write the values out, or use fewer aliases: a configuration never needs this many (this pattern is known as an alias bomb)",
@@ -273,10 +276,12 @@ class Converter {
     }
     this.aliasTargets.set(alias, target);
     this.expanding.add(target);
+    this.aliasStack.push(alias);
     try {
       return this.convert(target, depth, true);
     } finally {
       this.expanding.delete(target);
+      this.aliasStack.pop();
     }
   }
 
