@@ -128,6 +128,16 @@ describe("normaliseValue / valuesEqual", () => {
       expect(valuesEqual(assignments, filtered, [group("a")], "beta")).toBe(false);
     });
 
+    it("ignores a member Graph added to a known target type, not one of an unknown type", () => {
+      const added = [{ target: { ...group("a").target, futureTargetSetting: "default" } }];
+      expect(valuesEqual(assignments, added, [group("a")], "v1.0")).toBe(true);
+      expect(valuesEqual(assignments, added, [group("a")], "beta")).toBe(true);
+      const unknownType = (extra: object) => [
+        { target: { "@odata.type": "#microsoft.graph.futureTarget", id: "x", ...extra } },
+      ];
+      expect(valuesEqual(assignments, unknownType({}), unknownType({ y: 1 }), "beta")).toBe(false);
+    });
+
     it("takes a null collection for an empty one", () => {
       expect(valuesEqual(assignments, null, [], "beta")).toBe(true);
       expect(valuesEqual(assignments, undefined, [], "v1.0")).toBe(true);

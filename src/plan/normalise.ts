@@ -1,5 +1,9 @@
 import type { JsonObject, JsonValue } from "../json.ts";
-import { canonicalTargetType } from "../resources/assignment-targets.ts";
+import {
+  ASSIGNMENT_TARGET_BASE_PROPERTIES,
+  assignmentTargetTypes,
+  canonicalTargetType,
+} from "../resources/assignment-targets.ts";
 import type { GraphVersion, PropertyType } from "../resources/types.ts";
 import { canonicalJson, compareStrings } from "./canonical-json.ts";
 import { canonicalDateTime } from "./date-time.ts";
@@ -15,9 +19,10 @@ import { canonicalDateTime } from "./date-time.ts";
  *   that is not a DateTimeOffset is kept as it is and compared exactly.
  * - `assignments`: a sorted, duplicate-free list of `{ target }` (a set): the wrapper's
  *   `@odata.type` and other keys are dropped, the target's `@odata.type` is canonical (`#…`),
- *   other annotations and `null` members are dropped, and on beta the default filter type `none`
- *   is dropped; a `null` collection is the empty one. The result is also what plans show as the
- *   live value of an assignment collection (desired-style).
+ *   other annotations and `null` members are dropped, and so are members a known target type
+ *   does not have in that version (Graph adds properties), and on beta the default filter type
+ *   `none` is dropped; a `null` collection is the empty one. The result is also what plans show
+ *   as the live value of an assignment collection (desired-style).
  * - `string`, `url`, `enum`, `boolean`: the value itself, compared exactly (no case folding, no
  *   trailing-slash games on URLs: Graph stores what it is sent).
  *
@@ -90,9 +95,13 @@ function normaliseTarget(target: JsonObject, version: GraphVersion): JsonObject 
     result["@odata.type"] =
       typeof odataType === "string" ? canonicalTargetType(odataType) : odataType;
   }
+  const known = knownTargetMembers(result["@odata.type"], version);
   for (const key of Object.keys(target).sort(compareStrings)) {
     const member = target[key]!;
     if (isAnnotation(key) || member === null) continue;
+    // A member Graph added after this version of the tool (with its default on every target)
+    // is not declared and cannot be: comparing it would show drift that no apply can remove.
+    if (known !== undefined && !known.has(key)) continue;
     // beta's filter type is a non-nullable enum whose default is `none`: Graph returns it on
     // every target, and a target declared without a filter means exactly that.
     if (
@@ -105,6 +114,18 @@ function normaliseTarget(target: JsonObject, version: GraphVersion): JsonObject 
     result[key] = member;
   }
   return result;
+}
+
+/** The members a known target type has in a version; undefined for a type this tool does not know. */
+function knownTargetMembers(
+  odataType: JsonValue | undefined,
+  version: GraphVersion,
+): ReadonlySet<string> | undefined {
+  const type = assignmentTargetTypes(version).find(
+    (candidate) => candidate.odataType === odataType,
+  );
+  if (type === undefined) return undefined;
+  return new Set([...type.properties, ...ASSIGNMENT_TARGET_BASE_PROPERTIES[version]]);
 }
 
 function withoutAnnotations(object: JsonObject): JsonObject {
