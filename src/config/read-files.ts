@@ -6,9 +6,11 @@ import { parseYamlFile, type SourceDocument } from "./yaml-document.ts";
 /**
  * Configuration files to documents worth validating. Pure. The rules about files:
  * - a file with nothing but comments and whitespace is skipped with a warning (`empty-file`);
- * - a file in which no document has an `apiVersion` or `kind` key is not an intune-gitops file
- *   (a docker-compose file, say, next to the configuration): skipped with a warning
- *   (`not-intune-gitops`), so that `--config .` works in a repository root;
+ * - a file in which no document is a mapping with one of the envelope keys (`apiVersion`, `kind`,
+ *   `metadata`, `spec`) is not an intune-gitops file (a docker-compose file, say, next to the
+ *   configuration): skipped with a warning (`not-intune-gitops`), so that `--config .` works in a
+ *   repository root. One envelope key is enough to make a file ours, so a document that lost
+ *   its `apiVersion` and `kind` is still reported, not skipped;
  * - an empty document between `---` separators is skipped with a warning (`empty-document`);
  * - a document with YAML errors is reported and not validated further (its content is partial).
  */
@@ -19,6 +21,9 @@ export interface ConfigFile {
   /** The file's content: bytes as read (decoded strictly as UTF-8 here), or text. */
   readonly text: string | Uint8Array;
 }
+
+/** Top-level keys that mark a document as meant for intune-gitops. */
+const ENVELOPE_KEYS = ["apiVersion", "kind", "metadata", "spec"] as const;
 
 export interface ReadFilesResult {
   /** Documents to validate: non-empty, free of YAML errors, in file order. */
@@ -69,11 +74,10 @@ function readFile(file: ConfigFile): {
     }
     return skipped;
   }
-  const ours = nonEmpty.some(
-    (document) =>
-      isMapping(document.value) &&
-      (Object.hasOwn(document.value, "apiVersion") || Object.hasOwn(document.value, "kind")),
-  );
+  const ours = nonEmpty.some((document) => {
+    const value = document.value;
+    return isMapping(value) && ENVELOPE_KEYS.some((key) => Object.hasOwn(value, key));
+  });
   if (!ours && !nonEmpty.some((document) => document.hasErrors)) {
     diagnostics.push({
       severity: "warning",

@@ -200,7 +200,7 @@ export const Auth = field(
       ),
     }),
   ]),
-  "How intune-gitops signs in to this tenant. Only non-secret parameters: secrets are named by environment variable.",
+  "How intune-gitops signs in to this tenant, with non-secret parameters only: secrets are named by environment variable.",
   { expected: "a mapping with a method", example: "{ method: githubOidc, clientId: <GUID> }" },
 );
 export type Auth = z.infer<typeof Auth>;

@@ -1,4 +1,4 @@
-import { relative, resolve, sep } from "node:path";
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import { loadConfig } from "../../config/loader.ts";
 import { renderValidationJson } from "../../render/diagnostics-json.ts";
 import { renderValidationText } from "../../render/diagnostics-text.ts";
@@ -83,6 +83,8 @@ function pathPrefixOf(configDir: string, context: CommandContext): string {
   const folder = /\.ya?ml$/i.test(configDir) ? resolve(configDir, "..") : configDir;
   const fromCwd = relative(context.cwd, folder);
   if (fromCwd === "") return "";
+  // Outside the current folder an absolute path reads better than a trail of ../
+  if (fromCwd.startsWith("..") || isAbsolute(fromCwd)) return `${folder.split(sep).join("/")}/`;
   const prefix = fromCwd.split(sep).join("/");
   return `${prefix}/`;
 }
