@@ -43,7 +43,7 @@ export { signJwt, type JwtAlgorithm } from "./jwt.ts";
 export interface EmulatorOptions {
   /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
   readonly port?: number;
-  /** The seed, or a path to a YAML/JSON seed file. Default: config-examples/emulator-seed.yaml. */
+  /** The seed, or a path to a YAML/JSON seed file. Default: config-examples/.emulator/seed.yaml. */
   readonly seed?: EmulatorSeed | string;
   /** PATCH success: 204 (default, what Intune returns) or 200 with the object (what the docs say). */
   readonly patchStatus?: 200 | 204;

@@ -110,7 +110,7 @@ const Seed = z.strictObject({ tenants: z.array(Tenant).min(1) });
 
 /** The seed the CLI and `startEmulator` use by default: the README demo's two tenants. */
 export const DEFAULT_SEED_URL = new URL(
-  "../../config-examples/emulator-seed.yaml",
+  "../../config-examples/.emulator/seed.yaml",
   import.meta.url,
 );
 

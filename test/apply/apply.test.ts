@@ -6,7 +6,7 @@ import { declare, startHarness, type Harness } from "./harness.ts";
 
 /**
  * The applier end to end against the emulator over HTTPS, with the real credential, Graph client
- * and planner. The default seed (config-examples/emulator-seed.yaml) differs from the
+ * and planner. The default seed (config-examples/.emulator/seed.yaml) differs from the
  * declarations below in two objects of contoso; fabrikam's two are already as declared.
  */
 const DECLARED: DesiredObject[] = [

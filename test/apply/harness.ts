@@ -33,7 +33,7 @@ for (const name of [
 }
 process.env["NO_PROXY"] = "127.0.0.1,localhost";
 
-/** The default seed's demo app (config-examples/emulator-seed.yaml): ReadWrite in both tenants. */
+/** The default seed's demo app (config-examples/.emulator/seed.yaml): ReadWrite in both tenants. */
 export const DEMO_APP = {
   clientId: "9a3c1f0e-5b7d-4e2a-8c61-2f4d8b9e7a13",
   secret: "demo-client-secret-for-the-local-emulator",

@@ -187,7 +187,7 @@ beforeAll(async () => {
   ({ certificatePem, privateKeyPem } = await generateClientCertificate("intune-gitops test app"));
   secrets.add(privateKeyPem.split("\n").slice(1, 3).join(""));
   const seed = loadSeed(
-    fileURLToPath(new URL("../../config-examples/emulator-seed.yaml", import.meta.url)),
+    fileURLToPath(new URL("../../config-examples/.emulator/seed.yaml", import.meta.url)),
   );
   const publicKeyPem = federationKeys.publicKey.export({ type: "spki", format: "pem" }).toString();
   const extraApps: SeedApp[] = [

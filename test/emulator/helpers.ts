@@ -14,7 +14,7 @@ for (const name of [
 }
 process.env["NO_PROXY"] = "127.0.0.1,localhost";
 
-/** The default seed's tenants and apps (config-examples/emulator-seed.yaml). */
+/** The default seed's tenants and apps (config-examples/.emulator/seed.yaml). */
 export const CONTOSO = "6babcaad-604b-40ac-a9d7-9fd97c0b779f";
 export const FABRIKAM = "3f2b8c4d-1e6a-4b9f-a7d5-8c0e2b4f6a19";
 export const DEMO_APP = {

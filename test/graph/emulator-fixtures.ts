@@ -2,7 +2,7 @@ import type { AuthConfig, TenantConfig } from "../../src/config/model.ts";
 import type { Emulator } from "../../src/emulator/index.ts";
 import type { GraphVersion } from "../../src/resources/types.ts";
 
-/** The default seed's demo tenants and apps (config-examples/emulator-seed.yaml). */
+/** The default seed's demo tenants and apps (config-examples/.emulator/seed.yaml). */
 export const CONTOSO_ID = "6babcaad-604b-40ac-a9d7-9fd97c0b779f";
 export const FABRIKAM_ID = "3f2b8c4d-1e6a-4b9f-a7d5-8c0e2b4f6a19";
 export const DEMO_APP = "9a3c1f0e-5b7d-4e2a-8c61-2f4d8b9e7a13";

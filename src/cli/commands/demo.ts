@@ -7,7 +7,7 @@ const EXAMPLES_DIR = fileURLToPath(new URL("../../../config-examples/", import.m
 const HELP = `Usage: intune-gitops demo [--config DIR] [--format text|markdown|json]
 
 Try intune-gitops without a tenant: starts the bundled Microsoft Graph emulator on 127.0.0.1
-(HTTPS, its own throw-away CA, seeded from config-examples/emulator-seed.yaml), points the tool at
+(HTTPS, its own throw-away CA, seeded from config-examples/.emulator/seed.yaml), points the tool at
 it exactly as 'eval "$(intune-gitops emulator)"' would, runs 'intune-gitops plan' on the example
 configuration, prints the plan and stops the emulator. Nothing leaves this machine.
 
@@ -52,10 +52,12 @@ export const command: Command = {
       );
       // A child process, so the emulator's CA is trusted the way a user's shell would trust it
       // (NODE_EXTRA_CA_CERTS is read once at start-up).
+      // Inherited streams keep progress (stderr) and the plan (stdout) in the order they happen.
       const exitCode = await new Promise<number>((resolve, reject) => {
-        const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-        child.stdout.on("data", (chunk: Buffer) => context.stdout.write(chunk));
-        child.stderr.on("data", (chunk: Buffer) => context.stderr.write(chunk));
+        const child = spawn(process.execPath, args, {
+          env,
+          stdio: ["ignore", "inherit", "inherit"],
+        });
         child.on("error", reject);
         child.on("close", (code) => resolve(code ?? 1));
       });

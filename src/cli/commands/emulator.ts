@@ -24,7 +24,7 @@ stderr. It runs until Ctrl-C or SIGTERM, then stops cleanly.
 Options:
   --port N              TCP port on 127.0.0.1 (default 0: any free port)
   --seed FILE           Tenants, app registrations and objects to serve, YAML or JSON
-                        (default: config-examples/emulator-seed.yaml; format: docs/emulator.md)
+                        (default: config-examples/.emulator/seed.yaml; format: docs/emulator.md)
   --patch-status CODE   PATCH success status: 204 (default, what Intune returns) or 200 with the
                         updated object (what the Graph docs show)
   --page-size N         Objects per page before @odata.nextLink (default 100)
