@@ -11,16 +11,21 @@ export interface CliRun {
 }
 
 /**
- * Runs `node src/cli/bin.ts <args>` from the repository root as a user would, without colour, and
+ * Runs `node src/cli/bin.ts <args>` (from the repository root unless `cwd` says otherwise) as a
+ * user would, without colour, and
  * kills it after `timeoutMs`: a hang fails the test instead of stalling the run.
  */
-export function runCli(args: readonly string[], timeoutMs = 30_000): Promise<CliRun> {
+export function runCli(
+  args: readonly string[],
+  timeoutMs = 30_000,
+  cwd = REPO_ROOT,
+): Promise<CliRun> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ["src/cli/bin.ts", ...args],
+      [`${REPO_ROOT}src/cli/bin.ts`, ...args],
       {
-        cwd: REPO_ROOT,
+        cwd,
         timeout: timeoutMs,
         killSignal: "SIGKILL",
         maxBuffer: 64 * 1024 * 1024,
@@ -34,6 +39,10 @@ export function runCli(args: readonly string[], timeoutMs = 30_000): Promise<Cli
   });
 }
 
-export function runValidate(args: readonly string[], timeoutMs?: number): Promise<CliRun> {
-  return runCli(["validate", ...args], timeoutMs);
+export function runValidate(
+  args: readonly string[],
+  timeoutMs?: number,
+  cwd?: string,
+): Promise<CliRun> {
+  return runCli(["validate", ...args], timeoutMs, cwd);
 }
