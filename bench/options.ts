@@ -14,6 +14,8 @@ export interface BenchOptions {
   /** Undefined: the code's own default (8). */
   readonly tenantConcurrency?: number;
   readonly baseline: boolean;
+  /** Measure plan-in-sync's baseline too, instead of taking plan-drifted's (identical requests). */
+  readonly baselineEveryScenario: boolean;
   readonly validateRuns: number;
   /** The JSON file to write; undefined: bench/results/bench-<time>.json. */
   readonly out?: string;
@@ -32,11 +34,13 @@ Options:
   --latency-ms N              Emulator delay before each answer (default 25)
   --page-size N               Objects per Graph page (default 100)
   --remote-assistance-partners N   Per tenant (default 2)
-  --device-management-partners N   Per tenant (default 3)
+  --device-management-partners N   Per tenant (default 2)
   --drift F                   Share of objects drifted (default 0.1)
   --seed N                    Seed of the drift picker (default 1)
   --tenant-concurrency N      Tenants in flight (default: the code's default, 8)
   --no-baseline               Skip the per-resource baseline
+  --baseline-every-scenario   Also run the baseline for plan-in-sync (by default it takes
+                              plan-drifted's run: a per-resource plan sends the same requests)
   --validate-runs N           Runs of each start-up command, 0 to skip (default 10)
   --out FILE                  JSON output (default bench/results/bench-<time>.json)
   -h, --help                  Show this help
@@ -59,6 +63,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | "help
       seed: { type: "string" },
       "tenant-concurrency": { type: "string" },
       "no-baseline": { type: "boolean" },
+      "baseline-every-scenario": { type: "boolean" },
       "validate-runs": { type: "string" },
       out: { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -92,13 +97,14 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | "help
     remoteAssistancePartners:
       optionalInteger("--remote-assistance-partners", values["remote-assistance-partners"], 0) ?? 2,
     deviceManagementPartners:
-      optionalInteger("--device-management-partners", values["device-management-partners"], 0) ?? 3,
+      optionalInteger("--device-management-partners", values["device-management-partners"], 0) ?? 2,
     driftFraction: drift,
     randomSeed: optionalInteger("--seed", values.seed, 0) ?? 1,
     ...(values["tenant-concurrency"] === undefined
       ? {}
       : { tenantConcurrency: integer("--tenant-concurrency", values["tenant-concurrency"], 1) }),
     baseline: values["no-baseline"] !== true,
+    baselineEveryScenario: values["baseline-every-scenario"] === true,
     validateRuns:
       optionalInteger("--validate-runs", values["validate-runs"], 0) ?? (quick ? 5 : 10),
     ...(values.out === undefined ? {} : { out: values.out }),

@@ -29,6 +29,11 @@ export interface BenchRow {
   readonly moduleLoadMs: number;
   readonly tool: ToolFigures;
   readonly baseline?: BaselineFigures;
+  /**
+   * Set when `baseline` is another scenario's run: a per-resource plan GETs every object
+   * whatever the drift, so plan-in-sync and plan-drifted send it the same requests.
+   */
+  readonly baselineFrom?: ScenarioName;
   readonly ratios: {
     readonly requestsPerMinimum: number;
     /** The same without the OpenID metadata requests, which Entra ID would not get. */
@@ -72,8 +77,9 @@ export function buildRow(input: {
   readonly moduleLoadMs: number;
   readonly tool: ToolFigures;
   readonly baseline?: BaselineFigures;
+  readonly baselineFrom?: ScenarioName;
 }): BenchRow {
-  const { scenario, name, schedule, tool, baseline } = input;
+  const { scenario, name, schedule, tool, baseline, baselineFrom } = input;
   const operation = operationOf(name);
   const shape = shapeOf(scenario, name);
   const minimum = minimumRequests(shape, operation, schedule.pageSize);
@@ -91,6 +97,7 @@ export function buildRow(input: {
     moduleLoadMs: input.moduleLoadMs,
     tool,
     ...(baseline === undefined ? {} : { baseline }),
+    ...(baselineFrom === undefined ? {} : { baselineFrom }),
     ratios: {
       requestsPerMinimum: totalRequests(tool.requests) / totalRequests(minimum),
       requestsPerMinimumWithoutDiscovery:
@@ -104,7 +111,14 @@ export function buildRow(input: {
             baselineRequestsPerMinimum: totalRequests(baseline.requests) / totalRequests(minimum),
           }),
     },
-    problems: checkRow(name, changes, scenario.objects.length, tool, baseline),
+    // A shared baseline was checked against the scenario it ran for.
+    problems: checkRow(
+      name,
+      changes,
+      scenario.objects.length,
+      tool,
+      baselineFrom === undefined ? baseline : undefined,
+    ),
   };
 }
 
@@ -258,7 +272,9 @@ export function renderTable(rows: readonly BenchRow[]): string {
     fixed(row.ratios.wallPerFloor),
     fixed(row.ratios.wallPerFloorWithDiscovery),
     megabytes(row.tool.peakRssBytes),
-    row.baseline === undefined ? "-" : fixed(row.baseline.wallMs, 0),
+    row.baseline === undefined
+      ? "-"
+      : `${row.baselineFrom === undefined ? "" : "*"}${fixed(row.baseline.wallMs, 0)}`,
     row.baseline === undefined
       ? "-"
       : `${row.baseline.requests.get}/${row.baseline.requests.patch}`,
