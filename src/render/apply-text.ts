@@ -7,6 +7,7 @@ import type {
   SkipReason,
 } from "../apply/model.ts";
 import type { JsonValue } from "../json.ts";
+import { sanitizeText } from "./style.ts";
 
 /**
  * Human output for `apply`: one line per event worth a line (objects as they complete, waits,
@@ -27,7 +28,7 @@ export function renderApplyEvent(event: ApplyEvent, options: ApplyTextOptions): 
         `Checking the plan is still current: reading ${plural(event.collections, "collection")} in ${plural(event.tenants, "tenant")}...`,
       );
     case "object-stale":
-      return `${paint.yellow("!")} ${event.object.address}: changed since the plan was made: ${event.reason}`;
+      return `${paint.yellow("!")} ${event.object.address}: changed since the plan was made: ${sanitizeText(event.reason)}`;
     case "refused":
       return paint.yellow(
         `Nothing will be written: ${plural(event.staleObjects, "object")} changed since the plan was made.`,
@@ -80,7 +81,7 @@ export function renderApplySummary(result: ApplyResult, options: ApplyTextOption
       ),
     );
     for (const object of result.results.filter((r) => r.status === "stale")) {
-      lines.push(`  ${object.address}: ${object.staleReason ?? "changed"}`);
+      lines.push(`  ${object.address}: ${sanitizeText(object.staleReason ?? "changed")}`);
     }
     lines.push(
       ...listFailures(result, paint),
@@ -203,7 +204,8 @@ export function errorText(error: ApplyError): string {
       ? []
       : [`request-id ${error.requestId}`]),
   ];
-  return `${lead}${message}${facts.length > 0 ? ` (${facts.join(", ")})` : ""}`;
+  // Graph's words come from outside: never let them drive the terminal.
+  return sanitizeText(`${lead}${message}${facts.length > 0 ? ` (${facts.join(", ")})` : ""}`);
 }
 
 function notConvergedText(properties: readonly NotConvergedProperty[]): string {
@@ -217,7 +219,7 @@ function notConvergedText(properties: readonly NotConvergedProperty[]): string {
 
 function showValue(value: JsonValue | undefined): string {
   if (value === undefined) return "nothing (the property or the object is gone)";
-  const text = JSON.stringify(value);
+  const text = sanitizeText(JSON.stringify(value));
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 

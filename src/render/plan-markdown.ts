@@ -14,6 +14,7 @@ import {
   type PlanSummary,
   type TenantSummary,
 } from "./plan-values.ts";
+import { sanitizeText } from "./style.ts";
 
 /**
  * The plan as GitHub Markdown, for a pull-request comment and `$GITHUB_STEP_SUMMARY`:
@@ -276,8 +277,8 @@ function codeCell(value: JsonValue | undefined): string {
  * become spaces (a value never starts a line, so list and heading markers are harmless).
  */
 function escape(text: string): string {
-  return text
-    .replace(/\r\n|\r|\n/g, " ")
+  // Control and bidi characters (from Graph's text) shown as \uXXXX, as in the text renderer.
+  return sanitizeText(text.replace(/\r\n|\r|\n/g, " "))
     .replace(/[&<>|\\`*_[\]~@#:$]/g, (char) => `&#${char.charCodeAt(0)};`)
     .replace(/(www)\./gi, "$1&#46;");
 }
