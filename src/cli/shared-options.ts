@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { UsageError } from "../errors.ts";
 import { parseShard, selectTenants, type Shard } from "../operations/tenant-selection.ts";
+import { sanitizeText } from "../render/style.ts";
 import type { CommandContext, OptionValues } from "./command.ts";
 
 /** Options several commands share, with the same spelling and meaning everywhere. */
@@ -71,5 +72,6 @@ export function debugSink(
   context: CommandContext,
 ): ((line: string) => void) | undefined {
   if (values.debug !== true) return undefined;
-  return (line) => context.stderr.write(`debug: ${line}\n`);
+  // Lines quote Graph's own words: control characters are shown, never sent to the terminal.
+  return (line) => context.stderr.write(`debug: ${sanitizeText(line)}\n`);
 }

@@ -5,6 +5,7 @@ import type { ReadProgressEvent } from "../../graph/read-live.ts";
 import type { Plan } from "../../plan/model.ts";
 import { serializePlanFile } from "../../plan/plan-file.ts";
 import { planTenants } from "../../operations/plan-operation.ts";
+import { sanitizeText } from "../../render/style.ts";
 import type { Command, CommandContext, OptionValues } from "../command.ts";
 import { loadConfigOrExit } from "../load-config.ts";
 import {
@@ -137,7 +138,7 @@ export function progressPrinter(context: CommandContext): (event: ReadProgressEv
     const tenant = pending.get(event.tenant);
     if (event.type === "collection-failed") {
       const what = event.kind === undefined ? "" : ` ${event.kind} (${event.graphVersion})`;
-      context.stderr.write(`✗ ${event.tenant}${what}: ${event.message}\n`);
+      context.stderr.write(`✗ ${event.tenant}${what}: ${sanitizeText(event.message)}\n`);
       if (tenant !== undefined) tenant.done++;
     } else if (tenant !== undefined) {
       tenant.done++;
