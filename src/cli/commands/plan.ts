@@ -117,7 +117,7 @@ async function savePlan(plan: Plan, out: string, context: CommandContext): Promi
   context.stderr.write(
     plan.changes.length > 0
       ? `Saved the plan to ${out}: apply exactly these changes with 'intune-gitops apply ${out}'.\n`
-      : `Saved the plan to ${out} (no changes).\n`,
+      : `Saved the plan to ${out} (no changes${plan.problems.length > 0 ? `, ${plan.problems.length} error${plan.problems.length === 1 ? "" : "s"}` : ""}).\n`,
   );
 }
 

@@ -1,0 +1,179 @@
+import { spawn } from "node:child_process";
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { COMMANDS } from "../../src/cli/commands.ts";
+import { startEmulator, type Emulator } from "../../src/emulator/index.ts";
+import { CLI, EXAMPLES, emulatorEnv } from "../helpers/cli.ts";
+import { tempConfig, type TempConfig } from "../helpers/config-dir.ts";
+
+/**
+ * The GitHub workflows users copy (config-examples/.github/workflows) and the project's own CI:
+ * least privilege, actions pinned to a commit, and every intune-gitops command they run exists
+ * with those flags. Then the plan workflow's own step runs against the emulator.
+ */
+const USER_WORKFLOWS = join(EXAMPLES, ".github/workflows");
+const PROJECT_WORKFLOWS = fileURLToPath(new URL("../../.github/workflows/", import.meta.url));
+
+interface Step {
+  name?: string;
+  uses?: string;
+  run?: string;
+}
+interface Job {
+  permissions?: Record<string, string>;
+  steps: Step[];
+}
+interface Workflow {
+  permissions?: Record<string, string> | string;
+  jobs: Record<string, Job>;
+}
+
+function workflows(dir: string): [string, Workflow][] {
+  return readdirSync(dir)
+    .filter((file) => file.endsWith(".yml"))
+    .sort()
+    .map((file) => [file, parse(readFileSync(join(dir, file), "utf8")) as Workflow]);
+}
+
+const ALL = [...workflows(USER_WORKFLOWS), ...workflows(PROJECT_WORKFLOWS)];
+
+/** `intune-gitops <command> --flag ...` invocations in a run script. */
+function invocations(script: string): { command: string; flags: string[] }[] {
+  return [...script.matchAll(/intune-gitops(?:@\S+)? ([a-z]+)([^\n|>]*)/g)]
+    .filter((match) => !match[0].includes("intune-gitops@"))
+    .map((match) => ({
+      command: match[1]!,
+      flags: [...match[2]!.matchAll(/(?:^|\s)--([a-z-]+)/g)].map((flag) => flag[1]!),
+    }));
+}
+
+describe("GitHub workflows", () => {
+  it("finds the three user workflows and the project CI", () => {
+    expect(ALL.map(([file]) => file)).toEqual(
+      expect.arrayContaining([
+        "intune-gitops-plan.yml",
+        "intune-gitops-apply.yml",
+        "intune-gitops-drift.yml",
+        "ci.yml",
+      ]),
+    );
+  });
+
+  it.each(ALL)("%s pins every action to a full commit SHA", (_file, workflow) => {
+    for (const job of Object.values(workflow.jobs)) {
+      for (const step of job.steps.filter((s) => s.uses !== undefined)) {
+        expect(step.uses, step.name).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+      }
+    }
+  });
+
+  it.each(ALL)("%s grants least privilege", (_file, workflow) => {
+    // Nothing at the top level beyond reading the code; jobs ask for what they use.
+    const top = workflow.permissions;
+    expect(top === undefined || typeof top === "string").toBe(false);
+    expect(
+      Object.entries(top as Record<string, string>).every(
+        ([k, v]) => k === "contents" && v === "read",
+      ) || Object.keys(top as object).length === 0,
+    ).toBe(true);
+    for (const [name, job] of Object.entries(workflow.jobs)) {
+      const scripts = job.steps.map((step) => step.run ?? "").join("\n");
+      const signsIn = invocations(scripts).some((call) =>
+        ["plan", "apply", "export"].includes(call.command),
+      );
+      const permissions = job.permissions ?? {};
+      // id-token: write only where a job signs in to a tenant (OIDC), nowhere else.
+      expect(permissions["id-token"] === "write", `${name} id-token`).toBe(signsIn);
+      for (const [scope, level] of Object.entries(permissions)) {
+        expect(["read", "write"], `${name} ${scope}`).toContain(level);
+        expect(scope, `${name}`).not.toBe("write-all");
+      }
+      if (!signsIn) expect(permissions.contents ?? "read").toBe("read");
+    }
+  });
+
+  it.each(ALL)("%s runs only commands and flags the CLI has", async (_file, workflow) => {
+    for (const job of Object.values(workflow.jobs)) {
+      for (const step of job.steps) {
+        for (const call of invocations(step.run ?? "")) {
+          const entry = COMMANDS.find((command) => command.name === call.command);
+          expect(entry, `intune-gitops ${call.command}`).toBeDefined();
+          const command = await entry!.load();
+          for (const flag of call.flags) {
+            expect(Object.keys(command.options), `${call.command} --${flag}`).toContain(flag);
+          }
+        }
+      }
+    }
+  });
+});
+
+describe("the plan workflow's own step, against the emulator", () => {
+  let emulator: Emulator;
+  let repo: TempConfig;
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ port: 0 });
+    repo = tempConfig();
+    // The repository layout the workflow expects: the configuration under intune/.
+    mkdirSync(join(repo.dir, "intune"));
+    for (const file of ["tenants.yaml", "remote-assistance.yaml", "device-management.yaml"]) {
+      cpSync(join(EXAMPLES, file), join(repo.dir, "intune", file));
+    }
+    // `intune-gitops` on PATH, as `npm install --global` would put it.
+    mkdirSync(join(repo.dir, "bin"));
+    const shim = join(repo.dir, "bin", "intune-gitops");
+    writeFileSync(shim, `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
+    chmodSync(shim, 0o755);
+  });
+  afterAll(async () => {
+    await emulator.close();
+    repo.cleanup();
+  });
+
+  it("writes the Markdown plan, the saved plan and the step outputs; passes on changes", async () => {
+    const workflow = parse(
+      readFileSync(join(USER_WORKFLOWS, "intune-gitops-plan.yml"), "utf8"),
+    ) as Workflow;
+    const step = workflow.jobs.plan!.steps.find((s) => s.name === "Plan")!;
+    const summary = join(repo.dir, "summary.md");
+    const output = join(repo.dir, "output.txt");
+    // Asynchronously: the emulator serves from this process's event loop.
+    const result = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+      const child = spawn("bash", ["-e", "-c", step.run!], {
+        cwd: repo.dir,
+        env: {
+          PATH: `${join(repo.dir, "bin")}:${process.env.PATH}`,
+          HOME: process.env.HOME,
+          NO_PROXY: "127.0.0.1,localhost",
+          GITHUB_STEP_SUMMARY: summary,
+          GITHUB_OUTPUT: output,
+          ...emulatorEnv(emulator),
+        },
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+      let stderr = "";
+      child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+      child.on("close", (status) => resolve({ status, stderr }));
+    });
+    expect(result.stderr).not.toMatch(/at .*\.ts:\d+/);
+    expect(result.status).toBe(0);
+    expect(readFileSync(output, "utf8")).toContain("exitcode=2");
+    const markdown = readFileSync(join(repo.dir, "plan.md"), "utf8");
+    expect(markdown).toContain("<!-- intune-gitops-plan -->");
+    expect(markdown).toContain("2 to change");
+    expect(readFileSync(summary, "utf8")).toBe(markdown);
+    expect(existsSync(join(repo.dir, "plan.json"))).toBe(true);
+  });
+});
