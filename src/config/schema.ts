@@ -259,7 +259,13 @@ const TARGET_PROPERTY_SCHEMAS: Readonly<Record<string, () => z.ZodType>> = {
   groupId: () => guid("Id of the Entra ID group.", "4f1c2d3e-8a9b-4c7d-9e0f-1a2b3c4d5e6f"),
   collectionId: () => nonEmpty("Id of the Configuration Manager collection.", "SMS00001"),
   deviceAndAppManagementAssignmentFilterId: () =>
-    guid("Id of the assignment filter to apply (Graph beta only).").nullable().optional(),
+    field(
+      z.guid().nullable(),
+      "Id of the assignment filter to apply (Graph beta only). May be null.",
+      {
+        expected: "a GUID (8-4-4-4-12 hexadecimal digits)",
+      },
+    ).optional(),
   deviceAndAppManagementAssignmentFilterType: () =>
     field(
       z.enum(ASSIGNMENT_FILTER_TYPES),
