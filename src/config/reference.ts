@@ -65,7 +65,7 @@ export function configReferenceMarkdown(): string {
     "- **`null`**: written explicitly (`null` or `~`), and only where Graph accepts it; an empty value is refused.",
   ];
   for (const document of root.oneOf ?? []) {
-    const kind = String(document.properties?.kind?.const ?? "?");
+    const kind = scalarText(document.properties?.kind?.const ?? "?");
     const sections: Section[] = [];
     const rows = rowsOf(document, "", sections);
     lines.push("", `## \`kind: ${kind}\``, "", document.description ?? "", "", ...table(rows));
@@ -89,7 +89,7 @@ function rowsOf(schema: Schema, path: string, sections: Section[]): Row[] {
       required: isRequired
         ? "yes"
         : child.default !== undefined
-          ? `no (default \`${String(child.default)}\`)`
+          ? `no (default \`${scalarText(child.default)}\`)`
           : "no",
       value: valueText(child),
       description: descriptionOf(child),
@@ -124,9 +124,9 @@ function nestedRows(schema: Schema, path: string, sections: Section[]): Row[] {
 /** The property whose value tells a form apart (`method`, `@odata.type`) and that value. */
 function discriminatorOf(form: Schema): [string, string] {
   for (const [key, property] of Object.entries(form.properties ?? {})) {
-    if (property.const !== undefined) return [key, String(property.const)];
+    if (property.const !== undefined) return [key, scalarText(property.const)];
     if (property.enum && (form.required ?? []).includes(key))
-      return [key, String(property.enum[0])];
+      return [key, scalarText(property.enum[0])];
   }
   return ["?", "?"];
 }
@@ -153,7 +153,7 @@ function nonNullValueText(schema: Schema): string {
   if (schema.const !== undefined) return code(schema.const);
   if (schema.enum) {
     // Types accepted with or without the leading `#` are listed once, with it.
-    const values = schema.enum.map(String);
+    const values = schema.enum.map(scalarText);
     const hashed = values.filter((value) => value.startsWith("#"));
     return (hashed.length > 0 ? hashed : values).map(code).join(", ");
   }
@@ -184,7 +184,12 @@ function descriptionOf(schema: Schema): string {
 }
 
 function code(value: unknown): string {
-  return `\`${String(value)}\``;
+  return `\`${scalarText(value)}\``;
+}
+
+/** A JSON Schema constant as text: strings as they are, anything else as JSON. */
+function scalarText(value: unknown): string {
+  return typeof value === "string" ? value : JSON.stringify(value);
 }
 
 function table(rows: readonly Row[]): string[] {
