@@ -19,7 +19,9 @@ Options:
   -v, --version  Print the version
 
 Try it on your machine, no tenant needed:
-  eval "$(intune-gitops emulator --port 0 &)"   # or see README: npm run demo
+  intune-gitops demo                            # plan the examples against the bundled emulator
+or, step by step, with the emulator in the background:
+  eval "$(intune-gitops emulator &)"
   intune-gitops plan --config config-examples
 
 Exit codes: 0 success (no changes), 1 error, 2 changes present (plan --detailed-exitcode).
@@ -68,7 +70,7 @@ async function loadCommand(name: string): Promise<Command> {
     const names = COMMANDS.map((command) => command.name);
     const suggestion = names.find((candidate) => isNear(candidate, name));
     throw new UsageError(
-      `unknown command "${name}"${suggestion ? `; did you mean "${suggestion}"?` : ""} Commands: ${names.join(", ")}.`,
+      `unknown command "${name}"${suggestion ? `; did you mean "${suggestion}"?` : "."} Commands: ${names.join(", ")}.`,
     );
   }
   return entry.load();

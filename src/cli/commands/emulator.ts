@@ -47,6 +47,9 @@ Examples:
   # Inspect or reset it while it runs (no token needed, loopback only):
   curl --cacert "$NODE_EXTRA_CA_CERTS" "$INTUNE_GITOPS_GRAPH_URL/_emulator/requests"
   curl --cacert "$NODE_EXTRA_CA_CERTS" -X POST "$INTUNE_GITOPS_GRAPH_URL/_emulator/reset"
+
+Exit codes: 0 stopped cleanly (Ctrl-C or SIGTERM), 1 could not start (bad flag, seed or faults
+file, port in use).
 `;
 
 export const command: Command = {

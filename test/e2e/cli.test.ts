@@ -1,0 +1,57 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { COMMANDS } from "../../src/cli/commands.ts";
+import { runCli } from "../helpers/cli.ts";
+
+const version = (
+  JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  }
+).version;
+const STACK = /\n\s+at .+:\d+:\d+/;
+
+describe("the intune-gitops command line", () => {
+  it("prints the package version", async () => {
+    const run = await runCli(["--version"]);
+    expect(run).toMatchObject({ code: 0, stdout: `${version}\n` });
+  });
+
+  it("teaches with --help, for the tool and for every command", async () => {
+    const general = await runCli(["--help"]);
+    expect(general.code).toBe(0);
+    for (const command of COMMANDS) expect(general.stdout).toContain(command.name);
+    for (const command of COMMANDS) {
+      const run = await runCli([command.name, "--help"]);
+      expect(run.code, command.name).toBe(0);
+      expect(run.stdout, command.name).toMatch(/^Usage: intune-gitops /);
+      expect(run.stdout, command.name).toMatch(/Exit code/i);
+    }
+  });
+
+  it("rejects an unknown command with a suggestion, exit 1 and no stack trace", async () => {
+    const run = await runCli(["pln"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('unknown command "pln"; did you mean "plan"?');
+    expect(run.stderr).not.toMatch(STACK);
+  });
+
+  it("rejects an unknown flag and a stray argument, exit 1 and no stack trace", async () => {
+    const flag = await runCli(["plan", "--colour"]);
+    expect(flag.code).toBe(1);
+    expect(flag.stderr).toMatch(/plan: Unknown option '--colour'/);
+    expect(flag.stderr).not.toMatch(STACK);
+    const stray = await runCli(["validate", "extra"]);
+    expect(stray.code).toBe(1);
+    expect(stray.stderr).toMatch(/unexpected argument extra/);
+    const format = await runCli(["plan", "--format", "yaml"]);
+    expect(format.code).toBe(1);
+    expect(format.stderr).toMatch(/--format yaml: expected one of text, markdown, json/);
+  });
+
+  it("runs the README's demo: the example plan against the bundled emulator", async () => {
+    const run = await runCli(["demo"], { timeoutMs: 60_000 });
+    expect(run.stderr).not.toMatch(STACK);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("Plan: 2 to change, 2 unchanged.");
+  });
+});
