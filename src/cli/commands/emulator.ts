@@ -1,7 +1,7 @@
 import { closeSync, openSync } from "node:fs";
 import { devNull } from "node:os";
 import { resolve } from "node:path";
-import { UsageError } from "../../errors.ts";
+import { ExitError, UsageError } from "../../errors.ts";
 import type { Command, OptionValues } from "../command.ts";
 
 const HELP = `Usage: intune-gitops emulator [--port N] [--seed FILE] [--patch-status 200|204]
@@ -92,6 +92,13 @@ export const command: Command = {
       ...(seed === undefined ? {} : { seed }),
       ...(faults === undefined ? {} : { faults: faults.faults }),
       ...(faults?.randomSeed === undefined ? {} : { randomSeed: faults.randomSeed }),
+    }).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+        throw new ExitError(
+          `port ${port} on 127.0.0.1 is already in use: choose another with --port N, or --port 0 for any free port`,
+        );
+      }
+      throw error;
     });
     try {
       const exports: [string, string | undefined][] = [
