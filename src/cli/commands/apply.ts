@@ -7,6 +7,7 @@ import type { DesiredState } from "../../config/model.ts";
 import { ExitError } from "../../errors.ts";
 import type { GraphClient } from "../../graph/types.ts";
 import type { Plan } from "../../plan/model.ts";
+import { planDisagreement } from "../../plan/config-agreement.ts";
 import { parsePlanFile } from "../../plan/plan-file.ts";
 import { createConnectionPool } from "../../operations/connections.ts";
 import { planTenants } from "../../operations/plan-operation.ts";
@@ -165,9 +166,17 @@ async function readPlanFile(path: string, context: CommandContext): Promise<Plan
 
 /** The plan was reviewed against one configuration; applying it under another is refused. */
 function checkPlanMatchesConfig(plan: Plan, state: DesiredState): void {
-  if (plan.configDigest === state.digest) return;
+  if (plan.configDigest !== state.digest) {
+    throw new ExitError(
+      `the plan was made from a different configuration (digest ${plan.configDigest.slice(0, 12)}…, the files under --config now give ${state.digest.slice(0, 12)}…). Nothing was written. Run plan again on this configuration and apply the new plan.`,
+    );
+  }
+  // The digest and checksum can be forged along with an edit: the changes themselves must be
+  // what this configuration declares.
+  const disagreement = planDisagreement(plan, state);
+  if (disagreement === undefined) return;
   throw new ExitError(
-    `the plan was made from a different configuration (digest ${plan.configDigest.slice(0, 12)}…, the files under --config now give ${state.digest.slice(0, 12)}…). Nothing was written. Run plan again on this configuration and apply the new plan.`,
+    `the plan does not match the configuration (${disagreement}): edited by hand? Nothing was written. Run plan again on this configuration and apply the new plan.`,
   );
 }
 
