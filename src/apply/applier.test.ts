@@ -203,6 +203,16 @@ describe("applyPlan", () => {
     expect(stale[0]!.staleReason).toContain("no longer exists");
   });
 
+  it("treats an object that is no longer the one the plan named (renamed, or another id) as stale", async () => {
+    const { graph, plan } = fourChanges();
+    graph.edit("contoso", "beta", RA, "contoso-1", { displayName: "TeamViewer (old)" });
+    const { result } = await apply(graph, plan);
+    expect(graph.patches()).toHaveLength(0);
+    expect(result.results.find((r) => r.status === "stale")!.staleReason).toBe(
+      'its displayName is now "TeamViewer (old)" (the plan saw "TeamViewer")',
+    );
+  });
+
   it("sees a declared property the plan did not change move, and ignores undeclared ones", async () => {
     const graph = new InMemoryGraph();
     graph.put("contoso", "beta", RA, [raPartner("a", "TeamViewer")]);

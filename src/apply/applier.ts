@@ -52,9 +52,10 @@ export interface ApplyOptions {
  *
  * 1. **Check.** Re-read every collection the plan writes to (one `listCollection` per tenant,
  *    kind and Graph version) and recompute each object's fingerprint. An object whose fingerprint
- *    moved, or that vanished, is `stale`; when any object is stale NOTHING is written (the plan as
- *    a whole no longer describes what was reviewed; the fix is to plan again). A collection that
- *    cannot be read fails its own objects only: they were not shown to be stale.
+ *    moved, whose displayName is not the plan's, or that vanished, is `stale`; when any object is
+ *    stale NOTHING is written (the plan as a whole no longer describes what was reviewed; the
+ *    fix is to plan again). A collection that cannot be read fails its own objects only: they
+ *    were not shown to be stale.
  * 2. **Write.** Each change's `patch` body exactly as the plan holds it (nothing added), with
  *    bounded concurrency and a write budget per tenant. A failure does not stop the others
  *    unless `failFast`.
@@ -408,6 +409,13 @@ function staleReason(
   change: ResourceChange,
   object: LiveObject,
 ): string | undefined {
+  // The object must still be the one the plan matched and the reviewer saw: a rename since, or a
+  // plan file edited to aim at another object, is caught here (the fingerprint covers only the
+  // declared properties, which two objects may share).
+  const displayName = object["displayName"] ?? null;
+  if (displayName !== change.liveDisplayName) {
+    return `its displayName is now ${showValue(displayName)} (the plan saw ${showValue(change.liveDisplayName)})`;
+  }
   const fingerprint = fingerprintObject(
     group.resource,
     group.graphVersion,
