@@ -18,14 +18,14 @@ export type AuthConfig =
   | {
       readonly method: "certificate";
       readonly clientId: string;
-      /** PEM file with the private key and certificate; relative paths are resolved against the config file's folder. */
+      /** PEM file with the private key and certificate; a relative path is resolved against the configuration folder (`--config`). */
       readonly certificatePath: string;
       readonly certificatePasswordEnv?: string;
     }
   | {
       readonly method: "workloadIdentity";
       readonly clientId: string;
-      /** Defaults to `$AZURE_FEDERATED_TOKEN_FILE`. */
+      /** Defaults to `$AZURE_FEDERATED_TOKEN_FILE`; a relative path is resolved against the configuration folder. */
       readonly tokenFile?: string;
     }
   | {

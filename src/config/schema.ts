@@ -144,7 +144,7 @@ export const Auth = field(
       ),
       clientId,
       certificatePath: nonEmpty(
-        "Path of the PEM file holding the private key and certificate; relative to the file that declares the tenant.",
+        "Path of the PEM file holding the private key and certificate; a relative path is relative to the configuration folder (--config).",
         "certs/contoso.pem",
       ),
       certificatePasswordEnv: envVarName(
@@ -159,7 +159,7 @@ export const Auth = field(
       ),
       clientId,
       tokenFile: nonEmpty(
-        "File holding the federated token. Default: $AZURE_FEDERATED_TOKEN_FILE.",
+        "File holding the federated token; a relative path is relative to the configuration folder. Default: $AZURE_FEDERATED_TOKEN_FILE.",
       ).optional(),
     }),
     z.strictObject({
