@@ -1,7 +1,31 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator } from "../../src/emulator/index.ts";
+import { startEmulator, type Emulator, type EmulatorSeed } from "../../src/emulator/index.ts";
 import { EXAMPLES, emulatorEnv, runCli } from "../helpers/cli.ts";
 import { EXAMPLE_TENANTS, tempConfig, type TempConfig } from "../helpers/config-dir.ts";
+
+/** An emulator seed with only contoso and its demo app (ReadWrite unless `roles` says otherwise). */
+function contosoOnly(options: {
+  secret?: string;
+  roles?: string[];
+  remoteAssistancePartners?: { id: string; displayName: string }[];
+}): EmulatorSeed {
+  return {
+    tenants: [
+      {
+        name: "contoso",
+        tenantId: "6babcaad-604b-40ac-a9d7-9fd97c0b779f",
+        apps: [
+          {
+            clientId: "9a3c1f0e-5b7d-4e2a-8c61-2f4d8b9e7a13",
+            secret: options.secret ?? "demo-client-secret-for-the-local-emulator",
+            roles: options.roles ?? ["DeviceManagementServiceConfig.ReadWrite.All"],
+          },
+        ],
+        remoteAssistancePartners: options.remoteAssistancePartners ?? [],
+      },
+    ],
+  };
+}
 
 /** `intune-gitops plan` as a user runs it, against the emulator over HTTPS. */
 describe("plan (CLI against the emulator)", () => {
@@ -61,25 +85,12 @@ spec: { onboardingStatus: onboarded }
   it("refuses to guess between two objects with the same display name", async () => {
     const ambiguous = await startEmulator({
       port: 0,
-      seed: {
-        tenants: [
-          {
-            name: "contoso",
-            tenantId: "6babcaad-604b-40ac-a9d7-9fd97c0b779f",
-            apps: [
-              {
-                clientId: "9a3c1f0e-5b7d-4e2a-8c61-2f4d8b9e7a13",
-                secret: "demo-client-secret-for-the-local-emulator",
-                roles: ["DeviceManagementServiceConfig.ReadWrite.All"],
-              },
-            ],
-            remoteAssistancePartners: [
-              { id: "11111111-1111-4111-8111-111111111111", displayName: "TeamViewer" },
-              { id: "22222222-2222-4222-8222-222222222222", displayName: "TeamViewer" },
-            ],
-          },
+      seed: contosoOnly({
+        remoteAssistancePartners: [
+          { id: "11111111-1111-4111-8111-111111111111", displayName: "TeamViewer" },
+          { id: "22222222-2222-4222-8222-222222222222", displayName: "TeamViewer" },
         ],
-      },
+      }),
     });
     try {
       config.write("tenants.yaml", EXAMPLE_TENANTS.split("---")[0]!);
@@ -139,21 +150,7 @@ spec: { onboardingStatus: onboarded }
   it("names the missing permission (403) before reading anything", async () => {
     const noRoles = await startEmulator({
       port: 0,
-      seed: {
-        tenants: [
-          {
-            name: "contoso",
-            tenantId: "6babcaad-604b-40ac-a9d7-9fd97c0b779f",
-            apps: [
-              {
-                clientId: "9a3c1f0e-5b7d-4e2a-8c61-2f4d8b9e7a13",
-                secret: "s3cret-value-1",
-                roles: [],
-              },
-            ],
-          },
-        ],
-      },
+      seed: contosoOnly({ secret: "s3cret-value-1", roles: [] }),
     });
     try {
       config.write("tenants.yaml", EXAMPLE_TENANTS.split("---")[0]!);
