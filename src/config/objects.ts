@@ -116,19 +116,23 @@ export function checkObjectDocument(
   }
   if (!parsed.success || name === undefined || !match || !isMapping(spec))
     return { ...declaration, objects: [] };
-  const objects = targetTenants.map((tenant): DesiredObject => {
-    const graphVersion = override ?? tenants.get(tenant)!.config!.graphVersion;
+  const objects = targetTenants.flatMap((tenant): DesiredObject[] => {
+    // A tenant whose own document is invalid has no version; its error already stops the run.
+    const graphVersion = override ?? tenants.get(tenant)?.config?.graphVersion;
+    if (graphVersion === undefined) return [];
     const built = buildSpec(document, resource, graphVersion, spec as PlainMap);
-    return {
-      kind: resource.kind,
-      name,
-      tenant,
-      match,
-      graphVersion,
-      spec: built.spec,
-      source: document.start,
-      propertySources: built.sources,
-    };
+    return [
+      {
+        kind: resource.kind,
+        name,
+        tenant,
+        match,
+        graphVersion,
+        spec: built.spec,
+        source: document.start,
+        propertySources: built.sources,
+      },
+    ];
   });
   return { ...declaration, objects };
 }

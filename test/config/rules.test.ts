@@ -564,6 +564,14 @@ describe("tenants and cross-document rules", () => {
     ]);
   });
 
+  it("an object in an invalid tenant: only the tenant's error, no crash", () => {
+    const result = check({
+      "t.yaml": TENANTS.replace("method: environment", "method: nope"),
+      "o.yaml": objectYaml({ spec: "onboardingStatus: onboarded" }),
+    });
+    expect(brief(result)).toEqual(["error enum-member t.yaml:9:13"]);
+  });
+
   it("tenants: all with no tenant declared", () => {
     const result = check({ "o.yaml": objectYaml({ spec: "onboardingStatus: onboarded" }) });
     expect(brief(result)).toEqual(["error unknown-tenant o.yaml:5:12"]);
