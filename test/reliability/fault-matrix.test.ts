@@ -177,7 +177,7 @@ describe("fault matrix: one transient fault at one step", () => {
     // Short timeouts so that "no response" costs little; a hung token request is bounded by
     // the token timeout, a hung Graph request by the per-attempt timeout and then retried.
     const hangs = faultCase.fault().kind === "hang";
-    const run = pipeline(emulator, { timeoutInMs: 400, tokenTimeoutInMs: hangs ? 1_000 : 5_000 });
+    const run = pipeline(emulator, { timeoutInMs: 1_000, tokenTimeoutInMs: hangs ? 1_000 : 5_000 });
     try {
       if (step === "token" || step === "first page" || step === "later page") {
         emulator.setFaults([ruleFor(step, faultCase.fault(), 0)]);

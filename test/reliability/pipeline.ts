@@ -132,6 +132,8 @@ export interface PipelineOptions {
 export interface Pipeline {
   /** Every attempt the Graph client reported (status, retry waits), in order. */
   readonly events: GraphRequestEvent[];
+  /** The connected Graph client (signs in on first use). */
+  client(): Promise<HttpGraphClient>;
   plan(): Promise<Plan>;
   apply(
     plan: Plan,
@@ -173,6 +175,7 @@ export function pipeline(emulator: Emulator, options: PipelineOptions = {}): Pip
   };
   return {
     events,
+    client: () => clientFor(TENANT.name),
     async plan() {
       const live = await readLiveState(desired, clientFor);
       return createPlan({ desired, live, toolVersion: "test" });
