@@ -101,7 +101,11 @@ export function parseYamlFile(file: string, text: string): ParsedYamlFile {
     const documentDiagnostics: Diagnostic[] = [];
     for (const error of document.errors) documentDiagnostics.push(syntaxDiagnostic(error, at));
     for (const warning of document.warnings) {
-      documentDiagnostics.push({ ...syntaxDiagnostic(warning, at), severity: "warning" });
+      documentDiagnostics.push({
+        ...syntaxDiagnostic(warning, at),
+        severity: "warning",
+        code: "yaml-warning",
+      });
     }
     const syntaxErrors = document.errors.length > 0;
     const converter = new Converter(document, at, documentDiagnostics);
