@@ -1,0 +1,520 @@
+import { spawn } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
+import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { request } from "node:https";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  generateClientCertificate,
+  loadSeed,
+  signJwt,
+  startEmulator,
+  type Emulator,
+  type EmulatorSeed,
+} from "../../src/emulator/index.ts";
+import { DEFAULT_SEED_URL } from "../../src/emulator/seed.ts";
+import { createTlsMaterial, type TlsMaterial } from "../../src/emulator/tls.ts";
+import { CLI, EXAMPLES, emulatorEnv, runCli, type CliRun } from "../helpers/cli.ts";
+import { tempConfig, type TempConfig } from "../helpers/config-dir.ts";
+import { json, startFakeGraph, type FakeGraph } from "./fake-graph.ts";
+
+/**
+ * Every CLI command, run as a user runs it (a separate process, `--debug` wherever it exists),
+ * successes and failures alike, and everything it leaves behind (stdout, stderr, saved plans,
+ * exported files) searched for credentials:
+ * - the client secrets, the certificate's private key, the federated token given to the tool;
+ * - access tokens and client assertions: every JWT-shaped string (`eyJ….eyJ…`), the header of the
+ *   emulator's tokens (minted here with the same credentials: it is the same for every token the
+ *   emulator signs), and the exact tokens a hostile Graph received and echoed back.
+ */
+
+const DEMO_APP = "9a3c1f0e-5b7d-4e2a-8c61-2f4d8b9e7a13";
+const READ_ONLY_APP = "5e0d6f7a-3b2c-4d1e-8f9a-0b1c2d3e4f5a";
+const CERT_APP = "c3c3c3c3-1111-4222-8333-444444444444";
+const WORKLOAD_APP = "d4d4d4d4-1111-4222-8333-444444444444";
+const CONTOSO = "6babcaad-604b-40ac-a9d7-9fd97c0b779f";
+const WRONG_SECRET = "wrong-secret-value-3f9c2a7b1e";
+const ISSUER = "https://kubernetes.example.com";
+const SUBJECT = "system:serviceaccount:intune:gitops";
+
+/** Any JWT: access tokens, ID tokens, client assertions, federated tokens. */
+const JWT = /eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}/;
+/** Exact values that must never be shown; filled in as they are made. */
+const secrets = new Set<string>([WRONG_SECRET]);
+
+let emulator: Emulator;
+let tls: TlsMaterial;
+let config: TempConfig;
+let federatedToken: string;
+
+function tenantYaml(auth: string): string {
+  return `apiVersion: intune-gitops/v1
+kind: Tenant
+metadata: { name: contoso }
+spec:
+  tenantId: ${CONTOSO}
+  graphVersion: beta
+  auth: ${auth}
+`;
+}
+
+/** A configuration with one tenant signing in the given way, and the example's TeamViewer. */
+function configWith(auth: string, files: Record<string, string> = {}): TempConfig {
+  const made = tempConfig();
+  made.write("tenants.yaml", tenantYaml(auth));
+  cpSync(join(EXAMPLES, "remote-assistance.yaml"), join(made.dir, "remote-assistance.yaml"));
+  for (const [file, text] of Object.entries(files)) made.write(file, text);
+  return made;
+}
+
+/** Every file under a folder, as text (plans, exports, copies of the configuration). */
+function filesUnder(dir: string): { path: string; text: string }[] {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .map((name) => join(dir, name))
+    .filter((path) => statSync(path).isFile())
+    .map((path) => ({ path, text: readFileSync(path, "utf8") }));
+}
+
+/** Fails naming the command and where the credential showed up. */
+function expectNoCredentials(
+  label: string,
+  outputs: Record<string, string>,
+  more: Iterable<string> = [],
+): void {
+  const values = [...secrets, ...more];
+  for (const [where, text] of Object.entries(outputs)) {
+    expect(text, `${label}: a JWT in ${where}`).not.toMatch(JWT);
+    for (const value of values) {
+      expect(text.includes(value), `${label}: a credential in ${where}`).toBe(false);
+    }
+  }
+}
+
+function outputsOf(run: CliRun): Record<string, string> {
+  return { stdout: run.stdout, stderr: run.stderr };
+}
+
+/** A token from the emulator with the demo app's secret, as @azure/identity would get it. */
+function mintToken(): Promise<string> {
+  const body = new URLSearchParams({
+    grant_type: "client_credentials",
+    client_id: DEMO_APP,
+    client_secret: emulator.demoApp.secret!,
+    scope: `${emulator.url}/.default`,
+  }).toString();
+  return new Promise((resolve, reject) => {
+    const call = request(
+      `${emulator.url}/${CONTOSO}/oauth2/v2.0/token`,
+      {
+        method: "POST",
+        ca: emulator.caPem,
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        agent: false,
+      },
+      (response) => {
+        let text = "";
+        response.on("data", (chunk: Buffer) => (text += chunk.toString()));
+        response.on("end", () =>
+          resolve((JSON.parse(text) as { access_token: string }).access_token),
+        );
+      },
+    );
+    call.on("error", reject);
+    call.end(body);
+  });
+}
+
+beforeAll(async () => {
+  tls = await createTlsMaterial();
+  const { certificatePem, privateKeyPem } = await generateClientCertificate("secrets test");
+  const federation = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const now = Math.floor(Date.now() / 1000);
+  federatedToken = signJwt(
+    {
+      iss: ISSUER,
+      sub: SUBJECT,
+      aud: "api://AzureADTokenExchange",
+      iat: now,
+      nbf: now,
+      exp: now + 3600,
+    },
+    federation.privateKey,
+  );
+  const seed = loadSeed(fileURLToPath(DEFAULT_SEED_URL));
+  const custom: EmulatorSeed = {
+    tenants: seed.tenants.map((tenant) =>
+      tenant.tenantId !== CONTOSO
+        ? tenant
+        : {
+            ...tenant,
+            apps: [
+              ...(tenant.apps ?? []),
+              {
+                clientId: CERT_APP,
+                certificatePem,
+                roles: ["DeviceManagementServiceConfig.ReadWrite.All"],
+              },
+              {
+                clientId: WORKLOAD_APP,
+                federatedCredentials: [
+                  {
+                    issuer: ISSUER,
+                    subject: SUBJECT,
+                    publicKeyPem: federation.publicKey
+                      .export({ type: "spki", format: "pem" })
+                      .toString(),
+                  },
+                ],
+                roles: ["DeviceManagementServiceConfig.ReadWrite.All"],
+              },
+            ],
+          },
+    ),
+  };
+  emulator = await startEmulator({ seed: custom });
+  config = tempConfig({ fromExamples: true });
+  config.write("client.pem", `${privateKeyPem}\n${certificatePem}`);
+  config.write("federated-token", federatedToken);
+
+  secrets.add(emulator.demoApp.secret!);
+  secrets.add("read-only-demo-secret");
+  secrets.add(federatedToken);
+  // The private key's base64 body, line by line (any line of it is a leak).
+  for (const line of privateKeyPem.split("\n").filter((l) => l !== "" && !l.startsWith("-----"))) {
+    secrets.add(line);
+  }
+  const minted = await mintToken();
+  expect(minted).toMatch(JWT);
+  secrets.add(`${minted.split(".")[0]!}.`);
+  emulator.reset();
+});
+
+afterAll(async () => {
+  config.cleanup();
+  await emulator.close();
+});
+
+const env = () => emulatorEnv(emulator);
+
+describe.concurrent("every command, with --debug where it has one", () => {
+  it("validate and schema", async () => {
+    const validate = await runCli(["validate", "--config", config.dir]);
+    expect(validate.code).toBe(0);
+    const schema = await runCli(["schema"]);
+    expect(schema.code).toBe(0);
+    expect(JSON.parse(schema.stdout)).toHaveProperty("$schema");
+    expectNoCredentials("validate", outputsOf(validate));
+    expectNoCredentials("schema", outputsOf(schema));
+  });
+
+  it("validate on a configuration with a secret written inline does not repeat it", async () => {
+    const corpus = fileURLToPath(new URL("../fixtures/corpus/", import.meta.url));
+    const inline = "q8Z~Tx3.fakeSecretValue_9Kd2LmN0pQrStUv";
+    for (const name of ["inline-client-secret", "secret-in-env-key"]) {
+      expect(readFileSync(join(corpus, name, "tenants.yaml"), "utf8")).toContain(inline);
+      for (const format of ["text", "json"]) {
+        const run = await runCli(["validate", "--config", join(corpus, name), "--format", format]);
+        expect(run.code).toBe(1);
+        expect(run.stdout).toMatch(/inline-secret|must not be written|looks like a secret/);
+        expectNoCredentials(`validate ${name} --format ${format}`, outputsOf(run), [inline]);
+      }
+    }
+  });
+
+  it("plan (text, markdown, json, --out), apply PLANFILE, apply, export", async () => {
+    const work = tempConfig();
+    try {
+      const planFile = join(work.dir, "plan.json");
+      const runs: Record<string, CliRun> = {};
+      runs["plan --out"] = await runCli(
+        ["plan", "--config", config.dir, "--debug", "--out", planFile],
+        { env: env() },
+      );
+      expect(runs["plan --out"].code).toBe(0);
+      expect(runs["plan --out"].stdout).toContain("Plan: 2 to change, 2 unchanged.");
+      expect(runs["plan --out"].stderr).toMatch(/^debug: graph contoso: GET /m);
+      for (const format of ["markdown", "json"]) {
+        runs[`plan --format ${format}`] = await runCli(
+          ["plan", "--config", config.dir, "--debug", "--format", format],
+          { env: env() },
+        );
+        expect(runs[`plan --format ${format}`]!.code).toBe(0);
+      }
+      runs["apply PLANFILE"] = await runCli(
+        ["apply", planFile, "--config", config.dir, "--debug"],
+        {
+          env: env(),
+        },
+      );
+      expect(runs["apply PLANFILE"].code).toBe(0);
+      expect(runs["apply PLANFILE"].stderr).toMatch(/^debug: graph contoso: PATCH /m);
+      runs["export"] = await runCli(
+        [
+          "export",
+          "--config",
+          config.dir,
+          "--tenant",
+          "contoso",
+          "--out",
+          join(work.dir, "export"),
+          "--debug",
+        ],
+        { env: env() },
+      );
+      expect(runs["export"].code).toBe(0);
+      emulator.reset();
+      runs["apply --auto-approve"] = await runCli(
+        ["apply", "--config", config.dir, "--auto-approve", "--debug", "--format", "json"],
+        { env: env() },
+      );
+      expect(runs["apply --auto-approve"].code).toBe(0);
+
+      for (const [label, run] of Object.entries(runs)) expectNoCredentials(label, outputsOf(run));
+      const written = filesUnder(work.dir);
+      expect(written.map((file) => file.path)).toContain(planFile);
+      expect(written.some((file) => file.path.endsWith(".yaml"))).toBe(true);
+      expectNoCredentials(
+        "written files",
+        Object.fromEntries(written.map((file) => [file.path, file.text])),
+      );
+    } finally {
+      work.cleanup();
+    }
+  });
+
+  it("plan with a certificate (client assertion) and with a federated token file", async () => {
+    const certificate = configWith(
+      `{ method: certificate, clientId: ${CERT_APP}, certificatePath: ${join(config.dir, "client.pem")} }`,
+    );
+    const workload = configWith(
+      `{ method: workloadIdentity, clientId: ${WORKLOAD_APP}, tokenFile: ${join(config.dir, "federated-token")} }`,
+    );
+    try {
+      for (const [label, dir] of [
+        ["certificate", certificate.dir],
+        ["workloadIdentity", workload.dir],
+      ] as const) {
+        const run = await runCli(["plan", "--config", dir, "--debug"], { env: env() });
+        expect(run.code, `${label}: ${run.stderr}`).toBe(0);
+        expect(run.stdout).toContain("Plan: 1 to change");
+        expectNoCredentials(`plan (${label})`, outputsOf(run));
+      }
+    } finally {
+      certificate.cleanup();
+      workload.cleanup();
+    }
+  });
+
+  it("failures: a wrong secret, a missing permission, an unreachable tenant", async () => {
+    const readOnly = configWith(
+      `{ method: clientSecret, clientId: ${READ_ONLY_APP}, clientSecretEnv: READ_ONLY_SECRET }`,
+    );
+    try {
+      const [wrong, denied, unreachable] = await Promise.all([
+        runCli(["plan", "--config", config.dir, "--debug"], {
+          env: { ...env(), AZURE_CLIENT_SECRET: WRONG_SECRET },
+        }),
+        runCli(["apply", "--config", readOnly.dir, "--auto-approve", "--debug"], {
+          env: { ...env(), READ_ONLY_SECRET: "read-only-demo-secret" },
+        }),
+        runCli(["plan", "--config", config.dir, "--debug"], {
+          env: {
+            ...env(),
+            INTUNE_GITOPS_GRAPH_URL: "https://127.0.0.1:1",
+            AZURE_AUTHORITY_HOST: "https://127.0.0.1:1",
+          },
+        }),
+      ]);
+      expect(wrong.code).toBe(1);
+      expect(wrong.stdout + wrong.stderr).toContain("AADSTS7000215");
+      expect(denied.code).toBe(1);
+      expect(denied.stdout + denied.stderr).toContain("ReadWrite.All");
+      expect(unreachable.code).toBe(1);
+      expect(unreachable.stdout + unreachable.stderr).toContain("could not get a token");
+      expectNoCredentials("plan with a wrong secret", outputsOf(wrong));
+      expectNoCredentials("apply without permission", outputsOf(denied));
+      expectNoCredentials("plan with the tenant unreachable", outputsOf(unreachable));
+    } finally {
+      readOnly.cleanup();
+    }
+  });
+
+  it("demo, and the emulator itself (its demo secret only on its export line)", async () => {
+    const demo = await runCli(["demo"]);
+    expect(demo.code).toBe(0);
+    expect(demo.stdout).toContain("Plan: 2 to change");
+    expectNoCredentials("demo", outputsOf(demo));
+
+    const child = spawn(process.execPath, [CLI, "emulator", "--port", "0"], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_PROXY: "127.0.0.1,localhost" },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`emulator not ready: ${stderr}`)), 10_000);
+        child.stdout.on("data", (chunk: Buffer) => {
+          stdout += chunk.toString();
+          if (/AZURE_CLIENT_SECRET=.*\n/.test(stdout)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+      const exports = Object.fromEntries(
+        [...stdout.matchAll(/^export ([A-Z_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]),
+      );
+      // Use it, so that it issues tokens and logs requests.
+      const plan = await runCli(["plan", "--config", EXAMPLES, "--debug"], { env: exports });
+      expect(plan.code).toBe(0);
+      expectNoCredentials("plan against the emulator command", outputsOf(plan));
+    } finally {
+      child.kill("SIGTERM");
+      await exited;
+    }
+    const demoSecret = emulator.demoApp.secret!;
+    const lines = stdout.split("\n").filter((line) => line.includes(demoSecret));
+    expect(lines).toEqual([`export AZURE_CLIENT_SECRET=${demoSecret}`]);
+    expect(stderr).toMatch(/stopping after \d+ requests/);
+    const others = [...secrets].filter((value) => value !== demoSecret);
+    for (const text of [stdout.replace(lines[0]!, ""), stderr]) {
+      expect(text).not.toMatch(JWT);
+      for (const value of others) expect(text.includes(value)).toBe(false);
+      expect(text.includes(demoSecret)).toBe(false);
+    }
+  });
+});
+
+describe("a hostile Graph that echoes the bearer token back", () => {
+  let fake: FakeGraph;
+  let caFile: string;
+  const received = new Set<string>();
+  /** How the fake misbehaves in the current run. */
+  let mode: "error" | "nextLink" | "redirect" | "patch-error" = "error";
+
+  beforeAll(async () => {
+    fake = await startFakeGraph(tls, {
+      "/beta/deviceManagement/remoteAssistancePartners": [
+        { id: "ra", displayName: "TeamViewer", onboardingStatus: "notOnboarded" },
+      ],
+      // As the example configuration declares it: only TeamViewer has a change.
+      "/beta/deviceManagement/deviceManagementPartners": [
+        {
+          id: "jamf",
+          displayName: "Jamf Pro",
+          partnerAppType: "multiTenantApp",
+          groupsRequiringPartnerEnrollment: [
+            "4f1c2d3e-8a9b-4c7d-9e0f-1a2b3c4d5e6f",
+            "7b8c9d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e",
+          ].map((groupId) => ({
+            target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId },
+          })),
+        },
+      ],
+    });
+    fake.misbehave = (request, response, { path, otherOriginUrl }) => {
+      const authorization = request.headers.authorization ?? "";
+      const token = authorization.replace(/^Bearer /, "");
+      received.add(token);
+      const echo = (status: number) =>
+        json(response, status, {
+          error: {
+            code: "InvalidAuthenticationToken",
+            message: `Access token is invalid: ${authorization} (signature ${token.split(".")[2] ?? ""})`,
+            innerError: { "request-id": "r-1", token },
+          },
+        });
+      switch (mode) {
+        case "error":
+          echo(401);
+          return true;
+        case "nextLink":
+          if (request.method !== "GET") return false;
+          json(response, 200, {
+            value: [],
+            "@odata.nextLink": `${otherOriginUrl}${path}?$skiptoken=${token}`,
+          });
+          return true;
+        case "redirect":
+          if (request.method !== "PATCH") return false;
+          response.writeHead(307, { location: `${otherOriginUrl}${path}?access_token=${token}` });
+          response.end();
+          return true;
+        case "patch-error":
+          if (request.method !== "PATCH") return false;
+          echo(400);
+          return true;
+      }
+    };
+    caFile = join(config.dir, "both-ca.pem");
+    writeFileSync(caFile, `${emulator.caPem}\n${tls.caPem}`);
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  it.each([
+    [
+      "plan, every answer an error quoting the token",
+      "error",
+      ["plan"],
+      /InvalidAuthenticationToken/,
+    ],
+    [
+      "plan --format json --out",
+      "error",
+      ["plan", "--format", "json", "--out", "plan.json"],
+      /InvalidAuthenticationToken/,
+    ],
+    ["plan, a nextLink carrying the token", "nextLink", ["plan"], /refusing to send the token/],
+    [
+      "apply, a redirect carrying the token",
+      "redirect",
+      ["apply", "--auto-approve"],
+      /not following it/,
+    ],
+    [
+      "apply, a PATCH error quoting the token",
+      "patch-error",
+      ["apply", "--auto-approve"],
+      /InvalidAuthenticationToken/,
+    ],
+  ] as const)("%s: the token never shows", async (_label, how, args, expected) => {
+    mode = how;
+    received.clear();
+    const work = tempConfig();
+    try {
+      const run = await runCli(
+        [...args, "--config", config.dir, "--tenant", "contoso", "--debug"],
+        {
+          cwd: work.dir,
+          env: { ...env(), INTUNE_GITOPS_GRAPH_URL: fake.server.url, NODE_EXTRA_CA_CERTS: caFile },
+        },
+      );
+      expect(run.code).toBe(1);
+      expect(run.stdout + run.stderr).toMatch(expected);
+      // Where Graph's own message quoted it, the tool printed the message with the token cut out.
+      if (how === "error" || how === "patch-error") {
+        expect(run.stdout + run.stderr).toMatch(/\[redacted/);
+      }
+      // The fake really got the token (and put it in its answer).
+      const tokens = [...received].filter((token) => JWT.test(token));
+      expect(tokens.length).toBeGreaterThan(0);
+      const parts = tokens.flatMap((token) => [
+        token,
+        ...token.split(".").filter((part) => part.length > 20),
+      ]);
+      expectNoCredentials(_label, outputsOf(run), parts);
+      expectNoCredentials(
+        `${_label}: files written`,
+        Object.fromEntries(filesUnder(work.dir).map((file) => [file.path, file.text])),
+        parts,
+      );
+    } finally {
+      work.cleanup();
+    }
+  });
+});
