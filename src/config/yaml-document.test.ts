@@ -120,10 +120,19 @@ describe("parseYamlFile", () => {
         detail: expect.stringContaining("spaces"),
       },
     ]);
-    expect(parse("a: 'open\n").diagnostics[0]).toMatchObject({
-      code: "yaml-syntax",
-      summary: "Missing closing 'quote",
-    });
+  });
+
+  it("points an unclosed quote or bracket at where it opened, not where the parser gave up", () => {
+    expect(parse("a: 1\nb: 'open\nc: 2\n").diagnostics).toMatchObject([
+      {
+        code: "yaml-syntax",
+        summary: "Missing closing 'quote: the value that starts here is never closed",
+        source: { line: 2, column: 4 },
+      },
+    ]);
+    expect(parse("a: [1, [2, 3]\nb: 1\n").diagnostics).toMatchObject([
+      { code: "yaml-syntax", source: { line: 1, column: 4 } },
+    ]);
   });
 
   it("counts lines the same with CRLF line ends", () => {

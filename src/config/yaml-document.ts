@@ -6,6 +6,7 @@ import {
   isSeq,
   LineCounter,
   parseAllDocuments,
+  visit,
   type Alias,
   type Document,
   type Node,
@@ -99,7 +100,9 @@ export function parseYamlFile(file: string, text: string): ParsedYamlFile {
   // An empty stream (only comments, or nothing) is an empty array.
   const documents = [...parsed].map((document, index) => {
     const documentDiagnostics: Diagnostic[] = [];
-    for (const error of document.errors) documentDiagnostics.push(syntaxDiagnostic(error, at));
+    for (const error of document.errors) {
+      documentDiagnostics.push(syntaxDiagnostic(error, at, openingOf(document, error)));
+    }
     for (const warning of document.warnings) {
       documentDiagnostics.push({
         ...syntaxDiagnostic(warning, at),
@@ -142,14 +145,41 @@ interface YamlProblem {
   readonly pos: readonly [number, number];
 }
 
-function syntaxDiagnostic(error: YamlProblem, at: (offset: number) => SourceLocation): Diagnostic {
+function syntaxDiagnostic(
+  error: YamlProblem,
+  at: (offset: number) => SourceLocation,
+  opening?: number,
+): Diagnostic {
+  const message = error.message.replace(/\.$/, "");
   return {
     severity: "error",
     code: error.code === "DUPLICATE_KEY" ? "duplicate-key" : "yaml-syntax",
-    summary: error.message.replace(/\.$/, ""),
+    summary:
+      opening === undefined ? message : `${message}: the value that starts here is never closed`,
     detail: SYNTAX_ADVICE[error.code] ?? "fix the YAML syntax at this position",
-    source: at(error.pos[0]),
+    source: at(opening ?? error.pos[0]),
   };
+}
+
+/**
+ * Where an unclosed quote or bracket opened. The parser reports the place it gave up, often the
+ * end of the file; the opening quote or bracket is where the fix goes.
+ */
+function openingOf(document: Document, error: YamlProblem): number | undefined {
+  const unclosedQuote = error.code === "MISSING_CHAR" && /quote/.test(error.message);
+  const unclosedFlow = /^Flow (sequence|map)/.test(error.message);
+  if (!unclosedQuote && !unclosedFlow) return undefined;
+  let opening: number | undefined;
+  visit(document, (_key, node) => {
+    const range = isNode(node) ? node.range : undefined;
+    if (!range || range[0] >= error.pos[0] || range[1] < error.pos[0] - 1) return;
+    const matches = unclosedQuote
+      ? isScalar(node) && (node.type === "QUOTE_SINGLE" || node.type === "QUOTE_DOUBLE")
+      : (isMap(node) || isSeq(node)) && node.flow === true;
+    // The outermost match: visiting goes from outer to inner, and an inner value may be closed.
+    if (matches && opening === undefined) opening = range[0];
+  });
+  return opening;
 }
 
 /** Converts one document's syntax tree to plain data, reporting what YAML itself allows but we do not. */

@@ -131,7 +131,7 @@ describe("corpus through the CLI", () => {
     ["crlf-with-error", "partner.yaml:9:21"],
     ["bom-with-error", "partner.yaml:8:21"],
     ["tab-indentation", "partner.yaml:8:1"],
-    ["syntax-unclosed-quote", "partner.yaml:10:1"],
+    ["syntax-unclosed-quote", "partner.yaml:8:18"],
     ["proto-keys", "partner.yaml:8:3"],
     ["deep-nesting", "partner.yaml:8:79"],
     ["inline-client-secret", "tenants.yaml:11:5"],
