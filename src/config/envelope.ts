@@ -57,7 +57,7 @@ export function classifyDocument(
     diagnostics.push({
       severity: "error",
       code: "unknown-api-version",
-      summary: `apiVersion: ${JSON.stringify(written)} is not ${API_VERSION}`,
+      summary: `apiVersion: ${shown(document, "apiVersion", apiVersion)} is not ${API_VERSION}`,
       detail: newer
         ? `this version of intune-gitops reads ${API_VERSION}: upgrade intune-gitops, or write apiVersion: ${API_VERSION}`
         : `write apiVersion: ${API_VERSION}`,
@@ -81,7 +81,7 @@ export function classifyDocument(
     diagnostics.push({
       severity: "error",
       code: "unknown-kind",
-      summary: `kind: ${JSON.stringify(written)} is not one of ${KINDS.join(", ")}`,
+      summary: `kind: ${shown(document, "kind", kind)} is not one of ${KINDS.join(", ")}`,
       detail: suggestion ? `did you mean ${suggestion}?` : `write one of ${KINDS.join(", ")}`,
       source: document.locate(["kind"]),
     });
@@ -89,4 +89,12 @@ export function classifyDocument(
   }
   if (!ok) return undefined;
   return resource ? { kind: "resource", resource, value } : { kind: "tenant", value };
+}
+
+/** A value as written: text quoted, a number or word as in the file, a collection by its kind. */
+function shown(document: SourceDocument, key: string, value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (Array.isArray(value)) return "a list";
+  if (isMapping(value)) return "a mapping";
+  return document.sourceText([key]) ?? "nothing";
 }

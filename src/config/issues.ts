@@ -6,7 +6,14 @@ import {
   explainDateTimeOffset,
   NAME_PATTERN,
 } from "./formats.ts";
-import { fieldInfo, isMapping, schemaAt, valueAt, type FieldInfo } from "./schema-walk.ts";
+import {
+  discriminatorValues,
+  fieldInfo,
+  isMapping,
+  schemaAt,
+  valueAt,
+  type FieldInfo,
+} from "./schema-walk.ts";
 import { nearest } from "./suggest.ts";
 import type { Path, SourceDocument } from "./yaml-document.ts";
 
@@ -258,12 +265,16 @@ function unknownKey(path: Path, relative: Path, key: string, context: IssueConte
 function missingKey(path: Path, info: FieldInfo, context: IssueContext): Diagnostic {
   const parent = path.slice(0, -1);
   const key = String(path[path.length - 1]);
-  const example =
-    info.example ??
-    (info.expected.startsWith("one of ") ? info.expected.slice(7).split(", ")[0] : undefined);
   const yamlKey = /^[A-Za-z_][\w-]*$/.test(key) ? key : JSON.stringify(key);
   const about = info.description ? ` (${lowerFirst(info.description.replace(/\.$/, ""))})` : "";
-  const detail = `add ${yamlKey}: ${example !== undefined ? yamlText(example) : `<${info.expected}>`}${about}`;
+  // Members are listed as they must be written (a leading # needs quotes).
+  const value =
+    info.example !== undefined
+      ? yamlText(info.example)
+      : info.expected.startsWith("one of ")
+        ? `one of ${info.expected.slice(7).split(", ").map(yamlText).join(", ")}`
+        : `<${info.expected}>`;
+  const detail = `add ${yamlKey}: ${value}${about}`;
   const source =
     parent.length > 0 ? context.document.locate(parent, "key") : context.document.start;
   return {
@@ -291,8 +302,10 @@ function nullNotAllowed(path: Path, info: FieldInfo, context: IssueContext): Dia
 function wrongType(path: Path, info: FieldInfo, value: unknown, context: IssueContext): Diagnostic {
   const source = context.document.sourceText(path);
   const wantsText = info.expected === "text" || info.expected === "non-empty text";
-  const detail =
-    wantsText && source !== undefined && !context.redact?.(path)
+  const form = typeof value === "string" ? formNamed(context, path, value) : undefined;
+  const detail = form
+    ? `write the mapping: ${String(path[path.length - 1])}: { ${form} }`
+    : wantsText && source !== undefined && !context.redact?.(path)
       ? `quote it so YAML reads it as text: ${String(path[path.length - 1])}: "${source.replace(/"/g, '\\"')}"`
       : `write ${describe(info)}`;
   return at(
@@ -302,6 +315,21 @@ function wrongType(path: Path, info: FieldInfo, value: unknown, context: IssueCo
     `${display(path)}: expected ${info.expected}, got ${shown(path, value, context)}`,
     detail,
   );
+}
+
+/**
+ * `auth: environment` for `auth: { method: environment }`: a text value that names one form of a
+ * discriminated union. Safe to repeat: it is one of the schema's own words.
+ */
+function formNamed(context: IssueContext, path: Path, value: string): string | undefined {
+  const relative = path.slice(context.prefix.length);
+  const schema = schemaAt(context.schema, relative, context.data);
+  const values = discriminatorValues(schema);
+  if (!values || !values.values.includes(value)) return undefined;
+  const key = /^[A-Za-z_]\w*$/.test(values.discriminator)
+    ? values.discriminator
+    : JSON.stringify(values.discriminator);
+  return `${key}: ${yamlText(value)}`;
 }
 
 function notAMember(

@@ -64,6 +64,26 @@ export function fieldInfo(schema: z.ZodType | undefined, data?: unknown): FieldI
   };
 }
 
+/** For a discriminated union (possibly optional or nullable): its discriminator and every value it takes. */
+export function discriminatorValues(
+  schema: z.ZodType | undefined,
+): { discriminator: string; values: string[] } | undefined {
+  const inner = schema ? unwrap(schema) : undefined;
+  if (!(inner instanceof z.ZodDiscriminatedUnion)) return undefined;
+  const discriminator = (inner.def as { discriminator: string }).discriminator;
+  const values = (inner.options as z.ZodType[]).flatMap((option) => {
+    const field =
+      option instanceof z.ZodObject
+        ? (option.shape as Record<string, z.ZodType>)[discriminator]
+        : undefined;
+    const base = field ? unwrap(field) : undefined;
+    if (base instanceof z.ZodLiteral) return [...(base.values as Set<unknown>)].map(String);
+    if (base instanceof z.ZodEnum) return base.options as string[];
+    return [];
+  });
+  return { discriminator, values };
+}
+
 /** The words for what a schema accepts, when no help was attached to it. */
 function expectedOf(schema: z.ZodType): string {
   if (schema instanceof z.ZodEnum) return `one of ${(schema.options as string[]).join(", ")}`;

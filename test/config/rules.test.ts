@@ -146,6 +146,11 @@ describe("document rules", () => {
     expect(result.diagnostics[1]!.summary).toBe("missing apiVersion");
     expect(result.diagnostics[2]!.detail).toContain("upgrade intune-gitops");
     expect(result.diagnostics[3]!.detail).toBe("did you mean RemoteAssistancePartner?");
+    const odd = check({ "x.yaml": "apiVersion: [1]\nkind: 7\n" });
+    expect(odd.diagnostics.map((d) => d.summary)).toEqual([
+      "apiVersion: a list is not intune-gitops/v1",
+      "kind: 7 is not one of Tenant, RemoteAssistancePartner, DeviceManagementPartner",
+    ]);
   });
 
   it("empty files and documents are warnings; no documents at all is an error", () => {
@@ -543,7 +548,9 @@ describe("assignment targets", () => {
       {
         code: "missing-key",
         summary: expect.stringContaining("missing @odata.type"),
-        detail: expect.stringContaining('"@odata.type": "#microsoft.graph.groupAssignmentTarget"'),
+        detail: expect.stringContaining(
+          'add "@odata.type": one of "#microsoft.graph.groupAssignmentTarget", "#microsoft.graph.exclusionGroupAssignmentTarget"',
+        ),
       },
     ]);
   });
@@ -749,6 +756,30 @@ describe("authentication and secrets", () => {
     const result = check({ "t.yaml": tenant(`method: default\nclientId: ${SECRET}`) });
     expect(result.diagnostics).toMatchObject([
       { code: "invalid-guid", summary: "spec.auth.clientId: a text value is not a GUID" },
+    ]);
+  });
+
+  it("a method name alone, or no method: says how to write it", () => {
+    const alone = check({
+      "t.yaml": TENANTS.replace(
+        "  auth:\n    method: environment\n---",
+        "  auth: environment\n---",
+      ),
+    });
+    expect(alone.diagnostics).toMatchObject([
+      {
+        code: "wrong-type",
+        detail: "write the mapping: auth: { method: environment }",
+        source: { line: 8, column: 9 },
+      },
+    ]);
+    const none = check({ "t.yaml": tenant(CLIENT) });
+    expect(none.diagnostics).toMatchObject([
+      {
+        code: "missing-key",
+        summary: "spec.auth: missing method",
+        detail: expect.stringContaining("add method: one of clientSecret, certificate,"),
+      },
     ]);
   });
 
