@@ -31,7 +31,8 @@ a dot are skipped) and checks:
   - properties the object's Graph version lacks (e.g. a beta-only property on v1.0)
   - deprecated properties (warning), unknown tenants, duplicate tenants and objects
   - secrets written inline (name an environment variable instead: clientSecretEnv: NAME)
-Files in which no document has apiVersion or kind are skipped with a warning.
+Files that are not intune-gitops files (no document with apiVersion, kind, metadata or spec)
+are skipped with a warning; so are empty files.
 
 Options:
 ${SHARED_OPTIONS_HELP.config}
