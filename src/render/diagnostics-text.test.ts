@@ -3,6 +3,7 @@ import type { ConfigResult } from "../config/model.ts";
 import type { Diagnostic } from "../diagnostics.ts";
 import { renderValidationJson } from "./diagnostics-json.ts";
 import {
+  configPathPrefix,
   renderDiagnosticsText,
   renderValidationText,
   validationSummaryLine,
@@ -32,13 +33,12 @@ const state = (
   tenants: number,
   objects: number,
   files: number,
-): NonNullable<ConfigResult["state"]> =>
-  ({
-    tenants: Array(tenants).fill({}),
-    objects: Array(objects).fill({}),
-    files: Array(files).fill("f.yaml"),
-    digest: "d".repeat(64),
-  });
+): NonNullable<ConfigResult["state"]> => ({
+  tenants: Array(tenants).fill({}),
+  objects: Array(objects).fill({}),
+  files: Array(files).fill("f.yaml"),
+  digest: "d".repeat(64),
+});
 
 describe("renderDiagnosticsText", () => {
   it("prints errors, then warnings, each with what to do, paths prefixed", () => {
@@ -129,5 +129,14 @@ describe("renderValidationJson", () => {
       summary: { tenants: 2, objects: 4, files: 3 },
       digest: "d".repeat(64),
     });
+  });
+});
+
+describe("configPathPrefix", () => {
+  it("makes paths relative to the current folder, absolute outside it", () => {
+    expect(configPathPrefix("/repo/config", "/repo")).toBe("config/");
+    expect(configPathPrefix("config/tenants.yaml", "/repo")).toBe("config/");
+    expect(configPathPrefix("/repo", "/repo")).toBe("");
+    expect(configPathPrefix("/elsewhere/config", "/repo")).toBe("/elsewhere/config/");
   });
 });

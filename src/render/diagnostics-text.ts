@@ -1,3 +1,4 @@
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import type { ConfigResult } from "../config/model.ts";
 import type { Diagnostic } from "../diagnostics.ts";
 import { createStyle, sanitizeText } from "./style.ts";
@@ -73,4 +74,18 @@ export function validationSummaryLine(result: ConfigResult): string {
 
 function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
+/**
+ * The `pathPrefix` that shows configuration files relative to the current folder (as people open
+ * them, and as CI annotations want them): `config/` for `--config config`, nothing for `.`, the
+ * absolute folder when it lies outside the current one. `configDir` may also name one file.
+ */
+export function configPathPrefix(configDir: string, cwd: string): string {
+  const absolute = resolve(cwd, configDir);
+  const folder = /\.ya?ml$/i.test(absolute) ? resolve(absolute, "..") : absolute;
+  const fromCwd = relative(cwd, folder);
+  if (fromCwd === "") return "";
+  if (fromCwd.startsWith("..") || isAbsolute(fromCwd)) return `${folder.split(sep).join("/")}/`;
+  return `${fromCwd.split(sep).join("/")}/`;
 }

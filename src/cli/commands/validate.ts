@@ -1,8 +1,7 @@
-import { isAbsolute, relative, resolve, sep } from "node:path";
 import { loadConfig } from "../../config/loader.ts";
 import { renderValidationJson } from "../../render/diagnostics-json.ts";
-import { renderValidationText } from "../../render/diagnostics-text.ts";
-import type { Command, CommandContext } from "../command.ts";
+import { configPathPrefix, renderValidationText } from "../../render/diagnostics-text.ts";
+import type { Command } from "../command.ts";
 import {
   CONFIG_OPTION,
   OUTPUT_OPTIONS,
@@ -66,7 +65,7 @@ export const command: Command = {
     const format = formatOf(values, ["text", "json"] as const);
     const configDir = configDirOf(values, context);
     const result = await loadConfig(configDir);
-    const pathPrefix = pathPrefixOf(configDir, context);
+    const pathPrefix = configPathPrefix(configDir, context.cwd);
     context.stdout.write(
       format === "json"
         ? renderValidationJson(result, { pathPrefix })
@@ -75,17 +74,3 @@ export const command: Command = {
     return result.state ? 0 : 1;
   },
 };
-
-/**
- * Diagnostics name files relative to the configuration folder; shown relative to the current
- * folder they can be opened from the terminal (and match repository paths in CI).
- */
-function pathPrefixOf(configDir: string, context: CommandContext): string {
-  const folder = /\.ya?ml$/i.test(configDir) ? resolve(configDir, "..") : configDir;
-  const fromCwd = relative(context.cwd, folder);
-  if (fromCwd === "") return "";
-  // Outside the current folder an absolute path reads better than a trail of ../
-  if (fromCwd.startsWith("..") || isAbsolute(fromCwd)) return `${folder.split(sep).join("/")}/`;
-  const prefix = fromCwd.split(sep).join("/");
-  return `${prefix}/`;
-}
