@@ -298,6 +298,8 @@ describe("answers that must be refused", () => {
       return true;
     };
     const planned = await plan();
+    // The bystander never received a request, let alone the Authorization header.
+    expect(bystander.seen).toEqual([]);
     expect(planned.problems[0]!.summary).toContain("with a redirect to 127.0.0.1:");
     expect(planned.problems[0]!.summary).toContain("not following it");
     expect(planned.changes.map((change) => change.address)).toEqual([ADDRESS.raOne]);

@@ -496,10 +496,6 @@ describe("a hostile Graph that echoes the bearer token back", () => {
       );
       expect(run.code).toBe(1);
       expect(run.stdout + run.stderr).toMatch(expected);
-      // Where Graph's own message quoted it, the tool printed the message with the token cut out.
-      if (how === "error" || how === "patch-error") {
-        expect(run.stdout + run.stderr).toMatch(/\[redacted/);
-      }
       // The fake really got the token (and put it in its answer).
       const tokens = [...received].filter((token) => JWT.test(token));
       expect(tokens.length).toBeGreaterThan(0);
@@ -513,6 +509,10 @@ describe("a hostile Graph that echoes the bearer token back", () => {
         Object.fromEntries(filesUnder(work.dir).map((file) => [file.path, file.text])),
         parts,
       );
+      // Where Graph's own message quoted it, the tool printed the message with the token cut out.
+      if (how === "error" || how === "patch-error") {
+        expect(run.stdout + run.stderr).toMatch(/\[redacted/);
+      }
     } finally {
       work.cleanup();
     }
