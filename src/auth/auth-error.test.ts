@@ -86,7 +86,7 @@ describe("explainAuthFailure", () => {
       context,
     );
     expect(network.message).toBe(
-      "tenant contoso: could not get a token with method clientSecret (app app-1, directory dir-1): the token request to https://login.microsoftonline.com failed (MSAL network_error: the connection was refused or reset, or no answer came within 30 s). Check that this machine can reach https://login.microsoftonline.com (and HTTPS_PROXY / NO_PROXY if a proxy is in the way)",
+      "tenant contoso: could not get a token with method clientSecret (app app-1, directory dir-1): the token request to https://login.microsoftonline.com failed (MSAL network_error: the connection was refused or reset, no answer came within 30 s, or the answer was not the JSON a token endpoint sends). Check that this machine can reach https://login.microsoftonline.com (and HTTPS_PROXY / NO_PROXY if a proxy is in the way)",
     );
     const discovery = explainAuthFailure(
       new Error(

@@ -169,7 +169,7 @@ export function explainAuthFailure(error: unknown, context: AuthFailureContext):
     const limit =
       context.timeoutInMs === undefined ? "" : ` within ${formatSeconds(context.timeoutInMs)}`;
     return new AuthError(
-      `${prefix}: the token request to ${host} failed (MSAL network_error: the connection was refused or reset, or no answer came${limit}). Check that this machine can reach ${host} (and HTTPS_PROXY / NO_PROXY if a proxy is in the way)`,
+      `${prefix}: the token request to ${host} failed (MSAL network_error: the connection was refused or reset, no answer came${limit}, or the answer was not the JSON a token endpoint sends). Check that this machine can reach ${host} (and HTTPS_PROXY / NO_PROXY if a proxy is in the way)`,
       { tenant: context.tenantName, method: context.method },
     );
   }
