@@ -102,7 +102,7 @@ function serveDefault(
 export function fakeClient(
   fake: FakeGraph,
   tls: TlsMaterial,
-  options: { maxResponseBytes?: number } = {},
+  options: { maxResponseBytes?: number; timeoutInMs?: number } = {},
 ): HttpGraphClient {
   return createGraphClient({
     graphUrl: fake.server.url,

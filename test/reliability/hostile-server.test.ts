@@ -231,6 +231,31 @@ describe("odd but legitimate answers", () => {
     expect(result.results.find((r) => r.address === ADDRESS.mdmOne)?.status).toBe("changed");
     expect(summary).toContain(ADDRESS.raOne);
   });
+  it("a PATCH that lands but whose answer never comes is sent again with the same body, and the object ends as declared", async () => {
+    // Graph applied the write, then the connection went quiet: the client cannot know it
+    // landed. Sending the same declared values again is safe (a PATCH of values is idempotent).
+    let quiet = 1;
+    fake.misbehave = (request, response, { path, body }) => {
+      if (request.method !== "PATCH" || !path.endsWith("/ra-1") || quiet === 0) return false;
+      quiet--;
+      Object.assign(fake.collections.get(RA_PATH)![0]!, JSON.parse(body) as JsonObject);
+      return true; // never answered
+    };
+    const impatient = fakeClient(fake, tls, { timeoutInMs: 300 });
+    try {
+      const planned = await plan();
+      const result = await applyPlan(planned, { clientFor: () => Promise.resolve(impatient) });
+      expect(result.summary).toMatchObject({ changed: 2, failed: 0, notConverged: 0 });
+      const toRaOne = fake.patches.filter((patch) => patch.path.endsWith("/ra-1"));
+      expect(toRaOne.map((patch) => patch.body)).toEqual([
+        { onboardingStatus: "onboarded" },
+        { onboardingStatus: "onboarded" },
+      ]);
+      expect((await plan()).changes).toEqual([]);
+    } finally {
+      impatient.close();
+    }
+  });
 });
 
 describe("answers that must be refused", () => {
