@@ -3,6 +3,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { ExitError, UsageError } from "../../errors.ts";
 import { exportTenants } from "../../operations/export-operation.ts";
+import { sanitizeText } from "../../render/style.ts";
 import type { Command } from "../command.ts";
 import { loadConfigOrExit } from "../load-config.ts";
 import {
@@ -86,7 +87,7 @@ export const command: Command = {
         context.stderr.write(`Read ${tenant}: ${count} object${count === 1 ? "" : "s"}.\n`);
       },
       ...(debug === undefined ? {} : { debug }),
-    });
+    }).catch(asExitError);
 
     const targets = files.map((file) => ({ file, path: join(outDir, file.path) }));
     const existing = targets.filter((target) => existsSync(target.path));
@@ -107,3 +108,11 @@ export const command: Command = {
     return 0;
   },
 };
+
+/** A Graph failure is the tenant's answer, not a bug in this tool: an error, said plainly. */
+function asExitError(error: unknown): never {
+  if (error instanceof Error && error.name === "GraphRequestError") {
+    throw new ExitError(`${sanitizeText(error.message)}. Nothing was written.`);
+  }
+  throw error;
+}
