@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { applyPlan } from "../../src/apply/applier.ts";
@@ -504,5 +504,22 @@ spec: { partnerAppType: multiTenantApp }
     expect(apply.stdout).toContain("write");
     expect(apply.stdout).not.toMatch(RAW_CONTROL);
     expect(apply.stderr).not.toMatch(RAW_CONTROL);
+  });
+
+  it("export reports a Graph failure as an error (not as a bug), inert, and writes nothing", async () => {
+    const evil = "\u001b[2J\u009b31m\u202eevil";
+    fake.misbehave = (request, response, { path }) => {
+      if (request.method !== "GET" || path !== DMP_PATH) return false;
+      json(response, 403, { error: { code: "Forbidden", message: `denied ${evil}` } });
+      return true;
+    };
+    const out = join(config.dir, "exported");
+    const exported = await run(["export", "--tenant", "contoso", "--out", out, "--debug"]);
+    expect(exported.code).toBe(1);
+    expect(exported.stderr).toMatch(/^Error: .*HTTP 403 Forbidden: denied/m);
+    expect(exported.stdout + exported.stderr).not.toMatch(/internal error|This is a bug/);
+    expect(exported.stderr).not.toMatch(/\n\s+at .*:\d+:\d+/);
+    expect(exported.stderr).not.toMatch(RAW_CONTROL);
+    expect(existsSync(out)).toBe(false);
   });
 });
