@@ -1,7 +1,7 @@
 import type { DesiredState } from "../config/model.ts";
 import { loadConfig } from "../config/loader.ts";
 import { ExitError } from "../errors.ts";
-import { renderDiagnosticsText } from "../render/diagnostics-text.ts";
+import { configPathPrefix, renderDiagnosticsText } from "../render/diagnostics-text.ts";
 import type { CommandContext } from "./command.ts";
 
 /**
@@ -16,7 +16,9 @@ export async function loadConfigOrExit(
 ): Promise<DesiredState> {
   const { state, diagnostics } = await loadConfig(configDir);
   if (diagnostics.length > 0) {
-    context.stderr.write(renderDiagnosticsText(diagnostics, { color: options.color }));
+    // Paths as `validate` shows them: relative to where the user is, so they can be opened.
+    const pathPrefix = configPathPrefix(configDir, context.cwd);
+    context.stderr.write(renderDiagnosticsText(diagnostics, { color: options.color, pathPrefix }));
   }
   if (state === undefined) {
     throw new ExitError(
