@@ -40,6 +40,22 @@ export function parsePlanFile(
   text: string,
   options: ParsePlanFileOptions,
 ): { plan: Plan } | { error: string } {
+  try {
+    return readPlanFile(text, options);
+  } catch (error) {
+    // JSON.parse reads any depth; the checksum and the schema recurse, and a file made to be
+    // nested deeper than the stack must be refused like any other bad file, not crash.
+    if (error instanceof RangeError) {
+      return { error: "the plan file is nested too deeply to be a plan: run plan again" };
+    }
+    throw error;
+  }
+}
+
+function readPlanFile(
+  text: string,
+  options: ParsePlanFileOptions,
+): { plan: Plan } | { error: string } {
   const runAgain = "run plan again to make a new one";
   if (text.trim() === "") return { error: `the plan file is empty: ${runAgain}` };
   let data: unknown;
