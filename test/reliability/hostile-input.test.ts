@@ -188,6 +188,11 @@ describe("hand-edited plan files through apply PLANFILE", () => {
     ],
     ["empty", () => "", /the plan file is empty/],
     [
+      "nested 100,000 levels deep",
+      () => original.replace(/"onboarded"/g, `${"[".repeat(100_000)}${"]".repeat(100_000)}`),
+      /nested too deeply/,
+    ],
+    [
       "checksum fixed, the patch adds a property its changes do not list",
       () =>
         edited((file) => {
