@@ -94,8 +94,7 @@ function exportObject(
   });
   const metadata = doc.get("metadata");
   if (isMap(metadata) && !uniqueByName) {
-    metadata.commentBefore =
-      ` ${displayName === null ? "No display name" : `Display name "${displayName}" is not unique`}: matched by id, which is specific to this tenant.`;
+    metadata.commentBefore = ` ${displayName === null ? "No display name" : `Display name "${displayName}" is not unique`}: matched by id, which is specific to this tenant.`;
   }
   return doc;
 }

@@ -36,10 +36,14 @@ const TARGET_TYPES: readonly AssignmentTargetType[] = [
  * Properties of the abstract base type, inherited by every target. v1.0's base type has none;
  * beta adds assignment filters.
  */
-export const ASSIGNMENT_TARGET_BASE_PROPERTIES: Readonly<Record<GraphVersion, readonly string[]>> = {
-  "v1.0": [],
-  beta: ["deviceAndAppManagementAssignmentFilterId", "deviceAndAppManagementAssignmentFilterType"],
-};
+export const ASSIGNMENT_TARGET_BASE_PROPERTIES: Readonly<Record<GraphVersion, readonly string[]>> =
+  {
+    "v1.0": [],
+    beta: [
+      "deviceAndAppManagementAssignmentFilterId",
+      "deviceAndAppManagementAssignmentFilterType",
+    ],
+  };
 
 /** Members of beta's `deviceAndAppManagementAssignmentFilterType` (non-nullable enum). */
 export const ASSIGNMENT_FILTER_TYPES = ["none", "include", "exclude"] as const;

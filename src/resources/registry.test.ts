@@ -122,8 +122,10 @@ describe("resource registry", () => {
             (name) => name !== "id" && !name.startsWith("@odata."),
           );
           for (const name of names) {
-            expect(findProperty(resource, page.graphVersion, name), `${page.file}: ${name}`)
-              .toBeDefined();
+            expect(
+              findProperty(resource, page.graphVersion, name),
+              `${page.file}: ${name}`,
+            ).toBeDefined();
           }
         }
       });

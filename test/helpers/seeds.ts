@@ -27,9 +27,8 @@ export function loadSeedPages(): SeedPage[] {
 }
 
 function parseSeedPage(file: string, text: string): SeedPage {
-  const patchUrl = /PATCH https:\/\/graph\.microsoft\.com\/(v1\.0|beta)\/deviceManagement\/(\w+)\//.exec(
-    text,
-  );
+  const patchUrl =
+    /PATCH https:\/\/graph\.microsoft\.com\/(v1\.0|beta)\/deviceManagement\/(\w+)\//.exec(text);
   if (!patchUrl) throw new Error(`${file}: no example PATCH request`);
   const bodies = [...text.matchAll(/^\{\n[\s\S]*?\n\}$/gm)].map(
     (match) => JSON.parse(match[0]) as Record<string, unknown>,
