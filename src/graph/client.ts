@@ -422,11 +422,36 @@ function shapeError(requestLabel: string, status: number, what: string): Attempt
   });
 }
 
+/**
+ * Graph's partner objects nest a few levels. A page nested far deeper is not Graph's, and would
+ * exhaust the stack of the code that compares values (JSON.parse itself reads any depth).
+ */
+const MAX_JSON_DEPTH = 64;
+
+/** Whether a parsed JSON value nests deeper than `max` (iterative: the check must not overflow). */
+function nestsDeeperThan(value: unknown, max: number): boolean {
+  const pending: [unknown, number][] = [[value, 0]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [current, depth] = next;
+    if (typeof current !== "object" || current === null) continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(current)) pending.push([child, depth + 1]);
+  }
+  return false;
+}
+
 function readPage(
   response: HttpResponse,
   requestLabel: string,
 ): { value: LiveObject[]; nextLink?: string } {
   const body = parseBody(response, requestLabel);
+  if (nestsDeeperThan(body, MAX_JSON_DEPTH)) {
+    throw shapeError(
+      requestLabel,
+      response.status,
+      `the body nests deeper than ${MAX_JSON_DEPTH} levels`,
+    );
+  }
   if (!isJsonObject(body))
     throw shapeError(requestLabel, response.status, "the body is not a JSON object");
   const value = body.value;
