@@ -383,6 +383,21 @@ describe("answers that must be refused", () => {
     }
   });
 
+  it("a page nested deeper than any Graph object: refused as a page of the wrong shape, no crash", async () => {
+    const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
+    fake.misbehave = (request, response, { path }) => {
+      if (request.method !== "GET" || path !== RA_PATH) return false;
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(`{"value":[{"id":"ra-1","displayName":"RA one","onboardingStatus":${deep}}]}`);
+      return true;
+    };
+    const planned = await plan();
+    expect(planned.problems).toHaveLength(1);
+    expect(planned.problems[0]!.summary).toContain("the body nests deeper than 64 levels");
+    expect(planned.changes.map((change) => change.address)).toEqual([ADDRESS.mdmOne]);
+    expect(renderPlanText(planned, { color: false })).toContain("nests deeper");
+  });
+
   it("hostile text in live values and Graph messages cannot drive the terminal", async () => {
     const evil = "\u001b[2J\u001b]0;pwned\u0007\u009b31m\r\u202eevil";
     fake.collections.set(RA_PATH, [
