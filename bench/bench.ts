@@ -38,6 +38,9 @@ const CODE_TENANT_CONCURRENCY = 8;
 /** `applyPlan` sends up to 4 PATCHes at once per tenant. */
 const CODE_WRITES_PER_TENANT = 4;
 
+/** Far above any measurement's time (the 500-tenant baseline takes about a minute). */
+const WORKER_TIMEOUT_MS = 10 * 60_000;
+
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "..");
 
@@ -244,9 +247,12 @@ async function stopChild(child: Child, method?: string): Promise<void> {
 async function runWorker(job: WorkerJob, caFile: string, emulator: Channel): Promise<WorkerResult> {
   const worker = startChild("worker.ts", { NODE_EXTRA_CA_CERTS: caFile });
   worker.channel.serve("emulatorCpu", async () => (await emulator.call<EmulatorCpu>("cpu")).cpuMs);
+  // A hung run fails the bench rather than holding it forever (the call rejects on exit).
+  const timer = setTimeout(() => worker.process.kill("SIGKILL"), WORKER_TIMEOUT_MS);
   try {
     return await worker.channel.call<WorkerResult>("run", job);
   } finally {
+    clearTimeout(timer);
     await stopChild(worker);
   }
 }
