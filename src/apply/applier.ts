@@ -145,41 +145,44 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     const current: ResourceChange[] = [];
     let staleCount = 0;
     await forEachLimited(tenants, concurrentTenants, async (tenantGroups) => {
-      for (const group of tenantGroups) {
-        if (stopped.aborted) {
-          group.changes.forEach((change) => skip(change, stopReason!));
-          continue;
-        }
-        let live: LiveObject[];
-        try {
-          const client = await clientFor(group.tenant);
-          live = await client.listCollection(
-            {
-              graphVersion: group.graphVersion,
-              collectionPath: group.collectionPath,
-              select: group.select,
-            },
-            { abortSignal: stopped },
-          );
-        } catch (error) {
-          // A read cancelled because we are stopping says nothing about the objects.
-          if (stopped.aborted) group.changes.forEach((change) => skip(change, stopReason!));
-          else group.changes.forEach((change) => fail(change, "check", toApplyError(error)));
-          continue;
-        }
-        const byId = new Map(live.map((object) => [object.id, object]));
-        for (const change of group.changes) {
-          const object = byId.get(change.liveId);
-          const reason = object ? staleReason(group, change, object) : vanishedReason(change);
-          if (reason === undefined) {
-            current.push(change);
-            continue;
+      // A tenant's collections are read at the same time: one round trip, not one per kind.
+      await Promise.all(
+        tenantGroups.map(async (group) => {
+          if (stopped.aborted) {
+            group.changes.forEach((change) => skip(change, stopReason!));
+            return;
           }
-          staleCount++;
-          settle(change, { status: "stale", staleReason: reason });
-          emit({ type: "object-stale", object: refOf(change), reason });
-        }
-      }
+          let live: LiveObject[];
+          try {
+            const client = await clientFor(group.tenant);
+            live = await client.listCollection(
+              {
+                graphVersion: group.graphVersion,
+                collectionPath: group.collectionPath,
+                select: group.select,
+              },
+              { abortSignal: stopped },
+            );
+          } catch (error) {
+            // A read cancelled because we are stopping says nothing about the objects.
+            if (stopped.aborted) group.changes.forEach((change) => skip(change, stopReason!));
+            else group.changes.forEach((change) => fail(change, "check", toApplyError(error)));
+            return;
+          }
+          const byId = new Map(live.map((object) => [object.id, object]));
+          for (const change of group.changes) {
+            const object = byId.get(change.liveId);
+            const reason = object ? staleReason(group, change, object) : vanishedReason(change);
+            if (reason === undefined) {
+              current.push(change);
+              continue;
+            }
+            staleCount++;
+            settle(change, { status: "stale", staleReason: reason });
+            emit({ type: "object-stale", object: refOf(change), reason });
+          }
+        }),
+      );
     });
 
     if (staleCount > 0) {
@@ -253,41 +256,44 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
       emit({ type: "verify-started", collections: verifyGroups.length, objects: written.length });
     }
     await forEachLimited(groupByTenant(verifyGroups), concurrentTenants, async (tenantGroups) => {
-      for (const group of tenantGroups) {
-        let live: LiveObject[];
-        try {
-          const client = await clientFor(group.tenant);
-          live = await client.listCollection({
-            graphVersion: group.graphVersion,
-            collectionPath: group.collectionPath,
-            select: group.select,
-          });
-        } catch (error) {
-          const verifyError = toApplyError(error);
+      // A tenant's collections are read at the same time: one round trip, not one per kind.
+      await Promise.all(
+        tenantGroups.map(async (group) => {
+          let live: LiveObject[];
+          try {
+            const client = await clientFor(group.tenant);
+            live = await client.listCollection({
+              graphVersion: group.graphVersion,
+              collectionPath: group.collectionPath,
+              select: group.select,
+            });
+          } catch (error) {
+            const verifyError = toApplyError(error);
+            for (const change of group.changes) {
+              amend(change, { verifyError });
+            }
+            emit({
+              type: "verify-failed",
+              tenant: group.tenant,
+              kind: group.resource.kind,
+              graphVersion: group.graphVersion,
+              error: verifyError,
+              objects: group.changes.map(refOf),
+            });
+            return;
+          }
+          const byId = new Map(live.map((object) => [object.id, object]));
           for (const change of group.changes) {
-            amend(change, { verifyError });
+            const notConverged = unconverged(group, change, byId.get(change.liveId));
+            if (notConverged.length === 0) {
+              emit({ type: "object-verified", object: refOf(change) });
+              continue;
+            }
+            amend(change, { status: "not-converged", notConverged });
+            emit({ type: "object-not-converged", object: refOf(change), notConverged });
           }
-          emit({
-            type: "verify-failed",
-            tenant: group.tenant,
-            kind: group.resource.kind,
-            graphVersion: group.graphVersion,
-            error: verifyError,
-            objects: group.changes.map(refOf),
-          });
-          continue;
-        }
-        const byId = new Map(live.map((object) => [object.id, object]));
-        for (const change of group.changes) {
-          const notConverged = unconverged(group, change, byId.get(change.liveId));
-          if (notConverged.length === 0) {
-            emit({ type: "object-verified", object: refOf(change) });
-            continue;
-          }
-          amend(change, { status: "not-converged", notConverged });
-          emit({ type: "object-not-converged", object: refOf(change), notConverged });
-        }
-      }
+        }),
+      );
     });
     return finish(plan, results);
   } finally {

@@ -1,8 +1,11 @@
 /**
  * One HTTP exchange over `node:https` (or `node:http`, for loopback URLs only), with the limits
  * the Graph client needs and global `fetch` does not give us control over:
- * - a keep-alive agent per transport, trusting an extra CA when one is given (in-process tests;
- *   the CLI relies on NODE_EXTRA_CA_CERTS);
+ * - keep-alive agents shared by every transport with the same trust and proxy settings (one
+ *   pool of TLS connections per process, not one per tenant: with hundreds of tenants on the same
+ *   Graph host, per-tenant pools cost a handshake and ~80 KB of native memory per connection);
+ *   an extra CA is trusted when one is given (in-process tests; the CLI relies on
+ *   NODE_EXTRA_CA_CERTS);
  * - a hard timeout on the whole exchange (connect, headers and body);
  * - a bound on the response body, so a huge or endless response cannot exhaust memory;
  * - redirects are never followed here: the caller sees the 3xx and decides (a bearer token must
@@ -54,22 +57,57 @@ export interface HttpTransportOptions {
 
 export interface HttpTransport {
   send(request: HttpRequest): Promise<HttpResponse>;
-  /** Closes idle keep-alive connections. Requests in flight are not interrupted. */
+  /**
+   * Releases the transport. Connections belong to the process-wide pool and stay for other
+   * transports; idle ones never keep the process alive.
+   */
   close(): void;
 }
 
+interface AgentPair {
+  readonly https: https.Agent;
+  readonly http: http.Agent;
+}
+
+/** Agents by trust and proxy settings. Idle keep-alive sockets are unref'd: they never hold the process open. */
+const sharedAgents = new Map<string, AgentPair>();
+
+const PROXY_VARIABLES = [
+  "HTTPS_PROXY",
+  "https_proxy",
+  "HTTP_PROXY",
+  "http_proxy",
+  "NO_PROXY",
+  "no_proxy",
+];
+
+function agentsFor(options: HttpTransportOptions): AgentPair {
+  const proxyEnv = options.proxyEnv;
+  const key = JSON.stringify([
+    options.ca ?? null,
+    proxyEnv === undefined ? null : PROXY_VARIABLES.map((name) => proxyEnv[name] ?? null),
+  ]);
+  let agents = sharedAgents.get(key);
+  if (agents === undefined) {
+    // `ca` on an agent replaces the default trust store, so the system roots are added back: the
+    // option means "also trust", not "only trust".
+    const ca = options.ca === undefined ? undefined : [...tls.rootCertificates, options.ca];
+    agents = {
+      https: new https.Agent({
+        keepAlive: true,
+        maxSockets: 64,
+        ...(ca ? { ca } : {}),
+        ...(proxyEnv === undefined ? {} : { proxyEnv }),
+      }),
+      http: new http.Agent({ keepAlive: true, maxSockets: 64 }),
+    };
+    sharedAgents.set(key, agents);
+  }
+  return agents;
+}
+
 export function createHttpTransport(options: HttpTransportOptions = {}): HttpTransport {
-  // `ca` on an agent replaces the default trust store, so the system roots are added back: the
-  // option means "also trust", not "only trust".
-  const ca = options.ca === undefined ? undefined : [...tls.rootCertificates, options.ca];
-  const proxy = options.proxyEnv === undefined ? {} : { proxyEnv: options.proxyEnv };
-  const httpsAgent = new https.Agent({
-    keepAlive: true,
-    maxSockets: 16,
-    ...(ca ? { ca } : {}),
-    ...proxy,
-  });
-  const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  const { https: httpsAgent, http: httpAgent } = agentsFor(options);
 
   function send(request: HttpRequest): Promise<HttpResponse> {
     const { url } = request;
@@ -165,10 +203,8 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
 
   return {
     send,
-    close() {
-      httpsAgent.destroy();
-      httpAgent.destroy();
-    },
+    // The agents are shared with other transports; their idle sockets close on their own.
+    close() {},
   };
 }
 
