@@ -1,8 +1,11 @@
 import { createHash, createPublicKey, X509Certificate, type KeyObject } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import type { JsonObject } from "../json.ts";
+import { PACKAGE_ROOT } from "../package-root.ts";
 import { graphSchemas, type GraphSchema } from "./metadata-schema.ts";
 import { validateEntityPayload } from "./payload-validation.ts";
 
@@ -109,9 +112,8 @@ const Tenant = z
 const Seed = z.strictObject({ tenants: z.array(Tenant).min(1) });
 
 /** The seed the CLI and `startEmulator` use by default: the README demo's two tenants. */
-export const DEFAULT_SEED_URL = new URL(
-  "../../config-examples/.emulator/seed.yaml",
-  import.meta.url,
+export const DEFAULT_SEED_URL = pathToFileURL(
+  join(PACKAGE_ROOT, "config-examples", ".emulator", "seed.yaml"),
 );
 
 /**

@@ -1,7 +1,9 @@
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { COMMANDS } from "../../src/cli/commands.ts";
-import { runCli } from "../helpers/cli.ts";
+import { EXAMPLES, runCli } from "../helpers/cli.ts";
 
 const version = (
   JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
@@ -53,5 +55,20 @@ describe("the intune-gitops command line", () => {
     expect(run.stderr).not.toMatch(STACK);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("Plan: 2 to change, 2 unchanged.");
+  });
+
+  // `npm ci` builds dist/ (prepare); the published bin runs that bundle, not the sources.
+  const bin = fileURLToPath(new URL("../../bin/intune-gitops.js", import.meta.url));
+  const built = existsSync(fileURLToPath(new URL("../../dist/bin.js", import.meta.url)));
+  it.runIf(built)("runs from the built bundle, as npx intune-gitops does", () => {
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, [bin, ...args], {
+        encoding: "utf8",
+        env: { ...process.env, NO_COLOR: "1" },
+      });
+    expect(run("--version").stdout).toBe(`${version}\n`);
+    const validate = run("validate", "--config", EXAMPLES);
+    expect(validate.status).toBe(0);
+    expect(validate.stdout).toContain("Configuration valid: 2 tenants, 4 objects (3 files).");
   });
 });

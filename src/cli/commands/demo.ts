@@ -1,8 +1,9 @@
 import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { PACKAGE_ROOT } from "../../package-root.ts";
 import type { Command } from "../command.ts";
 
-const EXAMPLES_DIR = fileURLToPath(new URL("../../../config-examples/", import.meta.url));
+const EXAMPLES_DIR = join(PACKAGE_ROOT, "config-examples");
 
 const HELP = `Usage: intune-gitops demo [--config DIR] [--format text|markdown|json]
 
@@ -40,7 +41,8 @@ export const command: Command = {
         NO_PROXY: "127.0.0.1,localhost",
       };
       const args = [
-        process.argv[1] ?? fileURLToPath(new URL("../bin.ts", import.meta.url)),
+        // The same program that runs this command, sources or build alike.
+        process.argv[1]!,
         "plan",
         "--config",
         typeof values.config === "string" ? values.config : EXAMPLES_DIR,
