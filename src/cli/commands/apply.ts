@@ -13,11 +13,12 @@ import { createConnectionPool } from "../../operations/connections.ts";
 import { planTenants } from "../../operations/plan-operation.ts";
 import { renderApplyJson } from "../../render/apply-json.ts";
 import { renderApplyEvent, renderApplySummary } from "../../render/apply-text.ts";
+import { configPathPrefix } from "../../render/diagnostics-text.ts";
 import { renderPlanText } from "../../render/plan-text.ts";
 import { TOOL_VERSION } from "../../version.ts";
 import type { Command, CommandContext, OptionValues } from "../command.ts";
 import { loadConfigOrExit } from "../load-config.ts";
-import { progressPrinter } from "./plan.ts";
+import { progressPrinter, withPathPrefix } from "../plan-output.ts";
 import {
   CONFIG_OPTION,
   CONNECTION_OPTIONS,
@@ -121,7 +122,9 @@ export const command: Command = {
       plan = fresh.plan;
       clientFor = fresh.clientFor;
       const out = format === "json" ? context.stderr : context.stdout;
-      out.write(renderPlanText(plan, { color }));
+      out.write(
+        renderPlanText(withPathPrefix(plan, configPathPrefix(configDir, context.cwd)), { color }),
+      );
       if (plan.problems.length > 0) {
         throw new ExitError(
           "the plan has errors (above): nothing was written. Fix them and run apply again.",

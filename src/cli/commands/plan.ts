@@ -1,11 +1,11 @@
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { ExitError } from "../../errors.ts";
-import type { ReadProgressEvent } from "../../graph/read-live.ts";
 import type { Plan } from "../../plan/model.ts";
 import { serializePlanFile } from "../../plan/plan-file.ts";
 import { planTenants } from "../../operations/plan-operation.ts";
-import { sanitizeText } from "../../render/style.ts";
+import { configPathPrefix } from "../../render/diagnostics-text.ts";
+import { PLAN_FORMATS, progressPrinter, renderPlan, withPathPrefix } from "../plan-output.ts";
 import type { Command, CommandContext, OptionValues } from "../command.ts";
 import { loadConfigOrExit } from "../load-config.ts";
 import {
@@ -20,8 +20,6 @@ import {
   selectedTenants,
   useColor,
 } from "../shared-options.ts";
-
-const FORMATS = ["text", "markdown", "json"] as const;
 
 const HELP = `Usage: intune-gitops plan [options]
 
@@ -63,7 +61,7 @@ export const command: Command = {
     "detailed-exitcode": { type: "boolean" },
   },
   async run({ values }, context) {
-    const format = formatOf(values, FORMATS);
+    const format = formatOf(values, PLAN_FORMATS);
     const color = useColor(values, context);
     const configDir = configDirOf(values, context);
     const state = await loadConfigOrExit(configDir, context, { color });
@@ -86,26 +84,12 @@ export const command: Command = {
       ...(debug === undefined ? {} : { debug }),
     });
 
-    context.stdout.write(await renderPlan(plan, format, color));
+    const shown = withPathPrefix(plan, configPathPrefix(configDir, context.cwd));
+    context.stdout.write(await renderPlan(shown, format, color));
     if (typeof values.out === "string") await savePlan(plan, values.out, context);
     return exitCodeOf(plan, values);
   },
 };
-
-export async function renderPlan(
-  plan: Plan,
-  format: (typeof FORMATS)[number],
-  color: boolean,
-): Promise<string> {
-  switch (format) {
-    case "json":
-      return (await import("../../render/plan-json.ts")).renderPlanJson(plan);
-    case "markdown":
-      return (await import("../../render/plan-markdown.ts")).renderPlanMarkdown(plan);
-    case "text":
-      return (await import("../../render/plan-text.ts")).renderPlanText(plan, { color });
-  }
-}
 
 async function savePlan(plan: Plan, out: string, context: CommandContext): Promise<void> {
   const path = resolve(context.cwd, out);
@@ -125,32 +109,4 @@ function exitCodeOf(plan: Plan, values: OptionValues): number {
   if (plan.problems.length > 0) return 1;
   if (values["detailed-exitcode"] === true && plan.changes.length > 0) return 2;
   return 0;
-}
-
-/** One line per tenant on stderr, so a run over hundreds of tenants is never silent. */
-export function progressPrinter(context: CommandContext): (event: ReadProgressEvent) => void {
-  const pending = new Map<string, { collections: number; objects: number; done: number }>();
-  return (event) => {
-    if (event.type === "tenant-start") {
-      pending.set(event.tenant, { collections: event.collections, objects: 0, done: 0 });
-      return;
-    }
-    const tenant = pending.get(event.tenant);
-    if (event.type === "collection-failed") {
-      const what = event.kind === undefined ? "" : ` ${event.kind} (${event.graphVersion})`;
-      context.stderr.write(`✗ ${event.tenant}${what}: ${sanitizeText(event.message)}\n`);
-      if (tenant !== undefined) tenant.done++;
-    } else if (tenant !== undefined) {
-      tenant.done++;
-      tenant.objects += event.objects;
-    }
-    if (tenant !== undefined && tenant.done === tenant.collections) {
-      pending.delete(event.tenant);
-      if (event.type === "collection-done") {
-        context.stderr.write(
-          `Read ${event.tenant}: ${tenant.collections} collection${tenant.collections === 1 ? "" : "s"}, ${tenant.objects} object${tenant.objects === 1 ? "" : "s"}.\n`,
-        );
-      }
-    }
-  };
 }
