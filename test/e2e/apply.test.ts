@@ -99,6 +99,22 @@ describe("apply (CLI against the emulator)", () => {
     expect(patches()).toHaveLength(0);
   });
 
+  it("refuses a saved plan that has errors, and writes nothing", async () => {
+    emulator.setFaults([
+      {
+        path: "^/3f2b8c4d-1e6a-4b9f-a7d5-8c0e2b4f6a19/oauth2/v2.0/token$",
+        fault: { kind: "status", status: 400 },
+      },
+    ]);
+    // fabrikam cannot sign in: the plan holds contoso's changes and one error.
+    expect((await cli(["plan", "--config", ".", "--out", "plan.json"])).code).toBe(1);
+    emulator.setFaults([]);
+    const run = await cli(["apply", "plan.json", "--config", "."]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/the plan has 1 error .*nothing was written/);
+    expect(patches()).toHaveLength(0);
+  });
+
   it("asks before writing, and without a terminal refuses unless --auto-approve", async () => {
     const refused = await cli(["apply", "--config", "."]);
     expect(refused.code).toBe(1);

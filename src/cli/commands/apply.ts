@@ -43,7 +43,8 @@ changed object carrying exactly the changed properties, nothing else.
                    a terminal it refuses unless --auto-approve is given.
   apply PLANFILE   executes a plan saved by 'plan --out', without a prompt: what CI runs after the
                    plan was reviewed. It is refused when it was made by another intune-gitops
-                   version or from another configuration (--config must be the same files).
+                   version or from another configuration (--config must be the same files),
+                   when it was edited, or when it has errors.
 
 Before writing, every object is read again: if any changed since the plan was made, nothing at
 all is written (plan again). Writes are retried on throttling (429, honouring Retry-After) and
@@ -105,6 +106,12 @@ export const command: Command = {
     let clientFor: (tenant: string) => Promise<GraphClient>;
     if (saved !== undefined) {
       checkPlanMatchesConfig(saved, state);
+      // As with a fresh plan: a plan that could not see every declared object is not applied.
+      if (saved.problems.length > 0) {
+        throw new ExitError(
+          `${planFile}: the plan has ${saved.problems.length} error${saved.problems.length === 1 ? "" : "s"} (shown when it was made): nothing was written. Fix them, plan again and apply the new plan.`,
+        );
+      }
       plan = restrictToSelection(saved, values, state);
       clientFor = createConnectionPool(state, "write", settings);
     } else {
