@@ -1,31 +1,22 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator } from "../../src/emulator/index.ts";
-import { EXAMPLES, emulatorEnv, runCli } from "../helpers/cli.ts";
+import { beforeEach, describe, expect, it } from "vitest";
+import { EXAMPLES, emulatorEnv, runCli, useEmulator } from "../helpers/cli.ts";
 import { EXAMPLE_TENANTS, tempConfig, type TempConfig } from "../helpers/config-dir.ts";
 
 /** `intune-gitops apply` as a user (or CI) runs it, against the emulator over HTTPS. */
 describe("apply (CLI against the emulator)", () => {
-  let emulator: Emulator;
+  const emulator = useEmulator();
   let work: TempConfig;
 
-  beforeAll(async () => {
-    emulator = await startEmulator({ port: 0 });
-  });
-  afterAll(async () => {
-    await emulator.close();
-  });
   beforeEach(() => {
-    emulator.reset();
-    emulator.setFaults([]);
     work?.cleanup();
     work = tempConfig({ fromExamples: true });
   });
 
   const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-    runCli(args, { env: { ...emulatorEnv(emulator), ...env }, cwd: work.dir });
-  const patches = () => emulator.requests.filter((r) => r.method === "PATCH");
+    runCli(args, { env: { ...emulatorEnv(emulator()), ...env }, cwd: work.dir });
+  const patches = () => emulator().requests.filter((r) => r.method === "PATCH");
 
   it("applies a saved plan with exactly its PATCH bodies, then plans no changes", async () => {
     const planned = await cli(["plan", "--config", ".", "--out", "plan.json"]);
@@ -58,7 +49,7 @@ describe("apply (CLI against the emulator)", () => {
         ),
       );
       const elsewhere = await runCli(["apply", "--config", other.dir, "--auto-approve"], {
-        env: emulatorEnv(emulator),
+        env: emulatorEnv(emulator()),
       });
       expect(elsewhere.code).toBe(0);
     } finally {
@@ -100,7 +91,7 @@ describe("apply (CLI against the emulator)", () => {
   });
 
   it("refuses a saved plan that has errors, and writes nothing", async () => {
-    emulator.setFaults([
+    emulator().setFaults([
       {
         path: "^/3f2b8c4d-1e6a-4b9f-a7d5-8c0e2b4f6a19/oauth2/v2.0/token$",
         fault: { kind: "status", status: 400 },
@@ -108,7 +99,7 @@ describe("apply (CLI against the emulator)", () => {
     ]);
     // fabrikam cannot sign in: the plan holds contoso's changes and one error.
     expect((await cli(["plan", "--config", ".", "--out", "plan.json"])).code).toBe(1);
-    emulator.setFaults([]);
+    emulator().setFaults([]);
     const run = await cli(["apply", "plan.json", "--config", "."]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/the plan has 1 error .*nothing was written/);
@@ -142,7 +133,7 @@ describe("apply (CLI against the emulator)", () => {
     expect(run.code).toBe(1);
     expect(run.stdout + run.stderr).toContain("DeviceManagementServiceConfig.ReadWrite.All");
     expect(run.stdout + run.stderr).not.toContain("read-only-demo-secret");
-    expect(emulator.requests.filter((r) => r.kind === "graph")).toHaveLength(0);
+    expect(emulator().requests.filter((r) => r.kind === "graph")).toHaveLength(0);
   });
 
   it("explains a wrong client secret with the AADSTS code, never the secret", async () => {
@@ -156,7 +147,7 @@ describe("apply (CLI against the emulator)", () => {
   });
 
   it("reports a 400 on one object, applies the others, and exits 1", async () => {
-    emulator.setFaults([
+    emulator().setFaults([
       {
         method: "PATCH",
         path: "/deviceManagement/deviceManagementPartners/",

@@ -1,29 +1,21 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator } from "../../src/emulator/index.ts";
-import { emulatorEnv, runCli } from "../helpers/cli.ts";
+import { beforeEach, describe, expect, it } from "vitest";
+import { emulatorEnv, runCli, useEmulator } from "../helpers/cli.ts";
 import { EXAMPLE_TENANTS, tempConfig, type TempConfig } from "../helpers/config-dir.ts";
 
 /** Start from the tenant you have: export → validate → plan shows no changes; edit → one change. */
 describe("export (CLI against the emulator)", () => {
-  let emulator: Emulator;
+  const emulator = useEmulator();
   let work: TempConfig;
 
-  beforeAll(async () => {
-    emulator = await startEmulator({ port: 0 });
-  });
-  afterAll(async () => {
-    await emulator.close();
-  });
   beforeEach(() => {
-    emulator.reset();
     work?.cleanup();
     work = tempConfig();
     work.write("tenants.yaml", EXAMPLE_TENANTS);
   });
 
-  const cli = (args: string[]) => runCli(args, { env: emulatorEnv(emulator), cwd: work.dir });
+  const cli = (args: string[]) => runCli(args, { env: emulatorEnv(emulator()), cwd: work.dir });
 
   it("round-trips: the export validates and plans to no changes; one edit is one change", async () => {
     const exported = await cli([

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator, type EmulatorSeed } from "../../src/emulator/index.ts";
-import { EXAMPLES, emulatorEnv, runCli } from "../helpers/cli.ts";
+import { beforeEach, describe, expect, it } from "vitest";
+import { startEmulator, type EmulatorSeed } from "../../src/emulator/index.ts";
+import { EXAMPLES, emulatorEnv, runCli, useEmulator } from "../helpers/cli.ts";
 import { EXAMPLE_TENANTS, tempConfig, type TempConfig } from "../helpers/config-dir.ts";
 
 /** An emulator seed with only contoso and its demo app (ReadWrite unless `roles` says otherwise). */
@@ -29,24 +29,16 @@ function contosoOnly(options: {
 
 /** `intune-gitops plan` as a user runs it, against the emulator over HTTPS. */
 describe("plan (CLI against the emulator)", () => {
-  let emulator: Emulator;
+  const emulator = useEmulator();
   let config: TempConfig;
 
-  beforeAll(async () => {
-    emulator = await startEmulator({ port: 0 });
-  });
-  afterAll(async () => {
-    await emulator.close();
-  });
   beforeEach(() => {
-    emulator.reset();
-    emulator.setFaults([]);
     config?.cleanup();
     config = tempConfig();
   });
 
   const plan = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-    runCli(["plan", ...args], { env: { ...emulatorEnv(emulator), ...env } });
+    runCli(["plan", ...args], { env: { ...emulatorEnv(emulator()), ...env } });
 
   it("shows the changed objects and counts the unchanged ones", async () => {
     const run = await plan(["--config", EXAMPLES]);
@@ -133,7 +125,7 @@ spec: { onboardingStatus: onboarded }
   });
 
   it("rides out a 429 with Retry-After and plans as usual", async () => {
-    emulator.setFaults([
+    emulator().setFaults([
       {
         method: "GET",
         path: "/deviceManagement/remoteAssistancePartners$",
@@ -144,7 +136,7 @@ spec: { onboardingStatus: onboarded }
     const run = await plan(["--config", EXAMPLES]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("Plan: 2 to change, 2 unchanged.");
-    expect(emulator.requests.filter((r) => r.status === 429)).toHaveLength(1);
+    expect(emulator().requests.filter((r) => r.status === 429)).toHaveLength(1);
   });
 
   it("names the missing permission (403) before reading anything", async () => {
@@ -175,7 +167,7 @@ spec: { onboardingStatus: onboarded }
   });
 
   it("still plans the other tenants when one is down, and exits 1", async () => {
-    emulator.setFaults([
+    emulator().setFaults([
       {
         path: "^/3f2b8c4d-1e6a-4b9f-a7d5-8c0e2b4f6a19/oauth2/v2.0/token$",
         fault: { kind: "status", status: 400 },

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { Emulator } from "../../src/emulator/index.ts";
+import { afterAll, beforeAll, beforeEach } from "vitest";
+import { startEmulator, type Emulator, type EmulatorOptions } from "../../src/emulator/index.ts";
 
 /** The CLI from source, as a user runs it: a child process with its own environment. */
 export const CLI = fileURLToPath(new URL("../../src/cli/bin.ts", import.meta.url));
@@ -58,4 +59,27 @@ export function runCli(
     });
     child.stdin.end(options.input ?? "");
   });
+}
+
+/**
+ * One emulator for a test file (default seed unless `options` say otherwise), started before
+ * its tests, reset before each (objects, request log, faults) and closed after. Call it inside
+ * `describe`; the returned function gives the running emulator.
+ */
+export function useEmulator(options: EmulatorOptions = {}): () => Emulator {
+  let current: Emulator | undefined;
+  beforeAll(async () => {
+    current = await startEmulator({ port: 0, ...options });
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  beforeEach(() => {
+    current!.reset();
+    current!.setFaults([]);
+  });
+  return () => {
+    if (current === undefined) throw new Error("useEmulator: the emulator is not running");
+    return current;
+  };
 }
