@@ -29,6 +29,7 @@ interface Step {
   name?: string;
   uses?: string;
   run?: string;
+  with?: Record<string, string>;
 }
 interface Job {
   permissions?: Record<string, string>;
@@ -114,6 +115,21 @@ describe("GitHub workflows", () => {
             expect(Object.keys(command.options), `${call.command} --${flag}`).toContain(flag);
           }
         }
+      }
+    }
+  });
+  it.each(ALL)("%s has github-script steps that compile", (_file, workflow) => {
+    // They talk to GitHub's API, which is not here: compiling them at least catches syntax
+    // errors, as actions/github-script wraps the script in an async function.
+    const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor as new (
+      ...args: string[]
+    ) => unknown;
+    for (const job of Object.values(workflow.jobs)) {
+      for (const step of job.steps.filter((s) => s.uses?.startsWith("actions/github-script@"))) {
+        expect(
+          () => new AsyncFunction("github", "context", "core", "require", step.with!.script!),
+          step.name,
+        ).not.toThrow();
       }
     }
   });
