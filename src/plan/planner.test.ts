@@ -13,7 +13,7 @@ import {
   liveObject,
   snapshot,
 } from "../../test/helpers/plan-builders.ts";
-import { loadSeedPages } from "../../test/helpers/seeds.ts";
+import { loadSeedPages, type SeedPage } from "../../test/helpers/seeds.ts";
 import type { JsonObject, JsonValue } from "../json.ts";
 import { RESOURCES, findProperty } from "../resources/registry.ts";
 import { canonicalDateTime } from "./date-time.ts";
@@ -478,11 +478,38 @@ describe("createPlan", () => {
   describe("the seed pages' example requests as desired state", () => {
     const pages = loadSeedPages();
 
-    it.each(pages.map((page) => [page.file, page] as const))("%s", (_file, page) => {
-      const resource = RESOURCES.find((candidate) => candidate.graphType === page.graphType)!;
-      const spec = Object.fromEntries(
+    /** The example request as a declared spec: everything but `id` and annotations. */
+    const specOf = (page: SeedPage) =>
+      Object.fromEntries(
         Object.entries(page.request).filter(([key]) => key !== "id" && !key.startsWith("@odata.")),
       ) as Record<string, JsonValue>;
+
+    /** A plan of one object, declared with `spec` and matched by id, against one live object. */
+    const planOne = (
+      page: SeedPage,
+      spec: Record<string, JsonValue>,
+      live: JsonObject & { id: string },
+    ) => {
+      const resource = RESOURCES.find((candidate) => candidate.graphType === page.graphType)!;
+      return createPlan({
+        desired: desiredState([
+          desiredObject({
+            kind: resource.kind,
+            graphVersion: page.graphVersion,
+            match: { by: "id", id: live.id },
+            spec,
+          }),
+        ]),
+        live: snapshot([
+          collection([live], { kind: resource.kind, graphVersion: page.graphVersion }),
+        ]),
+        toolVersion: TOOL,
+      });
+    };
+
+    it.each(pages.map((page) => [page.file, page] as const))("%s", (_file, page) => {
+      const resource = RESOURCES.find((candidate) => candidate.graphType === page.graphType)!;
+      const spec = specOf(page);
       const properties = Object.keys(spec);
       expect(properties.length).toBeGreaterThan(2);
       const definition = (name: string) => findProperty(resource, page.graphVersion, name)!;
@@ -499,24 +526,7 @@ describe("createPlan", () => {
           ? driftedValueOf(definition(name), spec[name]!)
           : utc(definition(name).type.kind, spec[name]!);
       }
-      const matchById = { by: "id", id: "live-id" } as const;
-      const plan = createPlan({
-        desired: desiredState([
-          desiredObject({
-            kind: resource.kind,
-            graphVersion: page.graphVersion,
-            match: matchById,
-            spec,
-          }),
-        ]),
-        live: snapshot([
-          collection([live as typeof live & { id: string }], {
-            kind: resource.kind,
-            graphVersion: page.graphVersion,
-          }),
-        ]),
-        toolVersion: TOOL,
-      });
+      const plan = planOne(page, spec, live as typeof live & { id: string });
       const expected = Object.fromEntries(
         Object.entries(page.request).filter(([key]) => drifted.includes(key)),
       );
@@ -528,49 +538,13 @@ describe("createPlan", () => {
 
       // All drifted: the PATCH is the example request minus `@odata.type` and `id`.
       for (const name of properties) live[name] = driftedValueOf(definition(name), spec[name]!);
-      const all = createPlan({
-        desired: desiredState([
-          desiredObject({
-            kind: resource.kind,
-            graphVersion: page.graphVersion,
-            match: matchById,
-            spec,
-          }),
-        ]),
-        live: snapshot([
-          collection([live as typeof live & { id: string }], {
-            kind: resource.kind,
-            graphVersion: page.graphVersion,
-          }),
-        ]),
-        toolVersion: TOOL,
-      });
+      const all = planOne(page, spec, live as typeof live & { id: string });
       expect(all.changes[0]!.patch).toEqual(spec);
     });
 
     it("finds nothing to change when the live object is the example response", () => {
       for (const page of pages) {
-        const resource = RESOURCES.find((candidate) => candidate.graphType === page.graphType)!;
-        const spec = Object.fromEntries(
-          Object.entries(page.request).filter(
-            ([key]) => key !== "id" && !key.startsWith("@odata."),
-          ),
-        ) as Record<string, JsonValue>;
-        const response = page.response as JsonObject & { id: string };
-        const plan = createPlan({
-          desired: desiredState([
-            desiredObject({
-              kind: resource.kind,
-              graphVersion: page.graphVersion,
-              match: { by: "id", id: response.id },
-              spec,
-            }),
-          ]),
-          live: snapshot([
-            collection([response], { kind: resource.kind, graphVersion: page.graphVersion }),
-          ]),
-          toolVersion: TOOL,
-        });
+        const plan = planOne(page, specOf(page), page.response as JsonObject & { id: string });
         expect(plan.changes, page.file).toEqual([]);
         expect(plan.unchangedCount, page.file).toBe(1);
       }
