@@ -14,6 +14,7 @@ import type { JsonValue } from "../../src/json.ts";
 import type { Plan } from "../../src/plan/model.ts";
 import { createPlan } from "../../src/plan/planner.ts";
 import type { GraphVersion } from "../../src/resources/types.ts";
+import { DEFAULT_SEED } from "../helpers/default-seed.ts";
 
 /**
  * The real pipeline against the emulator over HTTPS: connectTenant (real ClientSecretCredential,
@@ -21,23 +22,8 @@ import type { GraphVersion } from "../../src/resources/types.ts";
  * configuration loader is skipped: tests build the `DesiredState` directly.
  */
 
-// Loopback traffic must never go through a proxy the environment may define.
-for (const name of [
-  "HTTPS_PROXY",
-  "https_proxy",
-  "HTTP_PROXY",
-  "http_proxy",
-  "AZURE_REGIONAL_AUTHORITY_NAME",
-]) {
-  delete process.env[name];
-}
-process.env["NO_PROXY"] = "127.0.0.1,localhost";
-
-/** The default seed's demo app (config-examples/.emulator/seed.yaml): ReadWrite in both tenants. */
-export const DEMO_APP = {
-  clientId: "9a3c1f0e-5b7d-4e2a-8c61-2f4d8b9e7a13",
-  secret: "demo-client-secret-for-the-local-emulator",
-};
+/** The default seed's demo app: ReadWrite in both tenants. */
+export const DEMO_APP = DEFAULT_SEED.demoApp;
 
 const SOURCE = { file: "partners.yaml", line: 1, column: 1 };
 

@@ -182,7 +182,6 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
 }
 
 beforeAll(async () => {
-  process.env.NO_PROXY = "127.0.0.1,localhost";
   dir = await mkdtemp(join(tmpdir(), "intune-gitops-auth-"));
   ({ certificatePem, privateKeyPem } = await generateClientCertificate("intune-gitops test app"));
   secrets.add(privateKeyPem.split("\n").slice(1, 3).join(""));

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type EmulatorSeed } from "../../src/emulator/index.ts";
 import { EXAMPLES, emulatorEnv, runCli, useEmulator } from "../helpers/cli.ts";
 import { EXAMPLE_TENANTS, tempConfig, type TempConfig } from "../helpers/config-dir.ts";
+import { DEFAULT_SEED } from "../helpers/default-seed.ts";
 
 /** An emulator seed with only contoso and its demo app (ReadWrite unless `roles` says otherwise). */
 function contosoOnly(options: {
@@ -13,11 +14,11 @@ function contosoOnly(options: {
     tenants: [
       {
         name: "contoso",
-        tenantId: "6babcaad-604b-40ac-a9d7-9fd97c0b779f",
+        tenantId: DEFAULT_SEED.contoso.tenantId,
         apps: [
           {
-            clientId: "9a3c1f0e-5b7d-4e2a-8c61-2f4d8b9e7a13",
-            secret: options.secret ?? "demo-client-secret-for-the-local-emulator",
+            clientId: DEFAULT_SEED.demoApp.clientId,
+            secret: options.secret ?? DEFAULT_SEED.demoApp.secret,
             roles: options.roles ?? ["DeviceManagementServiceConfig.ReadWrite.All"],
           },
         ],

@@ -1,33 +1,16 @@
 import { ClientSecretCredential } from "@azure/identity";
 import { request as httpsRequest } from "node:https";
 import type { Emulator } from "../../src/emulator/index.ts";
+import { DEFAULT_SEED } from "../helpers/default-seed.ts";
 
-// Loopback traffic must never go through a proxy the environment may define.
-for (const name of [
-  "HTTPS_PROXY",
-  "https_proxy",
-  "HTTP_PROXY",
-  "http_proxy",
-  "AZURE_REGIONAL_AUTHORITY_NAME",
-]) {
-  delete process.env[name];
-}
-process.env["NO_PROXY"] = "127.0.0.1,localhost";
-
-/** The default seed's tenants and apps (config-examples/.emulator/seed.yaml). */
-export const CONTOSO = "6babcaad-604b-40ac-a9d7-9fd97c0b779f";
-export const FABRIKAM = "3f2b8c4d-1e6a-4b9f-a7d5-8c0e2b4f6a19";
-export const DEMO_APP = {
-  clientId: "9a3c1f0e-5b7d-4e2a-8c61-2f4d8b9e7a13",
-  secret: "demo-client-secret-for-the-local-emulator",
-};
-export const READ_ONLY_APP = {
-  clientId: "5e0d6f7a-3b2c-4d1e-8f9a-0b1c2d3e4f5a",
-  secret: "read-only-demo-secret",
-};
-export const CONTOSO_TEAMVIEWER = "2d4b6f81-93a5-4c7e-b1d3-5f7a9c1e3b5d";
-export const CONTOSO_JAMF = "8e1f3a5c-7b9d-4f2e-a4c6-1d3f5b7e9a2c";
-export const FABRIKAM_TEAMVIEWER = "6c8e0a2b-4d6f-4a1c-9e3b-7f9d1b3c5e7a";
+/** The default seed's tenants and apps (see test/helpers/default-seed.ts). */
+export const CONTOSO = DEFAULT_SEED.contoso.tenantId;
+export const FABRIKAM = DEFAULT_SEED.fabrikam.tenantId;
+export const DEMO_APP = DEFAULT_SEED.demoApp;
+export const READ_ONLY_APP = DEFAULT_SEED.readOnlyApp;
+export const CONTOSO_TEAMVIEWER = DEFAULT_SEED.contoso.teamViewerId;
+export const CONTOSO_JAMF = DEFAULT_SEED.contoso.jamfId;
+export const FABRIKAM_TEAMVIEWER = DEFAULT_SEED.fabrikam.teamViewerId;
 
 export const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
 

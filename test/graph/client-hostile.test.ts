@@ -18,7 +18,6 @@ let server: TestServer | undefined;
 let client: HttpGraphClient | undefined;
 
 beforeAll(async () => {
-  process.env.NO_PROXY = "127.0.0.1,localhost";
   tls = await createTlsMaterial();
 });
 

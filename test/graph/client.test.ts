@@ -94,7 +94,6 @@ function fault(rule: FaultRule): void {
 }
 
 beforeAll(async () => {
-  process.env.NO_PROXY = "127.0.0.1,localhost";
   emulator = await startEmulator();
 });
 

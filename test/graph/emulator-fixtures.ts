@@ -1,14 +1,15 @@
 import type { AuthConfig, TenantConfig } from "../../src/config/model.ts";
 import type { Emulator } from "../../src/emulator/index.ts";
 import type { GraphVersion } from "../../src/resources/types.ts";
+import { DEFAULT_SEED } from "../helpers/default-seed.ts";
 
-/** The default seed's demo tenants and apps (config-examples/.emulator/seed.yaml). */
-export const CONTOSO_ID = "6babcaad-604b-40ac-a9d7-9fd97c0b779f";
-export const FABRIKAM_ID = "3f2b8c4d-1e6a-4b9f-a7d5-8c0e2b4f6a19";
-export const DEMO_APP = "9a3c1f0e-5b7d-4e2a-8c61-2f4d8b9e7a13";
-export const DEMO_SECRET = "demo-client-secret-for-the-local-emulator";
-export const READ_ONLY_APP = "5e0d6f7a-3b2c-4d1e-8f9a-0b1c2d3e4f5a";
-export const READ_ONLY_SECRET = "read-only-demo-secret";
+/** The default seed's demo tenants and apps (see test/helpers/default-seed.ts). */
+export const CONTOSO_ID = DEFAULT_SEED.contoso.tenantId;
+export const FABRIKAM_ID = DEFAULT_SEED.fabrikam.tenantId;
+export const DEMO_APP = DEFAULT_SEED.demoApp.clientId;
+export const DEMO_SECRET = DEFAULT_SEED.demoApp.secret;
+export const READ_ONLY_APP = DEFAULT_SEED.readOnlyApp.clientId;
+export const READ_ONLY_SECRET = DEFAULT_SEED.readOnlyApp.secret;
 
 export const RA_PATH = "/deviceManagement/remoteAssistancePartners";
 export const DMP_PATH = "/deviceManagement/deviceManagementPartners";

@@ -100,7 +100,6 @@ const goodSecrets = {
 };
 
 beforeAll(async () => {
-  process.env.NO_PROXY = "127.0.0.1,localhost";
   emulator = await startEmulator();
 });
 

@@ -17,6 +17,7 @@ import { DEFAULT_SEED_URL } from "../../src/emulator/seed.ts";
 import { createTlsMaterial, type TlsMaterial } from "../../src/emulator/tls.ts";
 import { CLI, EXAMPLES, emulatorEnv, runCli, type CliRun } from "../helpers/cli.ts";
 import { tempConfig, type TempConfig } from "../helpers/config-dir.ts";
+import { DEFAULT_SEED } from "../helpers/default-seed.ts";
 import { json, startFakeGraph, type FakeGraph } from "./fake-graph.ts";
 
 /**
@@ -29,11 +30,11 @@ import { json, startFakeGraph, type FakeGraph } from "./fake-graph.ts";
  *   emulator signs), and the exact tokens a hostile Graph received and echoed back.
  */
 
-const DEMO_APP = "9a3c1f0e-5b7d-4e2a-8c61-2f4d8b9e7a13";
-const READ_ONLY_APP = "5e0d6f7a-3b2c-4d1e-8f9a-0b1c2d3e4f5a";
+const DEMO_APP = DEFAULT_SEED.demoApp.clientId;
+const READ_ONLY_APP = DEFAULT_SEED.readOnlyApp.clientId;
 const CERT_APP = "c3c3c3c3-1111-4222-8333-444444444444";
 const WORKLOAD_APP = "d4d4d4d4-1111-4222-8333-444444444444";
-const CONTOSO = "6babcaad-604b-40ac-a9d7-9fd97c0b779f";
+const CONTOSO = DEFAULT_SEED.contoso.tenantId;
 const WRONG_SECRET = "wrong-secret-value-3f9c2a7b1e";
 const ISSUER = "https://kubernetes.example.com";
 const SUBJECT = "system:serviceaccount:intune:gitops";
