@@ -12,6 +12,7 @@
 import type { AccessToken, TokenCredential } from "@azure/identity";
 import type { AuthConfig, AuthMethod } from "../config/model.ts";
 import { TokenTimeoutError, explainAuthFailure, type AuthFailureContext } from "./auth-error.ts";
+import { DEFAULT_TOKEN_TIMEOUT_IN_MS } from "./credential.ts";
 import { registerSecret } from "./redact.ts";
 
 export interface TokenProviderOptions {
@@ -39,13 +40,11 @@ export interface TokenProvider {
   getAccessToken(abortSignal?: AbortSignal): Promise<string>;
 }
 
-export const DEFAULT_TOKEN_REQUEST_TIMEOUT_IN_MS = 30_000;
-
 export function createTokenProvider(
   credential: TokenCredential,
   options: TokenProviderOptions,
 ): TokenProvider {
-  const timeoutInMs = options.timeoutInMs ?? DEFAULT_TOKEN_REQUEST_TIMEOUT_IN_MS;
+  const timeoutInMs = options.timeoutInMs ?? DEFAULT_TOKEN_TIMEOUT_IN_MS;
   const margin = options.refreshMarginInMs ?? 120_000;
   const now = options.now ?? (() => Date.now());
   const context: AuthFailureContext = {
