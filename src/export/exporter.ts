@@ -1,7 +1,8 @@
 import { Document, isMap } from "yaml";
 import type { LiveObject } from "../graph/types.ts";
 import type { JsonObject, JsonValue } from "../json.ts";
-import { canonicalTargetType } from "../resources/assignment-targets.ts";
+import { compareStrings } from "../plan/canonical-json.ts";
+import { normaliseValue } from "../plan/normalise.ts";
 import { RESOURCES } from "../resources/registry.ts";
 import type { GraphVersion, PropertyDefinition, ResourceDefinition } from "../resources/types.ts";
 
@@ -47,8 +48,19 @@ export function exportTenant(input: ExportInput): ExportedFile[] {
     if (objects.length === 0) continue;
     const properties = exportedProperties(resource, input.graphVersion, input.includeServerManaged);
     const names = uniqueNames(objects, resource);
+    const nameCounts = new Map<JsonValue | undefined, number>();
+    for (const object of objects) {
+      nameCounts.set(object.displayName, (nameCounts.get(object.displayName) ?? 0) + 1);
+    }
     const documents = objects.map((object, index) =>
-      exportObject(resource, object, names[index]!, input.tenant, properties, objects),
+      exportObject(resource, object, {
+        name: names[index]!,
+        tenant: input.tenant,
+        graphVersion: input.graphVersion,
+        properties,
+        uniqueByName:
+          typeof object.displayName === "string" && nameCounts.get(object.displayName) === 1,
+      }),
     );
     const header = [
       `# Exported by intune-gitops from tenant ${input.tenant} (Graph ${input.graphVersion}).`,
@@ -67,20 +79,23 @@ export function exportTenant(input: ExportInput): ExportedFile[] {
 function exportObject(
   resource: ResourceDefinition,
   object: LiveObject,
-  name: string,
-  tenant: string,
-  properties: readonly PropertyDefinition[],
-  siblings: readonly LiveObject[],
+  options: {
+    readonly name: string;
+    readonly tenant: string;
+    readonly graphVersion: GraphVersion;
+    readonly properties: readonly PropertyDefinition[];
+    /** The display name is a string no other object of the kind in the tenant has. */
+    readonly uniqueByName: boolean;
+  },
 ): Document {
+  const { name, tenant, graphVersion, properties, uniqueByName } = options;
   const displayName = typeof object.displayName === "string" ? object.displayName : null;
-  const uniqueByName =
-    displayName !== null && siblings.filter((o) => o.displayName === displayName).length === 1;
   const spec: JsonObject = {};
   for (const property of properties) {
     // The display name is how the object is found; repeating it under spec adds nothing.
     if (uniqueByName && property.name === resource.displayNameProperty) continue;
     if (!(property.name in object)) continue;
-    spec[property.name] = exportValue(property, object[property.name] ?? null);
+    spec[property.name] = exportValue(property, object[property.name] ?? null, graphVersion);
   }
   const doc = new Document({
     apiVersion: "intune-gitops/v1",
@@ -99,22 +114,18 @@ function exportObject(
   return doc;
 }
 
-/** Graph's value as the configuration writes it: assignment annotations trimmed to the target type. */
-function exportValue(property: PropertyDefinition, value: JsonValue): JsonValue {
-  if (property.type.kind !== "assignments" || !Array.isArray(value)) return value;
-  return value.map((assignment) => {
-    const target = isObject(assignment) && isObject(assignment.target) ? assignment.target : {};
-    const clean: JsonObject = {};
-    for (const [key, item] of Object.entries(target)) {
-      if (key === "@odata.type" && typeof item === "string") clean[key] = canonicalTargetType(item);
-      else if (key.startsWith("@odata.")) continue;
-      // Beta's filter defaults mean "no filter": leave them out, as a person would write it.
-      else if (key === "deviceAndAppManagementAssignmentFilterId" && item === null) continue;
-      else if (key === "deviceAndAppManagementAssignmentFilterType" && item === "none") continue;
-      else clean[key] = item;
-    }
-    return { target: clean };
-  });
+/**
+ * Graph's value as the configuration writes it. Assignments go through the planner's own
+ * normalisation (annotations and defaults dropped, members the tool does not know left out, a
+ * sorted set), so what is written is exactly what plans compare, in a stable order.
+ */
+function exportValue(
+  property: PropertyDefinition,
+  value: JsonValue,
+  version: GraphVersion,
+): JsonValue {
+  if (property.type.kind !== "assignments") return value;
+  return normaliseValue(property.type, value, version) ?? null;
 }
 
 /** `metadata.name` for each object: its display name as a DNS label, made unique in the file. */
@@ -148,9 +159,5 @@ function kebab(kind: string): string {
 function byDisplayNameThenId(a: LiveObject, b: LiveObject): number {
   const nameA = typeof a.displayName === "string" ? a.displayName : "";
   const nameB = typeof b.displayName === "string" ? b.displayName : "";
-  return nameA < nameB ? -1 : nameA > nameB ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return compareStrings(nameA, nameB) || compareStrings(a.id, b.id);
 }

@@ -18,7 +18,7 @@
  */
 import { randomUUID } from "node:crypto";
 import pRetry, { AbortError } from "p-retry";
-import type { JsonObject, JsonValue } from "../json.ts";
+import { isJsonObject, type JsonObject, type JsonValue } from "../json.ts";
 import { redact } from "../auth/redact.ts";
 import { oneLine, parseGraphError } from "./graph-error.ts";
 import {
@@ -135,10 +135,6 @@ class AttemptFailure extends Error {
 function header(response: HttpResponse, name: string): string | undefined {
   const value = response.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 export function createGraphClient(options: GraphClientOptions): HttpGraphClient {

@@ -9,6 +9,7 @@
  * Whatever arrives, the result is a code (maybe), one line of message, and the request id.
  */
 import { redact } from "../auth/redact.ts";
+import { isJsonObject, type JsonObject } from "../json.ts";
 
 export interface GraphErrorInfo {
   /** Graph's `error.code`; undefined when the body has none (or an empty one). */
@@ -20,12 +21,6 @@ export interface GraphErrorInfo {
 }
 
 const MAX_MESSAGE_LENGTH = 600;
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-function isObject(value: unknown): value is Record<string, Json> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function nonEmptyString(value: unknown): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
@@ -50,17 +45,17 @@ function unwrapMessage(message: string): string {
   const trimmed = message.trim();
   if (!trimmed.startsWith("{")) return trimmed;
   const nested = parseJson(trimmed);
-  if (!isObject(nested)) return trimmed;
+  if (!isJsonObject(nested)) return trimmed;
   return nonEmptyString(nested.Message) ?? nonEmptyString(nested.message) ?? trimmed;
 }
 
 /** The request id and the most specific code from a (possibly nested) inner error. */
-function readInnerError(error: Record<string, Json>): { requestId?: string; code?: string } {
+function readInnerError(error: JsonObject): { requestId?: string; code?: string } {
   let requestId: string | undefined;
   let code: string | undefined;
   let inner: unknown = error.innerError ?? error.innererror ?? error.InnerError;
   // Bounded: inner errors nest, but a hostile body must not make us loop forever.
-  for (let depth = 0; depth < 10 && isObject(inner); depth++) {
+  for (let depth = 0; depth < 10 && isJsonObject(inner); depth++) {
     requestId ??= nonEmptyString(inner["request-id"]) ?? nonEmptyString(inner.requestId);
     code = nonEmptyString(inner.code) ?? code;
     inner = inner.innerError ?? inner.innererror ?? inner.InnerError;
@@ -94,9 +89,9 @@ export function parseGraphError(
     };
   }
   const json = parseJson(body);
-  if (!isObject(json)) return { message: `${fallback}: ${redact(oneLine(body, 200))}` };
+  if (!isJsonObject(json)) return { message: `${fallback}: ${redact(oneLine(body, 200))}` };
 
-  const envelope = isObject(json.error) ? json.error : json;
+  const envelope = isJsonObject(json.error) ? json.error : json;
   const inner = readInnerError(envelope);
   const code =
     nonEmptyString(envelope.code) ?? nonEmptyString(envelope.ErrorCode) ?? inner.code ?? undefined;

@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue } from "../json.ts";
+import { isJsonObject, type JsonObject, type JsonValue } from "../json.ts";
 import {
   ASSIGNMENT_TARGET_BASE_PROPERTIES,
   assignmentTargetTypes,
@@ -142,8 +142,4 @@ function withoutAnnotations(object: JsonObject): JsonObject {
  */
 function isAnnotation(key: string): boolean {
   return key.includes("@");
-}
-
-export function isJsonObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -1,7 +1,7 @@
 import deepDiff from "deep-diff";
 import type { DesiredObject, DesiredState } from "../config/model.ts";
 import type { LiveObject } from "../graph/types.ts";
-import type { JsonObject, JsonValue } from "../json.ts";
+import { isJsonObject, type JsonObject, type JsonValue } from "../json.ts";
 import { canonicalTargetType } from "../resources/assignment-targets.ts";
 import { findResource, getResource } from "../resources/registry.ts";
 import type { GraphVersion, PropertyType, ResourceDefinition } from "../resources/types.ts";
@@ -16,7 +16,7 @@ import {
   type PropertyChange,
   type ResourceChange,
 } from "./model.ts";
-import { isJsonObject, normaliseValue } from "./normalise.ts";
+import { normaliseValue } from "./normalise.ts";
 import { propertyTypeOf } from "./property-type.ts";
 
 export interface CreatePlanInput {

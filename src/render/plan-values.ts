@@ -1,4 +1,4 @@
-import type { JsonValue } from "../json.ts";
+import { isJsonObject, type JsonValue } from "../json.ts";
 import type { Plan, ResourceChange } from "../plan/model.ts";
 import { canonicalJson, compareStrings } from "../plan/canonical-json.ts";
 import { normaliseValue } from "../plan/normalise.ts";
@@ -130,11 +130,8 @@ export function assignmentDiff(
  * without its `#microsoft.graph.` prefix, then the target's properties).
  */
 export function assignmentText(element: JsonValue, maxLength: number): string {
-  const target =
-    typeof element === "object" && element !== null && !Array.isArray(element)
-      ? element["target"]
-      : undefined;
-  if (typeof target !== "object" || target === null || Array.isArray(target)) {
+  const target = isJsonObject(element) ? element["target"] : undefined;
+  if (!isJsonObject(target)) {
     return valueText(element, maxLength);
   }
   const odataType = target["@odata.type"];
