@@ -12,21 +12,24 @@ import type { Diagnostic } from "../diagnostics.ts";
  */
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
+/** The diagnostic for a file over `MAX_FILE_BYTES` (the loader checks before reading, too). */
+export function fileTooLarge(file: string, size: number): Diagnostic {
+  return {
+    severity: "error",
+    code: "file-too-large",
+    summary: `the file is ${(size / (1024 * 1024)).toFixed(1)} MB, more than the ${formatMegabytes(MAX_FILE_BYTES)} a configuration file may have`,
+    detail:
+      "split the configuration into several files, or move this file out of the configuration folder if it is not configuration",
+    source: { file, line: 1, column: 1 },
+  };
+}
+
 export type DecodeResult =
   | { readonly ok: true; readonly text: string }
   | { readonly ok: false; readonly diagnostic: Diagnostic };
 
 export function decodeConfigFile(file: string, bytes: Uint8Array): DecodeResult {
-  if (bytes.byteLength > MAX_FILE_BYTES) {
-    return failure({
-      severity: "error",
-      code: "file-too-large",
-      summary: `the file is ${formatMegabytes(bytes.byteLength)}, more than the ${formatMegabytes(MAX_FILE_BYTES)} a configuration file may have`,
-      detail:
-        "split the configuration into several files, or move this file out of the configuration folder if it is not configuration",
-      source: { file, line: 1, column: 1 },
-    });
-  }
+  if (bytes.byteLength > MAX_FILE_BYTES) return failure(fileTooLarge(file, bytes.byteLength));
   if (startsWithUtf16Bom(bytes)) {
     return failure({
       severity: "error",

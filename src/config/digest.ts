@@ -1,5 +1,4 @@
-import { createHash } from "node:crypto";
-import type { JsonValue } from "../json.ts";
+import { canonicalJson, sha256Hex } from "../canonical-json.ts";
 import type { DesiredObject, TenantConfig } from "./model.ts";
 
 /**
@@ -15,13 +14,5 @@ export function desiredStateDigest(
     tenants: tenants.map(({ source: _source, ...tenant }) => tenant),
     objects: objects.map(({ source: _source, propertySources: _sources, ...object }) => object),
   };
-  return createHash("sha256").update(canonicalJson(data), "utf8").digest("hex");
-}
-
-/** JSON with object keys sorted by code unit, recursively, and no whitespace. */
-export function canonicalJson(value: JsonValue): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const keys = Object.keys(value).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key]!)}`).join(",")}}`;
+  return sha256Hex(canonicalJson(data));
 }

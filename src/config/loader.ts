@@ -1,8 +1,9 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, join, relative, resolve, sep } from "node:path";
 import { hasErrors, type Diagnostic } from "../diagnostics.ts";
+import { compareStrings } from "../canonical-json.ts";
 import { RESOURCES } from "../resources/registry.ts";
-import { MAX_FILE_BYTES } from "./decode.ts";
+import { fileTooLarge, MAX_FILE_BYTES } from "./decode.ts";
 import { desiredStateDigest } from "./digest.ts";
 import { checkDuplicateObjects } from "./duplicates.ts";
 import { classifyDocument } from "./envelope.ts";
@@ -47,14 +48,7 @@ export async function loadConfig(dir: string): Promise<ConfigResult> {
       // Checked before reading, so that a huge file is never read into memory.
       const size = (await stat(path)).size;
       if (size > MAX_FILE_BYTES) {
-        diagnostics.push({
-          severity: "error",
-          code: "file-too-large",
-          summary: `the file is ${(size / (1024 * 1024)).toFixed(1)} MB, more than the ${MAX_FILE_BYTES / (1024 * 1024)} MB a configuration file may have`,
-          detail:
-            "split the configuration into several files, or move this file out of the configuration folder if it is not configuration",
-          source: { file: name, line: 1, column: 1 },
-        });
+        diagnostics.push(fileTooLarge(name, size));
         continue;
       }
       files.push({ path: name, text: await readFile(path) });
@@ -81,10 +75,9 @@ export async function loadConfig(dir: string): Promise<ConfigResult> {
       ],
     };
   }
-  const result = parseConfig(files);
-  if (diagnostics.length === 0) return result;
-  const all = sortDiagnostics([...diagnostics, ...result.diagnostics]);
-  return hasErrors(all) ? { diagnostics: all } : { ...result, diagnostics: all };
+  // The files that could not be read are reported with the rest, and count as problems (not as
+  // an empty configuration).
+  return parseConfig(files, diagnostics);
 }
 
 async function listYamlFiles(dir: string): Promise<string[]> {
@@ -101,7 +94,7 @@ async function listYamlFiles(dir: string): Promise<string[]> {
       found.push(path);
     }
   }
-  return found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return found.sort(compareStrings);
 }
 
 async function isFile(path: string): Promise<boolean> {
@@ -114,10 +107,14 @@ async function isFile(path: string): Promise<boolean> {
 /**
  * The pure core of `loadConfig`: files (paths relative to the configuration folder) to the
  * validated desired state and every diagnostic. `state` is present exactly when there is no error.
+ * `initialDiagnostics` are problems found before parsing (files too large or unreadable).
  */
-export function parseConfig(files: readonly ConfigFile[]): ConfigResult {
+export function parseConfig(
+  files: readonly ConfigFile[],
+  initialDiagnostics: readonly Diagnostic[] = [],
+): ConfigResult {
   const read = readConfigFiles(files);
-  const diagnostics: Diagnostic[] = [...read.diagnostics];
+  const diagnostics: Diagnostic[] = [...initialDiagnostics, ...read.diagnostics];
   const tenants: TenantDeclaration[] = [];
   const pending: (() => ObjectDeclaration)[] = [];
   const tenantsByName = new Map<string, TenantDeclaration>();
@@ -155,15 +152,15 @@ export function parseConfig(files: readonly ConfigFile[]): ConfigResult {
   if (hasErrors(sorted)) return { diagnostics: sorted };
   const tenantConfigs: TenantConfig[] = tenants
     .flatMap((tenant) => (tenant.config ? [tenant.config] : []))
-    .sort((a, b) => compare(a.name, b.name));
+    .sort((a, b) => compareStrings(a.name, b.name));
   const kindOrder = new Map(RESOURCES.map((resource, index) => [resource.kind, index]));
   const objects: DesiredObject[] = declarations
     .flatMap((declaration) => declaration.objects)
     .sort(
       (a, b) =>
         (kindOrder.get(a.kind) ?? 0) - (kindOrder.get(b.kind) ?? 0) ||
-        compare(a.tenant, b.tenant) ||
-        compare(a.name, b.name),
+        compareStrings(a.tenant, b.tenant) ||
+        compareStrings(a.name, b.name),
     );
   return {
     state: {
@@ -176,16 +173,12 @@ export function parseConfig(files: readonly ConfigFile[]): ConfigResult {
   };
 }
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** By file, line and column; diagnostics without a place first. Stable otherwise. */
 function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   return [...diagnostics].sort((a, b) => {
     if (!a.source || !b.source) return (a.source ? 1 : 0) - (b.source ? 1 : 0);
     return (
-      compare(a.source.file, b.source.file) ||
+      compareStrings(a.source.file, b.source.file) ||
       a.source.line - b.source.line ||
       a.source.column - b.source.column
     );

@@ -2,6 +2,7 @@ import type { Diagnostic } from "../diagnostics.ts";
 import { decodeConfigFile } from "./decode.ts";
 import { isMapping } from "./schema-walk.ts";
 import { parseYamlFile, type SourceDocument } from "./yaml-document.ts";
+import { compareStrings } from "../canonical-json.ts";
 
 /**
  * Configuration files to documents worth validating. Pure. The rules about files:
@@ -37,7 +38,7 @@ export function readConfigFiles(files: readonly ConfigFile[]): ReadFilesResult {
   const documents: SourceDocument[] = [];
   const configurationFiles: string[] = [];
   const diagnostics: Diagnostic[] = [];
-  for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+  for (const file of [...files].sort((a, b) => compareStrings(a.path, b.path))) {
     const result = readFile(file);
     diagnostics.push(...result.diagnostics);
     if (result.isConfiguration) configurationFiles.push(file.path);

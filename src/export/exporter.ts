@@ -1,7 +1,7 @@
 import { Document, isMap } from "yaml";
 import type { LiveObject } from "../graph/types.ts";
 import type { JsonObject, JsonValue } from "../json.ts";
-import { compareStrings } from "../plan/canonical-json.ts";
+import { compareStrings } from "../canonical-json.ts";
 import { normaliseValue } from "../plan/normalise.ts";
 import { RESOURCES } from "../resources/registry.ts";
 import type { GraphVersion, PropertyDefinition, ResourceDefinition } from "../resources/types.ts";

@@ -11,6 +11,7 @@ import { GRAPH_VERSIONS, type GraphVersion } from "../resources/types.ts";
 import { redact } from "../auth/redact.ts";
 import { oneLine } from "./graph-error.ts";
 import type { GraphClient } from "./types.ts";
+import { compareStrings } from "../canonical-json.ts";
 
 /** Progress of one collection read, for the CLI's progress display. */
 export type ReadProgressEvent =
@@ -85,7 +86,7 @@ export function collectionReads(
     }))
     .sort(
       (a, b) =>
-        compare(a.tenant, b.tenant) ||
+        compareStrings(a.tenant, b.tenant) ||
         kindOrder(a.kind) - kindOrder(b.kind) ||
         GRAPH_VERSIONS.indexOf(a.graphVersion) - GRAPH_VERSIONS.indexOf(b.graphVersion),
     );
@@ -108,10 +109,6 @@ function selectList(
   const unknown = [...declared].filter((name) => !known.includes(name)).sort();
   const ordered = [...known.filter((name) => declared.has(name)), ...unknown];
   return [...new Set(["id", "displayName", ...ordered])];
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** One line for a failure; Graph's code and request-id are already in a GraphRequestError's message. */
@@ -237,7 +234,7 @@ export async function readLiveState(
     version === undefined ? -1 : GRAPH_VERSIONS.indexOf(version),
   ];
   const byOrder = (a: [string, number, number], b: [string, number, number]): number =>
-    compare(a[0], b[0]) || a[1] - b[1] || a[2] - b[2];
+    compareStrings(a[0], b[0]) || a[1] - b[1] || a[2] - b[2];
   collections.sort((a, b) =>
     byOrder(order(a.tenant, a.kind, a.graphVersion), order(b.tenant, b.kind, b.graphVersion)),
   );

@@ -1,6 +1,6 @@
 import type { DesiredState } from "../config/model.ts";
 import { findResource } from "../resources/registry.ts";
-import { canonicalJson } from "./canonical-json.ts";
+import { canonicalJson } from "../canonical-json.ts";
 import type { Plan, ResourceChange } from "./model.ts";
 import { declaredProperties, patchValue } from "./planner.ts";
 import { propertyTypeOf } from "./property-type.ts";

@@ -1,7 +1,7 @@
 import type { LiveObject } from "../graph/types.ts";
 import type { JsonObject } from "../json.ts";
 import type { GraphVersion, ResourceDefinition } from "../resources/types.ts";
-import { canonicalJson, sha256Hex } from "./canonical-json.ts";
+import { canonicalJson, sha256Hex } from "../canonical-json.ts";
 import { normaliseValue } from "./normalise.ts";
 import { propertyTypeOf } from "./property-type.ts";
 

@@ -5,7 +5,7 @@ import {
   canonicalTargetType,
 } from "../resources/assignment-targets.ts";
 import type { GraphVersion, PropertyType } from "../resources/types.ts";
-import { canonicalJson, compareStrings } from "./canonical-json.ts";
+import { canonicalJson, compareStrings } from "../canonical-json.ts";
 import { canonicalDateTime } from "./date-time.ts";
 
 /**

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { JsonValue } from "../json.ts";
 import { findProperty, findResource } from "../resources/registry.ts";
 import { GRAPH_VERSIONS } from "../resources/types.ts";
-import { canonicalJson } from "./canonical-json.ts";
+import { canonicalJson } from "../canonical-json.ts";
 import { PLAN_FORMAT_VERSION, type Plan } from "./model.ts";
 
 /**

@@ -5,7 +5,7 @@ import { isJsonObject, type JsonObject, type JsonValue } from "../json.ts";
 import { canonicalTargetType } from "../resources/assignment-targets.ts";
 import { findResource, getResource } from "../resources/registry.ts";
 import type { GraphVersion, PropertyType, ResourceDefinition } from "../resources/types.ts";
-import { canonicalJson, compareStrings } from "./canonical-json.ts";
+import { canonicalJson, compareStrings } from "../canonical-json.ts";
 import { fingerprintObject } from "./fingerprint.ts";
 import {
   PLAN_FORMAT_VERSION,

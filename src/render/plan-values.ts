@@ -1,6 +1,6 @@
 import { isJsonObject, type JsonValue } from "../json.ts";
 import type { Plan, ResourceChange } from "../plan/model.ts";
-import { canonicalJson, compareStrings } from "../plan/canonical-json.ts";
+import { canonicalJson, compareStrings } from "../canonical-json.ts";
 import { normaliseValue } from "../plan/normalise.ts";
 import { propertyTypeOf } from "../plan/property-type.ts";
 import { findResource } from "../resources/registry.ts";

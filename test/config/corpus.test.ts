@@ -105,6 +105,17 @@ describe("a 10 MB file (generated, not committed)", () => {
     expect(result.state).toBeUndefined();
   });
 
+  it("is the only error when it is the only file (not also an empty configuration)", async () => {
+    const alone = mkdtempSync(join(tmpdir(), "intune-gitops-corpus-"));
+    try {
+      writeFileSync(join(alone, "objects.yaml"), big);
+      const result = await loadConfig(alone);
+      expect(result.diagnostics.map((diagnostic) => diagnostic.code)).toEqual(["file-too-large"]);
+    } finally {
+      rmSync(alone, { recursive: true, force: true });
+    }
+  });
+
   it("is refused by parseConfig too", () => {
     expect(big.length).toBeGreaterThan(MAX_FILE_BYTES);
     const result = parseConfig([

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../src/emulator/index.ts";
-import { canonicalJson, sha256Hex } from "../../src/plan/canonical-json.ts";
+import { canonicalJson, sha256Hex } from "../../src/canonical-json.ts";
 import { EXAMPLES, emulatorEnv, runCli, type CliRun } from "../helpers/cli.ts";
 import { tempConfig, type TempConfig } from "../helpers/config-dir.ts";
 import { runInProcess } from "./in-process-cli.ts";

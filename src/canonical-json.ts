@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { JsonValue } from "../json.ts";
+import type { JsonValue } from "./json.ts";
 
 /**
  * JSON with object keys sorted (recursively) and no whitespace: two values that are equal as JSON
