@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { editDistance } from "../config/suggest.ts";
 import { ExitError, UsageError } from "../errors.ts";
 import { TOOL_VERSION } from "../version.ts";
 import type { Command, CommandContext, ParsedCommandLine } from "./command.ts";
@@ -68,7 +69,8 @@ async function loadCommand(name: string): Promise<Command> {
   const entry = COMMANDS.find((command) => command.name === name);
   if (!entry) {
     const names = COMMANDS.map((command) => command.name);
-    const suggestion = names.find((candidate) => isNear(candidate, name));
+    // Within two edits: enough to catch "pln" or "aply".
+    const suggestion = names.find((candidate) => editDistance(candidate, name, 2) <= 2);
     throw new UsageError(
       `unknown command "${name}"${suggestion ? `; did you mean "${suggestion}"?` : "."} Commands: ${names.join(", ")}.`,
     );
@@ -103,21 +105,6 @@ function parseCommandLine(command: Command, args: readonly string[]): ParsedComm
     throw new UsageError(`${command.name}: unexpected argument ${extra}`);
   }
   return { values: parsed.values, positionals: parsed.positionals };
-}
-
-/** Edit distance of at most 2: enough to catch "pln" or "aply". */
-function isNear(a: string, b: string): boolean {
-  const row = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!;
-      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length]! <= 2;
 }
 
 /** Entry point when run as a program: wires the real process in and sets the exit code. */
