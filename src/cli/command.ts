@@ -24,8 +24,6 @@ export interface ParsedCommandLine {
  */
 export interface Command {
   readonly name: string;
-  /** One line for the command list. */
-  readonly summary: string;
   /** The full `--help` text: usage, what it does, options, examples. */
   readonly help: string;
   readonly options: NonNullable<ParseArgsConfig["options"]>;

@@ -75,7 +75,6 @@ refused, skipped or did not converge. Running apply again converges.
 
 export const command: Command = {
   name: "apply",
-  summary: "Make the tenants match the configuration (or execute a saved plan).",
   help: HELP,
   maxPositionals: 1,
   options: {

@@ -23,7 +23,6 @@ Exit code: 0 when the plan ran (changes or not), 1 on error.
 
 export const command: Command = {
   name: "demo",
-  summary: "Plan the example configuration against the bundled emulator.",
   help: HELP,
   options: { config: { type: "string" }, format: { type: "string" } },
   async run({ values }, context) {

@@ -54,7 +54,6 @@ file, port in use).
 
 export const command: Command = {
   name: "emulator",
-  summary: "Start the local Microsoft Graph emulator (for trying the tool and for tests).",
   help: HELP,
   options: {
     port: { type: "string" },

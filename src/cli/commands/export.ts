@@ -49,7 +49,6 @@ Exit codes: 0 written, 1 error (nothing is written when a file exists without --
 
 export const command: Command = {
   name: "export",
-  summary: "Write YAML from a live tenant, to start managing what is there.",
   help: HELP,
   options: {
     ...CONFIG_OPTION,

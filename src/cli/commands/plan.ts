@@ -50,7 +50,6 @@ shown), 2 changes present (only with --detailed-exitcode).
 
 export const command: Command = {
   name: "plan",
-  summary: "Read the live tenants and show what apply would change.",
   help: HELP,
   options: {
     ...CONFIG_OPTION,

@@ -35,7 +35,6 @@ Exit codes: 0 success, 1 usage error.
 
 export const command: Command = {
   name: "schema",
-  summary: "Print the JSON Schema of the configuration format, for editors.",
   help: HELP,
   options: { format: { type: "string", short: "f" } },
   run({ values }, context) {

@@ -58,7 +58,6 @@ Exit codes: 0 valid (warnings allowed), 1 invalid or a usage error.
 
 export const command: Command = {
   name: "validate",
-  summary: "Check the configuration offline (no network, no credentials).",
   help: HELP,
   options: { ...CONFIG_OPTION, ...OUTPUT_OPTIONS },
   async run({ values }, context) {
