@@ -6,6 +6,7 @@
 import { ExitError } from "../errors.ts";
 import type { AuthConfig, AuthMethod } from "../config/model.ts";
 import { redact } from "./redact.ts";
+import { formatSeconds } from "../format-duration.ts";
 
 /**
  * An authentication problem for one tenant: a missing environment variable, an unreadable
@@ -136,10 +137,6 @@ export function parseAadsts(text: string): AadstsInfo | undefined {
     ...(correlationId === undefined ? [] : [`Correlation ID ${correlationId}`]),
   ].join(", ");
   return { code: match[1], text: sentence, ...(trace === "" ? {} : { trace }) };
-}
-
-function formatSeconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 /** Turns whatever the credential threw into one AuthError. An AuthError passes through unchanged. */

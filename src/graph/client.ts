@@ -24,7 +24,6 @@ import { oneLine, parseGraphError } from "./graph-error.ts";
 import {
   HttpTransportError,
   createHttpTransport,
-  formatSeconds,
   type HttpResponse,
   type HttpTransport,
 } from "./http-transport.ts";
@@ -47,6 +46,7 @@ import {
   type PatchResponse,
   type RequestOptions,
 } from "./types.ts";
+import { formatSeconds } from "../format-duration.ts";
 
 /** One attempt of one request, for progress displays and the debug trace. Never carries a header or a body. */
 export interface GraphRequestEvent {

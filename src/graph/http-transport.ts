@@ -16,6 +16,7 @@ import http from "node:http";
 import https from "node:https";
 import tls from "node:tls";
 import { isLoopbackHost } from "../auth/endpoints.ts";
+import { formatSeconds } from "../format-duration.ts";
 
 export interface HttpRequest {
   readonly method: string;
@@ -221,8 +222,4 @@ function networkError(error: NodeJS.ErrnoException): HttpTransportError {
     ? " (the server's certificate is not trusted: for a private CA, set NODE_EXTRA_CA_CERTS to its PEM file)"
     : "";
   return new HttpTransportError(`${error.message}${hint}`, code);
-}
-
-export function formatSeconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }

@@ -7,7 +7,9 @@ import type {
   SkipReason,
 } from "../apply/model.ts";
 import type { JsonValue } from "../json.ts";
-import { sanitizeText } from "./style.ts";
+import { formatSeconds } from "../format-duration.ts";
+import { plural } from "./plan-values.ts";
+import { createStyle, sanitizeText, type Style } from "./style.ts";
 
 /**
  * Human output for `apply`: one line per event worth a line (objects as they complete, waits,
@@ -20,7 +22,7 @@ export interface ApplyTextOptions {
 
 /** The line for one event, without a newline; undefined for events that print nothing. */
 export function renderApplyEvent(event: ApplyEvent, options: ApplyTextOptions): string | undefined {
-  const paint = painter(options.color);
+  const paint = createStyle(options.color);
   switch (event.type) {
     case "check-started":
       if (event.objects === 0) return undefined;
@@ -42,7 +44,7 @@ export function renderApplyEvent(event: ApplyEvent, options: ApplyTextOptions): 
       return undefined;
     case "budget-wait":
       return paint.dim(
-        `  ${event.tenant}: waiting ${seconds(event.waitMs)} to stay within ${event.writes} writes per ${seconds(event.perMs)}`,
+        `  ${event.tenant}: waiting ${formatSeconds(event.waitMs)} to stay within ${event.writes} writes per ${formatSeconds(event.perMs)}`,
       );
     case "object-written":
       return `${paint.green("✓")} ${event.object.address}: updated ${event.properties.join(", ")} ${paint.dim(`(PATCH ${event.httpStatus}, ${event.durationMs} ms)`)}`;
@@ -68,7 +70,7 @@ export function renderApplyEvent(event: ApplyEvent, options: ApplyTextOptions): 
  * then each object that did not end as planned, its reason and what to do. Ends with a newline.
  */
 export function renderApplySummary(result: ApplyResult, options: ApplyTextOptions): string {
-  const paint = painter(options.color);
+  const paint = createStyle(options.color);
   const { summary } = result;
   const lines: string[] = [];
 
@@ -135,7 +137,7 @@ export function renderApplySummary(result: ApplyResult, options: ApplyTextOption
   return `${lines.join("\n")}\n`;
 }
 
-function listFailures(result: ApplyResult, paint: Painter): string[] {
+function listFailures(result: ApplyResult, paint: Style): string[] {
   const failed = result.results.filter((r) => r.status === "failed");
   if (failed.length === 0) return [];
   const lines = ["", paint.red("Failed:")];
@@ -221,32 +223,4 @@ function showValue(value: JsonValue | undefined): string {
   if (value === undefined) return "nothing (the property or the object is gone)";
   const text = sanitizeText(JSON.stringify(value));
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? "" : "s"}`;
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)} s`;
-}
-
-interface Painter {
-  green(text: string): string;
-  red(text: string): string;
-  yellow(text: string): string;
-  dim(text: string): string;
-  bold(text: string): string;
-}
-
-function painter(color: boolean): Painter {
-  const wrap = (open: number, close: number) => (text: string) =>
-    color ? `\u001b[${open}m${text}\u001b[${close}m` : text;
-  return {
-    green: wrap(32, 39),
-    red: wrap(31, 39),
-    yellow: wrap(33, 39),
-    dim: wrap(2, 22),
-    bold: wrap(1, 22),
-  };
 }
