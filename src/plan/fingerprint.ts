@@ -24,5 +24,10 @@ export function fingerprintObject(
     const type = propertyTypeOf(resource, version, property);
     values[property] = normaliseValue(type, object[property], version) ?? null;
   }
-  return sha256Hex(canonicalJson(values));
+  return fingerprintValues(values);
+}
+
+/** The same fingerprint from values already normalised (`{ property: normalised value }`). */
+export function fingerprintValues(normalised: JsonObject): string {
+  return sha256Hex(canonicalJson(normalised));
 }

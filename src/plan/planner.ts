@@ -6,7 +6,7 @@ import { canonicalTargetType } from "../resources/assignment-targets.ts";
 import { findResource, getResource } from "../resources/registry.ts";
 import type { GraphVersion, PropertyType, ResourceDefinition } from "../resources/types.ts";
 import { canonicalJson, compareStrings } from "../canonical-json.ts";
-import { fingerprintObject } from "./fingerprint.ts";
+import { fingerprintValues } from "./fingerprint.ts";
 import {
   PLAN_FORMAT_VERSION,
   type LiveReadFailure,
@@ -182,7 +182,8 @@ function planObject({ object, resource, live }: Match): ResourceChange | undefin
     changes,
     patch,
     declaredProperties: properties,
-    fingerprint: fingerprintObject(resource, version, live, properties),
+    // `before` holds exactly the normalised live values fingerprintObject would compute.
+    fingerprint: fingerprintValues(before),
   };
 }
 
