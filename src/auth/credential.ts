@@ -169,10 +169,11 @@ function commonOptions(
 export async function createCredential(
   tenant: TenantConfig,
   context: CredentialContext,
-): Promise<TokenCredential> {
-  const endpoints = resolveEndpoints(tenant, context.env, {
+  /** The tenant's endpoints, when the caller has resolved them already. */
+  endpoints: ResolvedEndpoints = resolveEndpoints(tenant, context.env, {
     allowCustomEndpoint: context.allowCustomEndpoint,
-  });
+  }),
+): Promise<TokenCredential> {
   const options = commonOptions(endpoints, context);
   const identity = await import("@azure/identity");
   const auth: AuthConfig = tenant.auth;

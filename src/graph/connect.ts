@@ -41,7 +41,7 @@ export async function connectTenant(
   const endpoints = resolveEndpoints(tenant, options.env, {
     allowCustomEndpoint: options.allowCustomEndpoint,
   });
-  const credential = await createCredential(tenant, options);
+  const credential = await createCredential(tenant, options, endpoints);
   const tokenProvider = createTokenProvider(credential, {
     scope: endpoints.scope,
     tenantName: tenant.name,
