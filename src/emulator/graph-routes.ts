@@ -12,7 +12,7 @@ import { validateEntityPayload } from "./payload-validation.ts";
 import { isAllowed, requiredRoles, type Operation } from "./permissions.ts";
 import { renderEntity } from "./representation.ts";
 import type { ObjectStore } from "./store.ts";
-import type { TokenService } from "./tokens.ts";
+import type { AccessTokenCheck } from "./tokens.ts";
 
 /**
  * The Graph surface: `/{v1.0|beta}/deviceManagement/{collection}[/{id}[/{action}]]` for every
@@ -24,7 +24,6 @@ import type { TokenService } from "./tokens.ts";
 export interface GraphContext {
   readonly schemas: Readonly<Record<GraphApiVersion, GraphSchema>>;
   readonly store: ObjectStore;
-  readonly tokens: TokenService;
   /** `https://127.0.0.1:PORT`: the Graph root in links. */
   readonly baseUrl: string;
   readonly pageSize: number;
@@ -36,7 +35,8 @@ export interface GraphRequest {
   readonly method: string;
   readonly path: string;
   readonly query: URLSearchParams;
-  readonly authorization: string | undefined;
+  /** The bearer token, already verified by the server (once per request). */
+  readonly access: AccessTokenCheck;
   readonly contentType: string | undefined;
   readonly body: string;
   readonly ids: RequestIds;
@@ -57,7 +57,7 @@ const WWW_AUTHENTICATE =
 
 export function handleGraphRequest(context: GraphContext, request: GraphRequest): GraphOutcome {
   const { ids } = request;
-  const check = context.tokens.verify(request.authorization, context.baseUrl);
+  const check = request.access;
   if (!check.ok) {
     return {
       response: graphError(ids, 401, "InvalidAuthenticationToken", check.message, {

@@ -133,13 +133,14 @@ async function handle(
   const logBody = loggableBody(kind, body);
   if (logBody !== undefined) entry.body = logBody;
 
+  // Verified once, before any fault, so the log says whose request was faulted.
+  const access =
+    kind === "graph" ? parts.tokens.verify(header(request, "authorization"), baseUrl) : undefined;
+  if (access?.ok) entry.tenant = access.claims.tid;
+
   if (kind !== "admin") {
     if (parts.latencyMs > 0)
       await new Promise((resolve) => setTimeout(resolve, parts.latencyMs).unref());
-    if (kind === "graph") {
-      const check = parts.tokens.verify(header(request, "authorization"), baseUrl);
-      if (check.ok) entry.tenant = check.claims.tid;
-    }
     const fault = parts.faults.pick(method, path);
     if (fault) {
       entry.fault = fault;
@@ -194,7 +195,6 @@ async function handle(
         {
           schemas: parts.schemas,
           store: parts.store,
-          tokens: parts.tokens,
           baseUrl,
           pageSize: parts.pageSize,
           patchStatus: parts.patchStatus,
@@ -203,7 +203,7 @@ async function handle(
           method,
           path,
           query: url.searchParams,
-          authorization: header(request, "authorization"),
+          access: access!,
           contentType: header(request, "content-type"),
           body,
           ids,
