@@ -8,7 +8,7 @@ import { graphSchemas } from "./metadata-schema.ts";
 import { RequestLog, type RequestLogEntry } from "./request-log.ts";
 import {
   DEFAULT_SEED_URL,
-  loadSeed,
+  readSeed,
   resolveSeed,
   type DirectoryApp,
   type EmulatorSeed,
@@ -101,10 +101,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     throw new RangeError(`patchStatus must be 200 or 204, not ${String(patchStatus)}`);
   const faultRules = parseFaults({ faults: options.faults ?? [] }, "faults").faults;
   const seed =
-    typeof options.seed === "string"
-      ? loadSeed(options.seed)
-      : (options.seed ?? loadSeed(fileURLToPath(DEFAULT_SEED_URL)));
-  const tenants = resolveSeed(seed);
+    typeof options.seed === "object"
+      ? { value: options.seed, where: "seed" }
+      : readSeed(options.seed ?? fileURLToPath(DEFAULT_SEED_URL));
+  const tenants = resolveSeed(seed.value, seed.where);
 
   const [tls, tokens] = await Promise.all([
     createTlsMaterial(),

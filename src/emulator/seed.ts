@@ -121,20 +121,27 @@ export const DEFAULT_SEED_URL = pathToFileURL(
  * with `{` is text) and validates it. Throws an `Error` listing every problem.
  */
 export function loadSeed(pathOrText: string): EmulatorSeed {
+  const { value, where } = readSeed(pathOrText);
+  resolveSeed(value, where);
+  return value as EmulatorSeed;
+}
+
+/**
+ * Reads a seed file or text without validating it: `startEmulator` validates and builds the
+ * state in one `resolveSeed`, so a seed is not checked twice on every start.
+ */
+export function readSeed(pathOrText: string): { value: unknown; where: string } {
   const isText = pathOrText.includes("\n") || pathOrText.trimStart().startsWith("{");
   const text = isText ? pathOrText : readFileSync(pathOrText, "utf8");
   const where = isText ? "seed" : `seed ${pathOrText}`;
-  let parsed: unknown;
   try {
-    parsed = parseYaml(text);
+    return { value: parseYaml(text), where };
   } catch (error) {
     throw new Error(
       `${where}: not valid YAML or JSON: ${error instanceof Error ? error.message : String(error)}`,
       { cause: error },
     );
   }
-  resolveSeed(parsed, where);
-  return parsed as EmulatorSeed;
 }
 
 /** Validates a seed (structure, credentials, every object) and builds the emulator's state from it. */
