@@ -1,11 +1,6 @@
 import type * as z from "zod";
 import type { Diagnostic } from "../diagnostics.ts";
-import {
-  DATE_TIME_OFFSET_PATTERN,
-  ENV_VAR_NAME_PATTERN,
-  explainDateTimeOffset,
-  NAME_PATTERN,
-} from "./formats.ts";
+import { DATE_TIME_OFFSET_PATTERN, explainDateTimeOffset, NAME_PATTERN } from "./formats.ts";
 import {
   discriminatorValues,
   fieldInfo,
@@ -216,15 +211,6 @@ function badFormat(
       "invalid-name",
       `${what} is not a valid name`,
       `use lowercase letters, digits and hyphens (at most 63 characters, no hyphen at either end)${fixed && NAME_PATTERN.test(fixed) ? `, e.g. ${fixed}` : ""}`,
-    );
-  }
-  if (pattern === String(ENV_VAR_NAME_PATTERN)) {
-    return at(
-      context,
-      path,
-      "invalid-env-var-name",
-      `${display(path)} is not an environment variable name`,
-      "write the variable's name: letters, digits and underscores, not starting with a digit (e.g. AZURE_CLIENT_SECRET)",
     );
   }
   return at(

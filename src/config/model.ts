@@ -1,6 +1,6 @@
 import type { CloudName } from "../auth/clouds.ts";
 import type { Diagnostic, SourceLocation } from "../diagnostics.ts";
-import type { JsonObject, JsonValue } from "../json.ts";
+import type { JsonValue } from "../json.ts";
 import type { GraphVersion } from "../resources/types.ts";
 
 /**
@@ -108,5 +108,3 @@ export interface ConfigResult {
   /** Errors and warnings, sorted by file, line and column. */
   readonly diagnostics: readonly Diagnostic[];
 }
-
-export type { JsonObject };

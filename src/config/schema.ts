@@ -495,8 +495,6 @@ export function resourceEnvelopeSchema(resource: ResourceDefinition) {
   );
 }
 
-export type ResourceEnvelope = z.infer<ReturnType<typeof resourceEnvelopeSchema>>;
-
 /** Any configuration document, for editors: every kind, each spec with all Graph versions' properties. */
 export function configDocumentSchema() {
   const resources = RESOURCES.map((resource) =>
