@@ -8,7 +8,7 @@
  * NODE_EXTRA_CA_CERTS, as the CLI does, rather than the in-process `ca` option.
  */
 import { applyPlan } from "../src/apply/applier.ts";
-import { forEachLimited } from "../src/apply/limit.ts";
+import { forEachLimited } from "../src/for-each-limited.ts";
 import type { ApplyEvent, ApplyResult } from "../src/apply/model.ts";
 import type { DesiredState } from "../src/config/model.ts";
 import type { ReadProgressEvent } from "../src/graph/read-live.ts";

@@ -6,7 +6,7 @@ import { fingerprintObject } from "../plan/fingerprint.ts";
 import { normaliseValue, valuesEqual } from "../plan/normalise.ts";
 import { findProperty, findResource } from "../resources/registry.ts";
 import type { GraphVersion, PropertyType, ResourceDefinition } from "../resources/types.ts";
-import { forEachLimited } from "./limit.ts";
+import { forEachLimited } from "../for-each-limited.ts";
 import {
   summarise,
   type ApplyError,
@@ -195,7 +195,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     const toWrite = inPlanOrder(plan, current);
     const written: ResourceChange[] = [];
     emit({ type: "write-started", objects: toWrite.length });
-    await forEachLimited(groupByTenantOf(toWrite), concurrentTenants, async (changes) => {
+    await forEachLimited(groupByTenant(toWrite), concurrentTenants, async (changes) => {
       const tenant = changes[0]!.tenant;
       const tenantBudget = createWriteBudget({ ...budget, now, sleep });
       const client = await clientFor(tenant);
@@ -356,22 +356,13 @@ function groupChanges(changes: readonly ResourceChange[]): ChangeGroup[] {
   return [...groups.values()];
 }
 
-function groupByTenant(groups: readonly ChangeGroup[]): ChangeGroup[][] {
-  const byTenant = new Map<string, ChangeGroup[]>();
-  for (const group of groups) {
-    const list = byTenant.get(group.tenant) ?? [];
-    list.push(group);
-    byTenant.set(group.tenant, list);
-  }
-  return [...byTenant.values()];
-}
-
-function groupByTenantOf(changes: readonly ResourceChange[]): ResourceChange[][] {
-  const byTenant = new Map<string, ResourceChange[]>();
-  for (const change of changes) {
-    const list = byTenant.get(change.tenant) ?? [];
-    list.push(change);
-    byTenant.set(change.tenant, list);
+/** Items grouped by tenant, tenants in order of first appearance. */
+function groupByTenant<T extends { readonly tenant: string }>(items: readonly T[]): T[][] {
+  const byTenant = new Map<string, T[]>();
+  for (const item of items) {
+    const list = byTenant.get(item.tenant) ?? [];
+    list.push(item);
+    byTenant.set(item.tenant, list);
   }
   return [...byTenant.values()];
 }

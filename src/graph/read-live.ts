@@ -12,6 +12,7 @@ import { redact } from "../auth/redact.ts";
 import { oneLine } from "./graph-error.ts";
 import type { GraphClient } from "./types.ts";
 import { compareStrings } from "../canonical-json.ts";
+import { forEachLimited } from "../for-each-limited.ts";
 
 /** Progress of one collection read, for the CLI's progress display. */
 export type ReadProgressEvent =
@@ -213,15 +214,14 @@ export async function readLiveState(
     });
   }
 
-  const queue = [...plan.entries()];
-  const concurrency = Math.max(1, options.concurrency ?? 8);
-  const workers = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
-    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+  await forEachLimited(
+    [...plan.entries()],
+    Math.max(1, options.concurrency ?? 8),
+    async (entry) => {
       if (options.abortSignal?.aborted) return;
-      await readTenant(next[0], next[1]);
-    }
-  });
-  await Promise.all(workers);
+      await readTenant(entry[0], entry[1]);
+    },
+  );
 
   // Completion order depends on the network; the snapshot must not.
   const order = (
