@@ -1,7 +1,7 @@
 import { generateKeyPair, randomUUID, createHash, type KeyObject } from "node:crypto";
 import { promisify } from "node:util";
 import { aadError } from "./aad-errors.ts";
-import { authenticateClient, type ClientAuthenticationMethod } from "./client-authentication.ts";
+import { authenticateClient } from "./client-authentication.ts";
 import { jsonResponse, type EmulatorResponse, type RequestIds } from "./http.ts";
 import { decodeJwt, signJwt, verifyJwtSignature } from "./jwt.ts";
 import type { DirectoryApp, ResolvedTenant } from "./seed.ts";
@@ -28,7 +28,6 @@ export interface TokenOutcome {
   readonly response: EmulatorResponse;
   /** The tenant GUID, when the path named a known tenant. */
   readonly tenantId?: string;
-  readonly method?: ClientAuthenticationMethod;
 }
 
 /** Audiences Graph accepts: the national clouds' Graph roots, Graph's app id, and the emulator. */
@@ -118,13 +117,9 @@ export class TokenService {
   issue(baseUrl: string, segment: string, form: URLSearchParams, ids: RequestIds): TokenOutcome {
     const tenant = this.tenant(segment);
     if (!tenant) return { response: aadError(ids, tenantNotFound(segment)) };
-    const outcome = (
-      response: EmulatorResponse,
-      method?: ClientAuthenticationMethod,
-    ): TokenOutcome => ({
+    const outcome = (response: EmulatorResponse): TokenOutcome => ({
       response,
       tenantId: tenant.tenantId,
-      ...(method ? { method } : {}),
     });
     const grantType = form.get("grant_type");
     if (grantType === null) {
@@ -192,7 +187,6 @@ export class TokenService {
         ext_expires_in: this.#lifetimeSeconds,
         access_token: accessToken,
       }),
-      authentication.method,
     );
   }
 
