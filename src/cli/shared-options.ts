@@ -23,7 +23,7 @@ export const SHARED_OPTIONS_HELP = {
   config: "  -c, --config DIR            Configuration folder (default: the current folder)",
   tenant: "      --tenant NAME           Only this tenant (repeat for several)",
   shard:
-    "      --shard I/N             Only the I-th of N stable parts of the tenants (for CI matrices)",
+    "      --shard I/N             Only the I-th of N parts of the tenants (for CI matrices): sorted by\n                              name and dealt round-robin, so sizes differ by at most one; an\n                              empty part is success",
   format: (formats: string) => `  -f, --format FORMAT         ${formats} (default: text)`,
   noColor:
     "      --no-color              No ANSI colours (also: NO_COLOR=1; never coloured unless a TTY)",

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseShard, selectTenants, shardOf } from "./tenant-selection.ts";
+import { parseShard, selectTenants } from "./tenant-selection.ts";
 
 describe("tenant selection", () => {
   it("covers every tenant exactly once across the shards", () => {
@@ -22,11 +22,39 @@ describe("tenant selection", () => {
     );
   });
 
-  it("keeps a tenant in its shard when others are added", () => {
-    const before = shardOf("contoso", 4);
-    expect(
-      selectTenants(["contoso", "a", "b", "c", "d", "e"], { shard: { index: before, count: 4 } }),
-    ).toContain("contoso");
+  it("balances the shards: sizes differ by at most one, for any count", () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.string({ minLength: 1, maxLength: 12 }), { maxLength: 80 }),
+        fc.integer({ min: 1, max: 16 }),
+        (tenants, count) => {
+          const sizes = Array.from(
+            { length: count },
+            (_, index) => selectTenants(tenants, { shard: { index: index + 1, count } }).length,
+          );
+          expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+        },
+      ),
+    );
+  });
+
+  it("deals the tenants, sorted by name, round-robin: the documented assignment", () => {
+    const tenants = Array.from(
+      { length: 60 },
+      (_, index) => `customer-${String(index).padStart(3, "0")}`,
+    );
+    const sizes = [1, 2, 3, 4].map(
+      (index) => selectTenants(tenants, { shard: { index, count: 4 } }).length,
+    );
+    expect(sizes).toEqual([15, 15, 15, 15]);
+    expect(selectTenants(["contoso", "fabrikam"], { shard: { index: 1, count: 4 } })).toEqual([
+      "contoso",
+    ]);
+    expect(selectTenants(["contoso", "fabrikam"], { shard: { index: 2, count: 4 } })).toEqual([
+      "fabrikam",
+    ]);
+    expect(selectTenants(["fabrikam", "contoso"], { shard: { index: 3, count: 4 } })).toEqual([]);
+    expect(selectTenants(["c", "a", "b"], { shard: { index: 2, count: 2 } })).toEqual(["b"]);
   });
 
   it("narrows to --tenant names and refuses unknown ones", () => {

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { compareStrings } from "../canonical-json.ts";
 import { ExitError, UsageError } from "../errors.ts";
 
 /** `--shard I/N`: this job's part of the tenants, 1-based as a GitHub Actions matrix counts. */
@@ -20,23 +20,22 @@ export function parseShard(text: string): Shard {
 }
 
 /**
- * Which shard a tenant belongs to. A hash of the tenant's name, not its position in a list, so
- * adding or removing one tenant moves no other tenant to another job.
- */
-export function shardOf(tenantName: string, count: number): number {
-  const digest = createHash("sha256").update(tenantName).digest();
-  return (digest.readUInt32BE(0) % count) + 1;
-}
-
-/**
  * The tenants a run covers: every declared tenant, narrowed by `--tenant NAME` (repeatable) and
  * by `--shard I/N`. Unknown names are an error, not an empty run.
+ *
+ * Shards: the declared tenants sorted by name (by code point, so the same on every machine and
+ * locale) and dealt round-robin, the first to shard 1, the second to shard 2, and so on. So
+ * shard sizes differ by at most one, whatever the count, and anyone can work out by hand which
+ * job plans a tenant. Adding a tenant moves the ones sorted after it to the next shard:
+ * harmless, as every run reads the live tenants afresh. With fewer tenants than shards, some
+ * shards are empty (a run with nothing to do, not an error).
  */
 export function selectTenants(
   declared: readonly string[],
   options: { readonly names?: readonly string[]; readonly shard?: Shard },
 ): string[] {
-  let selected = [...declared].sort();
+  const sorted = [...declared].sort(compareStrings);
+  let selected = sorted;
   if (options.names && options.names.length > 0) {
     const unknown = options.names.filter((name) => !declared.includes(name));
     if (unknown.length > 0) {
@@ -47,6 +46,11 @@ export function selectTenants(
     selected = selected.filter((name) => options.names!.includes(name));
   }
   const shard = options.shard;
-  if (shard) selected = selected.filter((name) => shardOf(name, shard.count) === shard.index);
+  // Dealt over every declared tenant, not over the --tenant selection, so a tenant's shard
+  // never depends on the other flags.
+  if (shard) {
+    const inShard = new Set(sorted.filter((_, index) => (index % shard.count) + 1 === shard.index));
+    selected = selected.filter((name) => inShard.has(name));
+  }
   return selected;
 }

@@ -5,6 +5,7 @@ import type { Plan } from "../../plan/model.ts";
 import { serializePlanFile } from "../../plan/plan-file.ts";
 import { planTenants } from "../../operations/plan-operation.ts";
 import { configPathPrefix } from "../../render/diagnostics-text.ts";
+import { plural } from "../../render/plan-values.ts";
 import { PLAN_FORMATS, progressPrinter, renderPlan, withPathPrefix } from "../plan-output.ts";
 import type { Command, CommandContext, OptionValues } from "../command.ts";
 import { loadConfigOrExit } from "../load-config.ts";
@@ -18,6 +19,7 @@ import {
   debugSink,
   formatOf,
   selectedTenants,
+  shardOf,
   useColor,
 } from "../shared-options.ts";
 
@@ -68,8 +70,19 @@ export const command: Command = {
       values,
       state.tenants.map((tenant) => tenant.name),
     );
-    if (tenants.length === 0)
-      throw new ExitError("no tenants to plan (check --tenant and --shard)");
+    const shard = shardOf(values);
+    if (tenants.length === 0 && shard === undefined)
+      throw new ExitError("no tenants to plan (check --tenant)");
+    if (tenants.length === 0 && shard !== undefined) {
+      // A matrix sized for growth has empty jobs on a small estate: success, said once.
+      const line = `Shard ${shard.index}/${shard.count} holds no tenant (${plural(state.tenants.length, "tenant")} dealt over ${shard.count} shards): nothing to plan.\n`;
+      if (format !== "json") {
+        context.stdout.write(line);
+        return 0;
+      }
+      // Machines still get a plan to read (an empty one), so a shard's output is always JSON.
+      context.stderr.write(line);
+    }
 
     const debug = debugSink(values, context);
     const { plan } = await planTenants(state, {
