@@ -1,6 +1,7 @@
 import type * as z from "zod";
 import type { Diagnostic } from "../diagnostics.ts";
-import { DATE_TIME_OFFSET_PATTERN, explainDateTimeOffset, NAME_PATTERN } from "./formats.ts";
+import { DATE_TIME_OFFSET_PATTERN, explainDateTimeOffset } from "../date-time-offset.ts";
+import { NAME_PATTERN } from "./formats.ts";
 import {
   discriminatorValues,
   fieldInfo,

@@ -1,9 +1,5 @@
-import {
-  DATE_TIME_OFFSET_EXAMPLE,
-  DATE_TIME_OFFSET_PATTERN,
-  ENV_VAR_NAME_PATTERN,
-  NAME_PATTERN,
-} from "./formats.ts";
+import { DATE_TIME_OFFSET_EXAMPLE, DATE_TIME_OFFSET_PATTERN } from "../date-time-offset.ts";
+import { ENV_VAR_NAME_PATTERN, NAME_PATTERN } from "./formats.ts";
 import { configJsonSchema } from "./schema.ts";
 
 /**
@@ -59,7 +55,7 @@ export function configReferenceMarkdown(): string {
     "",
     "- **name**: lowercase letters, digits and `-` (not first or last), at most 63 characters, e.g. `contoso`.",
     "- **GUID**: 8-4-4-4-12 hexadecimal digits, e.g. `6babcaad-604b-40ac-a9d7-9fd97c0b779f`.",
-    `- **DateTimeOffset**: ISO 8601 date and time with \`Z\` or an offset (\`±hh:mm\`), seconds optional, up to 7 fractional digits, e.g. \`${DATE_TIME_OFFSET_EXAMPLE}\` or \`2016-12-31T23:58:36.6670033-08:00\`. Kept exactly as written.`,
+    `- **DateTimeOffset**: ISO 8601 date and time with \`Z\` or an offset (\`±hh:mm\`), seconds optional, up to 7 fractional digits (more are refused, not rounded: Graph keeps 100 ns), offsets up to ±14:00, from \`0001-01-01T00:00:00Z\` to \`9999-12-31T23:59:59.9999999Z\`: OData's Edm.DateTimeOffset, e.g. \`${DATE_TIME_OFFSET_EXAMPLE}\`, \`2030-01-31T09:30Z\` or \`2016-12-31T23:58:36.6670033-08:00\`. Kept exactly as written; plans compare instants, so any spelling of the same instant is no change.`,
     "- **absolute http(s) URL**: with its scheme, e.g. `https://example.com/onboarding/`.",
     "- **environment variable name**: letters, digits and `_`, not starting with a digit, e.g. `AZURE_CLIENT_SECRET`.",
     "- **`null`**: written explicitly (`null` or `~`), and only where Graph accepts it; an empty value is refused.",

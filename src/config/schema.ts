@@ -19,10 +19,9 @@ import type { AuthConfig } from "./model.ts";
 import {
   DATE_TIME_OFFSET_EXAMPLE,
   DATE_TIME_OFFSET_PATTERN,
-  ENV_VAR_NAME_PATTERN,
-  isCalendarDate,
-  NAME_PATTERN,
-} from "./formats.ts";
+  isDateTimeOffset,
+} from "../date-time-offset.ts";
+import { ENV_VAR_NAME_PATTERN, NAME_PATTERN } from "./formats.ts";
 
 /**
  * The configuration format as zod schemas. The partner kinds' `spec` schemas are derived from the
@@ -92,10 +91,11 @@ export const DateTimeOffset = field(
   z
     .string()
     .regex(DATE_TIME_OFFSET_PATTERN)
-    .refine((text) => !DATE_TIME_OFFSET_PATTERN.test(text) || isCalendarDate(text), {
+    // The pattern is the grammar; the calendar and Graph's range need the parser.
+    .refine((text) => !DATE_TIME_OFFSET_PATTERN.test(text) || isDateTimeOffset(text), {
       params: { code: "invalid-date-time" },
     }),
-  "ISO 8601 date-time with an offset (Z or ±hh:mm) and up to 7 fractional digits.",
+  "ISO 8601 date-time with an offset (Z or ±hh:mm), seconds optional, up to 7 fractional digits (OData's Edm.DateTimeOffset).",
   { expected: "an ISO 8601 date-time with an offset", example: DATE_TIME_OFFSET_EXAMPLE },
 );
 

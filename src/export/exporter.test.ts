@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { LiveObject } from "../graph/types.ts";
+import { DATE_TIME_OFFSET_CASES } from "../../test/helpers/date-time-offset-cases.ts";
 import { exportTenant } from "./exporter.ts";
 
 const teamViewer: LiveObject = {
@@ -57,6 +58,16 @@ describe("exportTenant", () => {
   it("includes server-managed properties when asked", () => {
     const [file] = run([teamViewer], [], true);
     expect(file!.text).toContain("lastConnectionDateTime: 2026-01-02T03:04:05.1234567Z");
+  });
+
+  it("writes every valid date of the shared table as its canonical UTC instant", () => {
+    for (const entry of DATE_TIME_OFFSET_CASES) {
+      if (entry.verdict !== "valid") continue;
+      const [file] = run([{ ...teamViewer, lastConnectionDateTime: entry.text }], [], true);
+      const written = (parse(file!.text) as { spec: Record<string, unknown> }).spec;
+      const expected = entry.unset ? "0001-01-01T00:00:00Z" : entry.utc;
+      expect(written["lastConnectionDateTime"], entry.text).toBe(expected);
+    }
   });
 
   it("matches duplicate display names by id, with unique names, and trims annotations", () => {

@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { PropertyType } from "../resources/types.ts";
+import {
+  DATE_TIME_OFFSET_CASES,
+  casesByInstant,
+} from "../../test/helpers/date-time-offset-cases.ts";
 import { normaliseValue, valuesEqual } from "./normalise.ts";
 
 const date: PropertyType = { kind: "dateTimeOffset" };
@@ -18,6 +22,22 @@ const group = (groupId: string) => ({
 
 describe("normaliseValue / valuesEqual", () => {
   describe("dateTimeOffset", () => {
+    it("compares every spelling of an instant in the shared table as equal", () => {
+      for (const [utc, texts] of casesByInstant()) {
+        for (const text of texts) expect(valuesEqual(date, text, utc, "v1.0"), text).toBe(true);
+      }
+      expect(valuesEqual(date, "2030-01-31T09:30Z", "2030-01-31T09:30:00.0000000Z", "v1.0")).toBe(
+        true,
+      );
+    });
+
+    it("follows the shared table: instants normalise to UTC, unset to null, the rest as written", () => {
+      for (const entry of DATE_TIME_OFFSET_CASES) {
+        const expected = entry.verdict === "invalid" ? entry.text : entry.unset ? null : entry.utc;
+        expect(normaliseValue(date, entry.text, "beta"), entry.text).toBe(expected);
+      }
+    });
+
     it("compares instants, not text", () => {
       expect(
         valuesEqual(

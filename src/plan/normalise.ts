@@ -6,7 +6,7 @@ import {
 } from "../resources/assignment-targets.ts";
 import type { GraphVersion, PropertyType } from "../resources/types.ts";
 import { canonicalJson, compareStrings } from "../canonical-json.ts";
-import { canonicalDateTime } from "./date-time.ts";
+import { formatTicks, parseDateTimeOffset } from "../date-time-offset.ts";
 
 /**
  * The comparable form of a property value, so that two values Graph treats as the same compare
@@ -14,9 +14,10 @@ import { canonicalDateTime } from "./date-time.ts";
  *
  * - absent (`undefined`) is `null`: Graph omits or nulls an unset property alike.
  * - `dateTimeOffset`: the instant in canonical UTC text with 7 fractional digits
- *   (`2017-01-01T07:58:36.6670033Z`), so any offset and precision of the same instant is equal;
- *   `0001-01-01T00:00:00Z` in any form (Graph's "unset" for non-nullable dates) is `null`. Text
- *   that is not a DateTimeOffset is kept as it is and compared exactly.
+ *   (`2017-01-01T07:58:36.6670033Z`), so any offset, precision or seconds-less spelling of the
+ *   same instant is equal (`src/date-time-offset.ts`, OData's grammar); `0001-01-01T00:00:00Z` in
+ *   any form (Graph's "unset" for non-nullable dates) is `null`. Text that is not a
+ *   DateTimeOffset is kept as it is and compared exactly.
  * - `assignments`: a sorted, duplicate-free list of `{ target }` (a set): the wrapper's
  *   `@odata.type` and other keys are dropped, the target's `@odata.type` is canonical (`#…`),
  *   other annotations and `null` members are dropped, and so are members a known target type
@@ -63,8 +64,9 @@ export function valuesEqual(
 function normaliseDateTime(value: JsonValue | undefined): JsonValue {
   if (value === undefined || value === null) return null;
   if (typeof value !== "string") return value;
-  const canonical = canonicalDateTime(value);
-  return canonical === undefined ? value : canonical;
+  const parsed = parseDateTimeOffset(value);
+  if (!parsed.ok) return value;
+  return parsed.isMinValue ? null : formatTicks(parsed.ticks);
 }
 
 function normaliseAssignments(value: JsonValue | undefined, version: GraphVersion): JsonValue {

@@ -16,7 +16,7 @@ import {
 import { loadSeedPages, type SeedPage } from "../../test/helpers/seeds.ts";
 import type { JsonObject, JsonValue } from "../json.ts";
 import { RESOURCES, findProperty } from "../resources/registry.ts";
-import { canonicalDateTime } from "./date-time.ts";
+import { canonicalDateTimeOffset } from "../date-time-offset.ts";
 import { fingerprintObject } from "./fingerprint.ts";
 import type { Plan } from "./model.ts";
 import { RemoteAssistancePartner } from "../resources/remote-assistance-partner.ts";
@@ -627,5 +627,5 @@ describe("createPlan", () => {
 /** A declared value as Graph returns it: dates in UTC with 7 digits. */
 function utc(kind: string, value: JsonValue): JsonValue {
   if (kind !== "dateTimeOffset" || typeof value !== "string") return value;
-  return canonicalDateTime(value) ?? value;
+  return canonicalDateTimeOffset(value) ?? value;
 }

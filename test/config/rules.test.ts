@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { renderValidationJson } from "../../src/render/diagnostics-json.ts";
 import { renderValidationText } from "../../src/render/diagnostics-text.ts";
 import { brief, check, checkObject, objectYaml, TENANTS } from "./helpers.ts";
+import { DATE_TIME_OFFSET_CASES } from "../helpers/date-time-offset-cases.ts";
 
 /**
  * One test (or a few) per validation rule, through the pure `parseConfig`: the exact code and
@@ -274,6 +275,23 @@ describe("value rules", () => {
       },
     ]);
   });
+
+  it.each(DATE_TIME_OFFSET_CASES.map((entry) => [entry.text, entry] as const))(
+    "gives the shared table's verdict on the DateTimeOffset %j",
+    (text, entry) => {
+      const result = checkObject(
+        objectYaml({ spec: `lastConnectionDateTime: ${JSON.stringify(text)}` }),
+      );
+      if (entry.verdict === "valid") {
+        expect(result.diagnostics).toEqual([]);
+        expect(result.state!.objects[0]!.spec.lastConnectionDateTime).toBe(text);
+      } else {
+        expect(result.diagnostics).toMatchObject([
+          { code: "invalid-date-time", detail: expect.stringMatching(entry.because) },
+        ]);
+      }
+    },
+  );
 
   it.each(["2024-02-29T10:00:00.1234567+05:30", "0001-01-01T00:00:00Z", "2024-01-01T10:00Z"])(
     "accepts the DateTimeOffset %s",

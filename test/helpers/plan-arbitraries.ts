@@ -10,7 +10,7 @@ import type {
   PlanProblem,
   ResourceChange,
 } from "../../src/plan/model.ts";
-import { formatTicks, parseDateTimeOffset } from "../../src/plan/date-time.ts";
+import { formatTicks, parseDateTimeOffset } from "../../src/date-time-offset.ts";
 import { assignmentTargetTypes } from "../../src/resources/assignment-targets.ts";
 import { RESOURCES } from "../../src/resources/registry.ts";
 import {
@@ -29,8 +29,8 @@ import { desiredState, rewriteDateTime } from "./plan-builders.ts";
  */
 
 const TENANTS = ["contoso", "fabrikam", "northwind"];
-const MIN_TICKS = parseDateTimeOffset("1990-01-01T00:00:00Z")!.ticks;
-const MAX_TICKS = parseDateTimeOffset("2090-01-01T00:00:00Z")!.ticks;
+const MIN_TICKS = ticksOf("1990-01-01T00:00:00Z");
+const MAX_TICKS = ticksOf("2090-01-01T00:00:00Z");
 const UNSET = "0001-01-01T00:00:00Z";
 
 export function dateTimeArbitrary(): fc.Arbitrary<string> {
@@ -39,8 +39,17 @@ export function dateTimeArbitrary(): fc.Arbitrary<string> {
       fc.bigInt({ min: MIN_TICKS, max: MAX_TICKS }),
       fc.integer({ min: -14 * 60, max: 14 * 60 }),
       fc.integer({ min: 0, max: 7 }),
+      fc.boolean(),
     )
-    .map(([ticks, offset, digits]) => rewriteDateTime(formatTicks(ticks), offset, digits));
+    .map(([ticks, offset, digits, dropSeconds]) =>
+      rewriteDateTime(formatTicks(ticks), offset, digits, dropSeconds),
+    );
+}
+
+function ticksOf(text: string): bigint {
+  const parsed = parseDateTimeOffset(text);
+  if (!parsed.ok) throw new Error(`not a DateTimeOffset: ${text}`);
+  return parsed.ticks;
 }
 
 function targetArbitrary(version: GraphVersion): fc.Arbitrary<JsonObject> {
@@ -163,7 +172,7 @@ export function driftedValueOf(property: PropertyDefinition, declared: JsonValue
       return declared !== true;
     case "dateTimeOffset": {
       const instant = typeof declared === "string" ? parseDateTimeOffset(declared) : undefined;
-      if (!instant || instant.isMinValue) return "2001-02-03T04:05:06.0000007Z";
+      if (!instant?.ok || instant.isMinValue) return "2001-02-03T04:05:06.0000007Z";
       return formatTicks(instant.ticks + 1n);
     }
     case "assignments":

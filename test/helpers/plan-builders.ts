@@ -14,7 +14,7 @@ import type {
   PlanProblem,
   ResourceChange,
 } from "../../src/plan/model.ts";
-import { parseDateTimeOffset, formatTicks } from "../../src/plan/date-time.ts";
+import { parseDateTimeOffset, formatTicks } from "../../src/date-time-offset.ts";
 import type { GraphVersion } from "../../src/resources/types.ts";
 
 /**
@@ -97,9 +97,14 @@ export function liveObject(id: string, properties: Record<string, JsonValue> = {
  * The same instant as `text`, written in another offset (minutes east of UTC) with `digits`
  * fractional digits (0–7). Digits are only dropped when they are zeros, so the instant is kept.
  */
-export function rewriteDateTime(text: string, offsetMinutes: number, digits: number): string {
+export function rewriteDateTime(
+  text: string,
+  offsetMinutes: number,
+  digits: number,
+  dropZeroSeconds = false,
+): string {
   const instant = parseDateTimeOffset(text);
-  if (!instant) throw new Error(`not a DateTimeOffset: ${text}`);
+  if (!instant.ok) throw new Error(`not a DateTimeOffset: ${text}`);
   const local = formatTicks(instant.ticks + BigInt(offsetMinutes) * 600_000_000n);
   const [wholeSeconds, fraction] = local.slice(0, -1).split(".") as [string, string];
   let kept = fraction;
@@ -110,7 +115,11 @@ export function rewriteDateTime(text: string, offsetMinutes: number, digits: num
     offsetMinutes === 0 && digits % 2 === 0
       ? "Z"
       : `${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
-  return kept.length > 0 ? `${wholeSeconds}.${kept}${offset}` : `${wholeSeconds}${offset}`;
+  if (kept.length > 0) return `${wholeSeconds}.${kept}${offset}`;
+  // OData's grammar makes the seconds optional: `2030-01-31T09:30Z`.
+  if (dropZeroSeconds && wholeSeconds.endsWith(":00"))
+    return `${wholeSeconds.slice(0, -3)}${offset}`;
+  return `${wholeSeconds}${offset}`;
 }
 
 export function change(overrides: Partial<ResourceChange> = {}): ResourceChange {
