@@ -86,6 +86,15 @@ describe("checkPermissions", () => {
     );
   });
 
+  it("names the permission a partner action needs, in the action's words", () => {
+    expect(
+      checkPermissions(serviceWrite, { operation: "action", graphVersion: "beta" }),
+    ).toBeUndefined();
+    expect(checkPermissions(readOnly, { operation: "action", graphVersion: "beta" })).toContain(
+      "DeviceManagementServiceConfig.ReadWrite.All or DeviceManagementConfiguration.ReadWrite.All to invoke partner actions (POST) on Graph beta",
+    );
+  });
+
   it("reads scp for delegated tokens", () => {
     const delegated = jwt({ scp: "User.Read DeviceManagementServiceConfig.Read.All" });
     expect(

@@ -9,13 +9,16 @@
  * - write (PATCH) on v1.0: DeviceManagementServiceConfig.ReadWrite.All;
  * - write (PATCH) on beta: DeviceManagementServiceConfig.ReadWrite.All or
  *   DeviceManagementConfiguration.ReadWrite.All (the beta update page lists both as alternatives,
- *   and the emulator enforces the same; requiring both would refuse an app Graph accepts).
+ *   and the emulator enforces the same; requiring both would refuse an app Graph accepts);
+ * - action (the partner lifecycle POSTs, `intune-gitops invoke`): as write. The action pages list
+ *   DeviceManagementServiceConfig.ReadWrite.All (terminate's beta page lists only Read scopes for
+ *   a state-changing POST, which shared/graph/endpoints.md records as a documentation error).
  * App-only tokens carry application permissions in `roles`; delegated tokens carry scopes in
  * `scp` (space-separated).
  */
 import type { GraphVersion } from "../resources/types.ts";
 
-export type GraphOperation = "read" | "write";
+export type GraphOperation = "read" | "write" | "action";
 
 const SERVICE_CONFIG_READ = "DeviceManagementServiceConfig.Read.All";
 const SERVICE_CONFIG_WRITE = "DeviceManagementServiceConfig.ReadWrite.All";
@@ -34,6 +37,12 @@ export function requiredPermissions(
     ? [[SERVICE_CONFIG_WRITE, CONFIGURATION_WRITE]]
     : [[SERVICE_CONFIG_WRITE]];
 }
+
+const OPERATION_WORDS: Readonly<Record<GraphOperation, string>> = {
+  read: "read",
+  write: "write (PATCH)",
+  action: "invoke partner actions (POST)",
+};
 
 /** The payload of a JWT, decoded without verification; undefined when the string is not a JWT. */
 export function decodeJwtPayload(token: string): Record<string, unknown> | undefined {
@@ -88,7 +97,7 @@ export function checkPermissions(
 
   const kind = delegated ? "delegated permission" : "application permission";
   const names = missing.map((alternatives) => alternatives.join(" or ")).join(" and ");
-  const action = options.operation === "read" ? "read" : "write (PATCH)";
+  const action = OPERATION_WORDS[options.operation];
   const has = granted.length === 0 ? "none" : [...granted].sort().join(", ");
   const app =
     typeof payload.appid === "string"

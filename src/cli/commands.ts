@@ -25,6 +25,11 @@ export const COMMANDS: readonly {
     load: async () => (await import("./commands/apply.ts")).command,
   },
   {
+    name: "invoke",
+    summary: "Run a partner lifecycle action (beginOnboarding, disconnect, terminate), confirmed.",
+    load: async () => (await import("./commands/invoke.ts")).command,
+  },
+  {
     name: "export",
     summary: "Write YAML from a live tenant, to start managing what is there.",
     load: async () => (await import("./commands/export.ts")).command,

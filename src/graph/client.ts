@@ -38,7 +38,8 @@ import {
 } from "./retry-policy.ts";
 import {
   GraphRequestError,
-  type GraphClient,
+  type ActionRequest,
+  type GraphActionClient,
   type GraphRequestErrorDetails,
   type ListCollectionRequest,
   type LiveObject,
@@ -88,7 +89,7 @@ export interface GraphClientOptions {
 }
 
 /** A Graph client that owns connections: `close()` releases them. */
-export interface HttpGraphClient extends GraphClient {
+export interface HttpGraphClient extends GraphActionClient {
   close(): void;
 }
 
@@ -199,7 +200,7 @@ export function createGraphClient(options: GraphClientOptions): HttpGraphClient 
    * AttemptFailure (marked `malformedBody` when retrying might help).
    */
   async function execute<T>(
-    method: "GET" | "PATCH",
+    method: "GET" | "PATCH" | "POST",
     url: URL,
     body: JsonObject | undefined,
     read: (response: HttpResponse, requestLabel: string) => T,
@@ -208,7 +209,9 @@ export function createGraphClient(options: GraphClientOptions): HttpGraphClient 
     const clientRequestId = randomUUID();
     const label = `${method} ${url.pathname}`;
     const started = performance.now();
-    const bodyText = body === undefined ? undefined : JSON.stringify(body);
+    // A POST without parameters still says `Content-Length: 0`: some front ends answer a POST
+    // with neither a length nor a body with 411 Length Required.
+    const bodyText = body !== undefined ? JSON.stringify(body) : method === "POST" ? "" : undefined;
     let malformedBodies = 0;
     let attempts = 0;
     let attemptStarted = 0;
@@ -395,7 +398,21 @@ export function createGraphClient(options: GraphClientOptions): HttpGraphClient 
     return execute("PATCH", url, request.body, readPatchResponse, requestOptions?.abortSignal);
   }
 
-  return { listCollection, patch, close: () => transport.close() };
+  /**
+   * The partner actions are safe to repeat (starting onboarding again, disconnecting or
+   * terminating twice ends in the same state), so they take the same retry policy as a PATCH.
+   */
+  async function invokeAction(
+    request: ActionRequest,
+    requestOptions?: RequestOptions,
+  ): Promise<{ readonly requestId?: string }> {
+    const url = new URL(
+      `${rootText}/${request.graphVersion}${request.collectionPath}/${encodeURIComponent(request.id)}/${encodeURIComponent(request.action)}`,
+    );
+    return execute("POST", url, undefined, readActionResponse, requestOptions?.abortSignal);
+  }
+
+  return { listCollection, patch, invokeAction, close: () => transport.close() };
 }
 
 function parseBody(response: HttpResponse, requestLabel: string): unknown {
@@ -471,6 +488,11 @@ function readPage(
     throw shapeError(requestLabel, response.status, "`@odata.nextLink` is not a string");
   }
   return typeof nextLink === "string" ? { value: objects, nextLink } : { value: objects };
+}
+
+function readActionResponse(response: HttpResponse): { readonly requestId?: string } {
+  const requestId = header(response, "request-id");
+  return requestId === undefined ? {} : { requestId };
 }
 
 function readPatchResponse(response: HttpResponse): PatchResponse {

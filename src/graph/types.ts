@@ -29,6 +29,14 @@ export interface PatchResponse {
   readonly requestId?: string;
 }
 
+/** A bound action without parameters, e.g. `POST …/deviceManagementPartners/{id}/terminate`. */
+export interface ActionRequest {
+  readonly graphVersion: GraphVersion;
+  readonly collectionPath: string;
+  readonly id: string;
+  readonly action: string;
+}
+
 export interface RequestOptions {
   readonly abortSignal?: AbortSignal;
 }
@@ -69,4 +77,13 @@ export class GraphRequestError extends Error {
     super(message);
     this.details = details;
   }
+}
+
+/** A client that can also invoke bound actions: only `intune-gitops invoke` needs one. */
+export interface GraphActionClient extends GraphClient {
+  /** One POST without a body; Graph answers 204. Resolves with Graph's request-id, if any. */
+  invokeAction(
+    request: ActionRequest,
+    options?: RequestOptions,
+  ): Promise<{ readonly requestId?: string }>;
 }

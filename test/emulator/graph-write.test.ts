@@ -315,7 +315,13 @@ describe("actions", () => {
     expect(
       (await http(emulator, "POST", `/v1.0${DMP}/${CONTOSO_JAMF}/terminate`, { token })).status,
     ).toBe(204);
-    expect((await read(`/v1.0${DMP}/${CONTOSO_JAMF}`)).partnerState).toBe("terminated");
+    const terminated = await read(`/beta${DMP}/${CONTOSO_JAMF}`);
+    expect(terminated.partnerState).toBe("terminated");
+    expect(terminated.isConfigured).toBe(false);
+    // Microsoft's Jamf documentation: the partner's devices leave Intune 90 days after termination.
+    const removal = Date.parse(terminated.whenPartnerDevicesWillBeRemovedDateTime);
+    expect(removal - Date.now()).toBeGreaterThan(89 * 86_400_000);
+    expect(removal - Date.now()).toBeLessThanOrEqual(90 * 86_400_000);
     const withParameter = await http(emulator, "POST", `/v1.0${DMP}/${CONTOSO_JAMF}/terminate`, {
       token,
       body: { now: true },

@@ -447,3 +447,41 @@ describe("secrets", () => {
     expect(output).not.toMatch(/Bearer|authorization/i);
   });
 });
+
+describe("invokeAction", () => {
+  it("POSTs the bound action without parameters and resolves on Graph's 204", async () => {
+    const teamviewerId = String(emulator.objects("contoso", RA_PATH)[0]?.["id"]);
+    const result = await (
+      await client()
+    ).invokeAction({
+      graphVersion: "beta",
+      collectionPath: RA_PATH,
+      id: teamviewerId,
+      action: "beginOnboarding",
+    });
+    expect(result.requestId).toMatch(UUID);
+    const [request] = graphRequests(emulator);
+    expect(request).toMatchObject({
+      method: "POST",
+      path: `/beta${RA_PATH}/${teamviewerId}/beginOnboarding`,
+      status: 204,
+    });
+    expect(emulator.objects("contoso", RA_PATH)[0]?.["onboardingStatus"]).toBe("onboarding");
+  });
+
+  it("reports a refused action with Graph's status and code", async () => {
+    const readOnly = await client({ clientId: READ_ONLY_APP, secret: READ_ONLY_SECRET });
+    const jamfId = String(emulator.objects("contoso", DMP_PATH)[0]?.["id"]);
+    const error = await readOnly
+      .invokeAction({
+        graphVersion: "beta",
+        collectionPath: DMP_PATH,
+        id: jamfId,
+        action: "terminate",
+      })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(GraphRequestError);
+    expect((error as GraphRequestError).details).toMatchObject({ status: 403, code: "Forbidden" });
+    expect(emulator.objects("contoso", DMP_PATH)[0]?.["partnerState"]).not.toBe("terminated");
+  });
+});
