@@ -22,6 +22,7 @@ import {
   graphRequests,
   tenantConfig,
 } from "./emulator-fixtures.ts";
+import { DEFAULT_SEED } from "../helpers/default-seed.ts";
 
 /**
  * The Graph client over real HTTPS against the emulator, with tokens from the real
@@ -450,7 +451,7 @@ describe("secrets", () => {
 
 describe("invokeAction", () => {
   it("POSTs the bound action without parameters and resolves on Graph's 204", async () => {
-    const teamviewerId = String(emulator.objects("contoso", RA_PATH)[0]?.["id"]);
+    const teamviewerId = DEFAULT_SEED.contoso.teamViewerId;
     const result = await (
       await client()
     ).invokeAction({
@@ -471,7 +472,7 @@ describe("invokeAction", () => {
 
   it("reports a refused action with Graph's status and code", async () => {
     const readOnly = await client({ clientId: READ_ONLY_APP, secret: READ_ONLY_SECRET });
-    const jamfId = String(emulator.objects("contoso", DMP_PATH)[0]?.["id"]);
+    const jamfId = DEFAULT_SEED.contoso.jamfId;
     const error = await readOnly
       .invokeAction({
         graphVersion: "beta",
@@ -481,7 +482,7 @@ describe("invokeAction", () => {
       })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(GraphRequestError);
-    expect((error as GraphRequestError).details).toMatchObject({ status: 403, code: "Forbidden" });
+    expect(error).toMatchObject({ details: { status: 403, code: "Forbidden" } });
     expect(emulator.objects("contoso", DMP_PATH)[0]?.["partnerState"]).not.toBe("terminated");
   });
 });
