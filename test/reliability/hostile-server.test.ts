@@ -284,6 +284,12 @@ describe("answers that must be refused", () => {
   it.each([
     ["another origin on the same host", (urls: { otherOriginUrl: string }) => urls.otherOriginUrl],
     ["plain HTTP on another port", () => bystander!.url],
+    // Same host and port, other scheme: a check of `host` instead of `origin` would let it by and
+    // send the token in clear text.
+    [
+      "plain HTTP on the same host and port",
+      (urls: { url: string }) => urls.url.replace(/^https:/, "http:"),
+    ],
   ])(
     "an @odata.nextLink to %s: refused, the token never leaves, nothing planned or written from that collection",
     async (_name, target) => {
