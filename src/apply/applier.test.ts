@@ -375,6 +375,46 @@ describe("applyPlan", () => {
     }
   });
 
+  it("gives each tenant its own budget: two tenants of different apps never wait for each other", async () => {
+    vi.useFakeTimers({ now: 0 });
+    try {
+      const startTimes: number[] = [];
+      const { graph, plan } = fourChanges({ beforePatch: () => void startTimes.push(Date.now()) });
+      const applying = apply(graph, plan, {
+        writeBudget: { writes: 2, perMs: 10_000 },
+        appOf: (tenant) => `app-of-${tenant}`,
+      });
+      await vi.runAllTimersAsync();
+      const { result, events } = await applying;
+      expect(result.summary.changed).toBe(4);
+      // A budget shared across tenants would hold the third and fourth writes for 10 s.
+      expect(startTimes).toEqual([0, 0, 0, 0]);
+      expect(events.filter((e) => e.type === "budget-wait")).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("bounds the writes of one app across all its tenants by the app's budget", async () => {
+    vi.useFakeTimers({ now: 0 });
+    try {
+      const startTimes: number[] = [];
+      const { graph, plan } = fourChanges({ beforePatch: () => void startTimes.push(Date.now()) });
+      const applying = apply(graph, plan, {
+        writeBudget: { writes: 2, perMs: 10_000 },
+        appWriteBudget: { writes: 3, perMs: 10_000 },
+        appOf: () => "one-app",
+      });
+      await vi.runAllTimersAsync();
+      const { result } = await applying;
+      expect(result.summary.changed).toBe(4);
+      // Each tenant's own budget (2) allows all four at once; the app's (3) holds the fourth.
+      expect(startTimes).toEqual([0, 0, 0, 10_000]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("on abort starts nothing new, lets the write in flight finish, and skips the rest as interrupted", async () => {
     const controller = new AbortController();
     const gate = deferred();

@@ -17,7 +17,14 @@ import {
   type ObjectResult,
   type SkipReason,
 } from "./model.ts";
-import { abortableSleep, createWriteBudget, DEFAULT_WRITE_BUDGET } from "./write-budget.ts";
+import {
+  abortableSleep,
+  createWriteBudget,
+  createWriteWindow,
+  DEFAULT_APP_WRITE_BUDGET,
+  DEFAULT_WRITE_BUDGET,
+  type WriteWindow,
+} from "./write-budget.ts";
 
 export interface ApplyOptions {
   /** The Graph client for a tenant (asked once per tenant, and only for tenants with changes). */
@@ -27,10 +34,21 @@ export interface ApplyOptions {
   /** Tenants worked on at the same time (default 8). */
   readonly concurrentTenants?: number;
   /**
-   * Writes that may start per tenant in any window of `perMs` (default 80 per 20 000 ms: under
-   * Intune's 100 writes per 20 s per app per tenant even when the server does not throttle).
+   * PATCH requests that may start per tenant in any window of `perMs`, every retry included
+   * (default 80 per 20 000 ms: under Intune's 100 writes per 20 s per app per tenant even when
+   * the server does not throttle).
    */
   readonly writeBudget?: { readonly writes: number; readonly perMs: number };
+  /**
+   * PATCH requests that may start per app across all its tenants in any window of `perMs`
+   * (default 400 per 20 000 ms, `DEFAULT_APP_WRITE_BUDGET`).
+   */
+  readonly appWriteBudget?: { readonly writes: number; readonly perMs: number };
+  /**
+   * The app a tenant signs in with (its client id), so that tenants sharing an app share its
+   * budget. By default every tenant counts as the same app: the safe side.
+   */
+  readonly appOf?: (tenant: string) => string;
   /** Stop starting writes after the first failure; the rest are `skipped` (`fail-fast`). */
   readonly failFast?: boolean;
   /**
@@ -73,6 +91,17 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   const concurrentTenants = options.concurrentTenants ?? 8;
   const concurrencyPerTenant = options.concurrencyPerTenant ?? 4;
   const budget = options.writeBudget ?? DEFAULT_WRITE_BUDGET;
+  const appBudget = options.appWriteBudget ?? DEFAULT_APP_WRITE_BUDGET;
+  const appWindows = new Map<string, WriteWindow>();
+  const appWindowOf = (tenant: string): WriteWindow => {
+    const app = options.appOf?.(tenant) ?? "";
+    let window = appWindows.get(app);
+    if (window === undefined) {
+      window = createWriteWindow(appBudget);
+      appWindows.set(app, window);
+    }
+    return window;
+  };
 
   const results = new Map<string, ObjectResult>();
   const settle = (
@@ -197,20 +226,27 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     emit({ type: "write-started", objects: toWrite.length });
     await forEachLimited(groupByTenant(toWrite), concurrentTenants, async (changes) => {
       const tenant = changes[0]!.tenant;
-      const tenantBudget = createWriteBudget({ ...budget, now, sleep });
+      const tenantBudget = createWriteBudget({
+        ...budget,
+        alsoWithin: [appWindowOf(tenant)],
+        now,
+        sleep,
+      });
+      const takeSlot = () =>
+        tenantBudget.acquire(stopped, (waitMs) =>
+          emit({
+            type: "budget-wait",
+            tenant,
+            waitMs,
+            writes: budget.writes,
+            perMs: budget.perMs,
+          }),
+        );
       const client = await clientFor(tenant);
       await forEachLimited(changes, concurrencyPerTenant, async (change) => {
         if (stopped.aborted) return skip(change, stopReason!);
         try {
-          await tenantBudget.acquire(stopped, (waitMs) =>
-            emit({
-              type: "budget-wait",
-              tenant,
-              waitMs,
-              writes: budget.writes,
-              perMs: budget.perMs,
-            }),
-          );
+          await takeSlot();
         } catch {
           // Only the stop signal rejects a budget wait.
           return skip(change, stopReason!);
@@ -218,14 +254,20 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
         const properties = propertiesOf(change);
         emit({ type: "object-started", object: refOf(change), properties });
         const startedAt = now();
+        // The first request's slot was taken above; every later one (retry, redirect) takes its own.
+        let sends = 0;
         try {
-          // No abort signal: a write in flight finishes (and is reported) even on Ctrl-C.
-          const response = await client.patch({
-            graphVersion: change.graphVersion,
-            collectionPath: change.collectionPath,
-            id: change.liveId,
-            body: change.patch,
-          });
+          // No abort signal: a write in flight finishes (and is reported) even on Ctrl-C; only a
+          // retry's budget wait is cut short.
+          const response = await client.patch(
+            {
+              graphVersion: change.graphVersion,
+              collectionPath: change.collectionPath,
+              id: change.liveId,
+              body: change.patch,
+            },
+            { beforeSend: () => (sends++ === 0 ? Promise.resolve() : takeSlot()) },
+          );
           const durationMs = now() - startedAt;
           const requestId =
             response.requestId === undefined ? {} : { requestId: response.requestId };

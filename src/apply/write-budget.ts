@@ -1,21 +1,60 @@
 /**
- * A per-tenant write budget: at most `writes` writes may start in any window of `perMs`
- * milliseconds (a sliding window over the start times of the last `writes` writes).
+ * Write budgets: at most `writes` PATCH requests may start in any window of `perMs` milliseconds
+ * (a sliding window over the start times of the last `writes` requests).
  *
  * Intune allows 100 writes per 20 s per app per tenant for these objects and answers 429 beyond
  * that; the default budget (80 per 20 s) stays under the limit even when the server does not
- * throttle, leaving room for retries and for other tools using the same app.
+ * throttle, leaving room for other tools using the same app.
  *
- * A logical write takes one token whatever the Graph client does underneath: its retries honour
- * Retry-After on their own and are not the budget's business.
+ * Every PATCH sent takes a slot, retries and redirect hops included: Graph counts requests, not
+ * our logical writes, and a client that retries a throttled write at once would otherwise send
+ * hundreds of PATCHes a window. A budget may also be bound by windows it shares with other
+ * budgets (`alsoWithin`): one per app across all its tenants, since Graph also throttles an app
+ * globally.
  */
 export interface WriteBudgetOptions {
   readonly writes: number;
   readonly perMs: number;
+  /** Windows shared with other budgets (e.g. the app's, across tenants): a slot needs room in each. */
+  readonly alsoWithin?: readonly WriteWindow[];
   /** Injectable clock for tests (default `Date.now`). */
   readonly now?: () => number;
   /** Injectable sleep for tests (default: `setTimeout`, rejected early when the signal aborts). */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** A sliding window of request start times: `writes` per `perMs`. Shareable between budgets. */
+export interface WriteWindow {
+  readonly writes: number;
+  readonly perMs: number;
+  /** Milliseconds until a start fits at `time` (0: now). */
+  waitAt(time: number): number;
+  /** Counts a start at `time` (call only when `waitAt(time)` is 0). */
+  record(time: number): void;
+}
+
+export function createWriteWindow(options: { writes: number; perMs: number }): WriteWindow {
+  const { writes, perMs } = options;
+  if (!Number.isInteger(writes) || writes < 1) {
+    throw new RangeError(`write budget: writes must be a positive integer, got ${writes}`);
+  }
+  if (!(perMs > 0)) throw new RangeError(`write budget: perMs must be positive, got ${perMs}`);
+  /** Start times still inside the window, oldest first. */
+  const starts: number[] = [];
+  const forget = (time: number) => {
+    while (starts.length > 0 && (starts[0] ?? time) <= time - perMs) starts.shift();
+  };
+  return {
+    writes,
+    perMs,
+    waitAt(time) {
+      forget(time);
+      return starts.length < writes ? 0 : (starts[0] ?? time) + perMs - time;
+    },
+    record(time) {
+      starts.push(time);
+    },
+  };
 }
 
 export interface WriteBudget {
@@ -27,19 +66,23 @@ export interface WriteBudget {
   acquire(signal?: AbortSignal, onWait?: (waitMs: number) => void): Promise<void>;
 }
 
-/** The default budget: 80 writes per 20 s per tenant. */
+/** The default budget: 80 PATCH requests per 20 s per tenant (Intune's limit is 100 per app and tenant). */
 export const DEFAULT_WRITE_BUDGET = { writes: 80, perMs: 20_000 } as const;
 
+/**
+ * The default budget of one app across all its tenants: 400 PATCH requests per 20 s. Graph's
+ * published global limit per app (130,000 requests per 10 s, all services) is far above; this is
+ * our own ceiling, so that a run over many tenants cannot turn one app id into a burst that
+ * Intune's per-tenant-for-all-apps limit (200 writes per 20 s) and other tools sharing the app pay
+ * for. Five tenants at the per-tenant default fill it.
+ */
+export const DEFAULT_APP_WRITE_BUDGET = { writes: 400, perMs: 20_000 } as const;
+
 export function createWriteBudget(options: WriteBudgetOptions): WriteBudget {
-  const { writes, perMs } = options;
-  if (!Number.isInteger(writes) || writes < 1) {
-    throw new RangeError(`write budget: writes must be a positive integer, got ${writes}`);
-  }
-  if (!(perMs > 0)) throw new RangeError(`write budget: perMs must be positive, got ${perMs}`);
+  const own = createWriteWindow(options);
+  const windows = [own, ...(options.alsoWithin ?? [])];
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? abortableSleep;
-  /** Start times of the writes still inside the window, oldest first. */
-  const starts: number[] = [];
   // Callers queue up so that a later caller never overtakes one that is already waiting.
   let queue: Promise<void> = Promise.resolve();
 
@@ -47,12 +90,12 @@ export function createWriteBudget(options: WriteBudgetOptions): WriteBudget {
     for (;;) {
       signal?.throwIfAborted();
       const time = now();
-      while (starts.length > 0 && starts[0]! <= time - perMs) starts.shift();
-      if (starts.length < writes) {
-        starts.push(time);
+      // Room in every window at the same instant, or the longest wait any of them asks for.
+      const waitMs = Math.max(...windows.map((window) => window.waitAt(time)));
+      if (waitMs <= 0) {
+        for (const window of windows) window.record(time);
         return;
       }
-      const waitMs = starts[0]! + perMs - time;
       onWait?.(waitMs);
       await sleep(waitMs, signal);
     }

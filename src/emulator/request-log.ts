@@ -12,6 +12,8 @@ export type RequestKind = "token" | "graph" | "discovery" | "admin";
 export interface RequestLogEntry {
   /** 1, 2, 3... in arrival order; restarts at 1 after a reset. */
   readonly seq: number;
+  /** `performance.now()` when the request arrived: for tests of how fast a client sends. */
+  readonly receivedAtMs: number;
   readonly kind: RequestKind;
   readonly method: string;
   /** The URL path, without the query. */
@@ -47,8 +49,13 @@ export class RequestLog {
   readonly entries: RequestLogEntry[] = [];
   #nextSeq = 1;
 
-  record(entry: Omit<RequestLogEntry, "seq" | "status">): RequestLogEntry {
-    const recorded: RequestLogEntry = { seq: this.#nextSeq++, status: 0, ...entry };
+  record(entry: Omit<RequestLogEntry, "seq" | "status" | "receivedAtMs">): RequestLogEntry {
+    const recorded: RequestLogEntry = {
+      seq: this.#nextSeq++,
+      receivedAtMs: performance.now(),
+      status: 0,
+      ...entry,
+    };
     this.entries.push(recorded);
     return recorded;
   }

@@ -43,6 +43,7 @@ import {
   type GraphRequestErrorDetails,
   type ListCollectionRequest,
   type LiveObject,
+  type PatchOptions,
   type PatchRequest,
   type PatchResponse,
   type RequestOptions,
@@ -158,9 +159,11 @@ export function createGraphClient(options: GraphClientOptions): HttpGraphClient 
     headers: Record<string, string>,
     body: string | undefined,
     abortSignal: AbortSignal | undefined,
+    beforeSend: (() => Promise<void>) | undefined,
   ): Promise<{ response: HttpResponse; url: URL }> {
     let current = url;
     for (let hop = 0; ; hop++) {
+      await beforeSend?.();
       const response = await transport.send({
         method,
         url: current,
@@ -205,6 +208,7 @@ export function createGraphClient(options: GraphClientOptions): HttpGraphClient 
     body: JsonObject | undefined,
     read: (response: HttpResponse, requestLabel: string) => T,
     abortSignal: AbortSignal | undefined,
+    hooks: Pick<PatchOptions, "beforeSend" | "onAnswer"> = {},
   ): Promise<T> {
     const clientRequestId = randomUUID();
     const label = `${method} ${url.pathname}`;
@@ -237,12 +241,31 @@ export function createGraphClient(options: GraphClientOptions): HttpGraphClient 
       };
       attemptStarted = performance.now();
       let response: HttpResponse;
+      const beforeSend =
+        hooks.beforeSend === undefined
+          ? undefined
+          : async () => {
+              try {
+                await hooks.beforeSend?.(attemptNumber);
+              } catch (error) {
+                // The caller said "send nothing more" (budget cancelled, circuit open).
+                throw new AbortError(error instanceof Error ? error : new Error(String(error)));
+              }
+            };
       try {
-        ({ response } = await sendFollowingRedirects(method, url, headers, bodyText, abortSignal));
+        ({ response } = await sendFollowingRedirects(
+          method,
+          url,
+          headers,
+          bodyText,
+          abortSignal,
+          beforeSend,
+        ));
       } catch (error) {
         if (error instanceof AttemptFailure) throw error;
         if (error instanceof HttpTransportError) {
           if (error.code === "EABORTED") throw new AbortError(error);
+          hooks.onAnswer?.({ networkError: error.code });
           throw new AttemptFailure(redact(error.message), {
             retriable:
               error.code !== "ERESPONSETOOLARGE" &&
@@ -254,6 +277,7 @@ export function createGraphClient(options: GraphClientOptions): HttpGraphClient 
         throw error;
       }
       const requestId = header(response, "request-id");
+      hooks.onAnswer?.({ status: response.status });
       if (response.status >= 200 && response.status < 300) {
         const result = read(response, label);
         const durationInMs = Math.round(performance.now() - attemptStarted);
@@ -390,12 +414,19 @@ export function createGraphClient(options: GraphClientOptions): HttpGraphClient 
 
   async function patch(
     request: PatchRequest,
-    requestOptions?: RequestOptions,
+    requestOptions?: PatchOptions,
   ): Promise<PatchResponse> {
     const url = new URL(
       `${rootText}/${request.graphVersion}${request.collectionPath}/${encodeURIComponent(request.id)}`,
     );
-    return execute("PATCH", url, request.body, readPatchResponse, requestOptions?.abortSignal);
+    return execute(
+      "PATCH",
+      url,
+      request.body,
+      readPatchResponse,
+      requestOptions?.abortSignal,
+      requestOptions ?? {},
+    );
   }
 
   /**

@@ -41,6 +41,25 @@ export interface RequestOptions {
   readonly abortSignal?: AbortSignal;
 }
 
+/** What one attempt of a request got back: a status, or no answer at all (`networkError`). */
+export interface AttemptAnswer {
+  readonly status?: number;
+  /** Node's error code when no response arrived (`ECONNRESET`, `ETIMEDOUT`, …). */
+  readonly networkError?: string;
+}
+
+export interface PatchOptions extends RequestOptions {
+  /**
+   * Awaited before every PATCH request sent — the first attempt, each retry and each redirect
+   * hop — because Graph counts every request against its throttling limits: the caller's write
+   * budget takes its slot here. A rejection ends the PATCH with that error, nothing more is sent.
+   * `attempt` is 1 for the first attempt.
+   */
+  readonly beforeSend?: (attempt: number) => Promise<void>;
+  /** Told what each attempt got back, success or failure (a circuit breaker listens here). */
+  readonly onAnswer?: (answer: AttemptAnswer) => void;
+}
+
 /**
  * The Graph client for one tenant: the only code that speaks HTTP to Graph. Retries, paging,
  * timeouts and bearer tokens are its business; callers see whole collections or a typed error.
@@ -49,7 +68,7 @@ export interface GraphClient {
   /** One collection GET, following `@odata.nextLink` (same host only) to the end. */
   listCollection(request: ListCollectionRequest, options?: RequestOptions): Promise<LiveObject[]>;
   /** One PATCH of one object; retried on throttling and transient failures. */
-  patch(request: PatchRequest, options?: RequestOptions): Promise<PatchResponse>;
+  patch(request: PatchRequest, options?: PatchOptions): Promise<PatchResponse>;
 }
 
 /**

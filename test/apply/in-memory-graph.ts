@@ -2,6 +2,7 @@ import type {
   GraphClient,
   ListCollectionRequest,
   LiveObject,
+  PatchOptions,
   PatchRequest,
   PatchResponse,
   RequestOptions,
@@ -122,7 +123,9 @@ export class InMemoryGraph {
             ) as LiveObject,
         );
       },
-      patch: async (request: PatchRequest): Promise<PatchResponse> => {
+      patch: async (request: PatchRequest, options?: PatchOptions): Promise<PatchResponse> => {
+        // One attempt, so one request sent: the caller's budget takes its slot here.
+        await options?.beforeSend?.(1);
         this.calls.push({
           tenant,
           method: "PATCH",
