@@ -84,3 +84,17 @@ function graphVersionsOf(state: DesiredState, tenant: string): GraphVersion[] {
   }
   return [...versions];
 }
+
+/**
+ * Which app a tenant signs in with, as a key for the applier's per-app write budget: tenants that
+ * share a client id (a multi-tenant app) in one cloud share the app's budget. A managed identity
+ * or default credential without a client id counts as one app per cloud: the safe side.
+ */
+export function appOfTenant(state: DesiredState): (tenant: string) => string {
+  return (name) => {
+    const tenant = tenantOf(state, name);
+    const clientId =
+      ("clientId" in tenant.auth ? tenant.auth.clientId : undefined) ?? `(${tenant.auth.method})`;
+    return `${tenant.cloud} ${clientId.toLowerCase()}`;
+  };
+}

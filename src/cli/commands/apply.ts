@@ -9,7 +9,7 @@ import type { GraphClient } from "../../graph/types.ts";
 import type { Plan } from "../../plan/model.ts";
 import { planDisagreement } from "../../plan/config-agreement.ts";
 import { parsePlanFile } from "../../plan/plan-file.ts";
-import { createConnectionPool } from "../../operations/connections.ts";
+import { appOfTenant, createConnectionPool } from "../../operations/connections.ts";
 import { planTenants } from "../../operations/plan-operation.ts";
 import { renderApplyJson } from "../../render/apply-json.ts";
 import { renderApplyEvent, renderApplySummary } from "../../render/apply-text.ts";
@@ -147,6 +147,7 @@ export const command: Command = {
     const eventsOut = format === "json" ? context.stderr : context.stdout;
     const result = await applyPlan(plan, {
       clientFor,
+      appOf: appOfTenant(state),
       failFast: values["fail-fast"] === true,
       abortSignal: context.abortSignal,
       onEvent: (event) => {
