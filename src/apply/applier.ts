@@ -18,6 +18,11 @@ import {
   type SkipReason,
 } from "./model.ts";
 import {
+  CircuitOpenError,
+  createCircuitBreaker,
+  DEFAULT_CIRCUIT_BREAKER,
+} from "./circuit-breaker.ts";
+import {
   abortableSleep,
   createWriteBudget,
   createWriteWindow,
@@ -49,6 +54,12 @@ export interface ApplyOptions {
    * budget. By default every tenant counts as the same app: the safe side.
    */
   readonly appOf?: (tenant: string) => string;
+  /**
+   * After this many PATCH attempts in a row in one tenant answered 429, 5xx or nothing, no more
+   * are sent to it; its remaining writes are `skipped` (`circuit-open`). Default 10
+   * (`DEFAULT_CIRCUIT_BREAKER`).
+   */
+  readonly circuitBreaker?: { readonly consecutiveFailures: number };
   /** Stop starting writes after the first failure; the rest are `skipped` (`fail-fast`). */
   readonly failFast?: boolean;
   /**
@@ -232,8 +243,14 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
         now,
         sleep,
       });
+      const breaker = createCircuitBreaker({
+        ...(options.circuitBreaker ?? DEFAULT_CIRCUIT_BREAKER),
+        onOpen: (failures) => emit({ type: "circuit-open", tenant, failures }),
+      });
+      // Waits for a budget slot end on Ctrl-C (or fail-fast) and when the tenant's circuit opens.
+      const tenantStopped = AbortSignal.any([stopped, breaker.signal]);
       const takeSlot = () =>
-        tenantBudget.acquire(stopped, (waitMs) =>
+        tenantBudget.acquire(tenantStopped, (waitMs) =>
           emit({
             type: "budget-wait",
             tenant,
@@ -243,19 +260,35 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
           }),
         );
       const client = await clientFor(tenant);
+      const notStarted = (): SkipReason | undefined =>
+        stopReason ?? (breaker.isOpen() ? "circuit-open" : undefined);
       await forEachLimited(changes, concurrencyPerTenant, async (change) => {
-        if (stopped.aborted) return skip(change, stopReason!);
+        const before = notStarted();
+        if (before !== undefined) return skip(change, before);
         try {
           await takeSlot();
         } catch {
-          // Only the stop signal rejects a budget wait.
-          return skip(change, stopReason!);
+          // Only the stop signal and the circuit opening reject a budget wait.
+          return skip(change, notStarted()!);
         }
         const properties = propertiesOf(change);
         emit({ type: "object-started", object: refOf(change), properties });
         const startedAt = now();
-        // The first request's slot was taken above; every later one (retry, redirect) takes its own.
-        let sends = 0;
+        let sent = 0;
+        let sentNothing = false;
+        // The first request's slot was taken above; every later one (retry, redirect) takes its
+        // own, and none is sent once the tenant's circuit is open.
+        const beforeSend = async () => {
+          if (breaker.isOpen()) {
+            sentNothing = sent === 0;
+            throw new CircuitOpenError(
+              options.circuitBreaker?.consecutiveFailures ??
+                DEFAULT_CIRCUIT_BREAKER.consecutiveFailures,
+            );
+          }
+          if (sent > 0) await takeSlot();
+          sent++;
+        };
         try {
           // No abort signal: a write in flight finishes (and is reported) even on Ctrl-C; only a
           // retry's budget wait is cut short.
@@ -266,7 +299,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
               id: change.liveId,
               body: change.patch,
             },
-            { beforeSend: () => (sends++ === 0 ? Promise.resolve() : takeSlot()) },
+            { beforeSend, onAnswer: (answer) => breaker.record(answer) },
           );
           const durationMs = now() - startedAt;
           const requestId =
@@ -287,6 +320,8 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
             ...requestId,
           });
         } catch (error) {
+          // The circuit opened before this write's first request: it was never attempted.
+          if (sentNothing) return skip(change, "circuit-open");
           fail(change, "write", toApplyError(error), now() - startedAt);
         }
       });

@@ -39,8 +39,10 @@ export type ApplyStatus = "changed" | "failed" | "skipped" | "stale" | "not-conv
  * - `interrupted`: Ctrl-C / SIGTERM before its write started.
  * - `fail-fast`: another object failed and `failFast` was set.
  * - `plan-stale`: another object in the plan is stale, so nothing at all was written.
+ * - `circuit-open`: its tenant answered K PATCH attempts in a row with 429, 5xx or nothing
+ *   (`circuit-breaker.ts`), so this run stopped writing to that tenant.
  */
-export type SkipReason = "interrupted" | "fail-fast" | "plan-stale";
+export type SkipReason = "interrupted" | "fail-fast" | "plan-stale" | "circuit-open";
 
 /** A failure in Graph's own terms, so that the user can quote it to support. */
 export interface ApplyError {
@@ -151,6 +153,8 @@ export type ApplyEvent =
       readonly writes: number;
       readonly perMs: number;
     }
+  /** A tenant's circuit opened: its remaining writes are skipped (`circuit-open`). */
+  | { readonly type: "circuit-open"; readonly tenant: string; readonly failures: number }
   | {
       readonly type: "object-written";
       readonly object: ObjectRef;

@@ -246,6 +246,22 @@ describe("renderApplySummary", () => {
     );
   });
 
+  it("reports a tenant whose circuit opened: one line when it happens, its unwritten objects in the summary", () => {
+    expect(renderApplyEvent({ type: "circuit-open", tenant: "contoso", failures: 10 }, plain)).toBe(
+      "! contoso: 10 PATCH attempts in a row got 429, 5xx or no answer: no more writes to this tenant in this run",
+    );
+    const skipped: ObjectResult = {
+      ...ref("b"),
+      status: "skipped",
+      properties: ["onboardingStatus"],
+      skipReason: "circuit-open",
+    };
+    const text = renderApplySummary(result([changed("a"), skipped]), plain);
+    expect(text).toContain(
+      "Not written (not attempted: the tenant kept answering 429, 5xx or nothing):\n  remoteAssistancePartner[contoso].b\n  Graph kept refusing this tenant: run apply again later",
+    );
+  });
+
   it("lists values that did not converge with both values, and unverified writes", () => {
     const notConverged: ObjectResult = {
       ...changed("a"),

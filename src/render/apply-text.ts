@@ -46,6 +46,10 @@ export function renderApplyEvent(event: ApplyEvent, options: ApplyTextOptions): 
       return paint.dim(
         `  ${event.tenant}: waiting ${formatSeconds(event.waitMs)} to stay within ${event.writes} writes per ${formatSeconds(event.perMs)}`,
       );
+    case "circuit-open":
+      return paint.yellow(
+        `! ${event.tenant}: ${event.failures} PATCH attempts in a row got 429, 5xx or no answer: no more writes to this tenant in this run`,
+      );
     case "object-written":
       return `${paint.green("✓")} ${event.object.address}: updated ${event.properties.join(", ")} ${paint.dim(`(PATCH ${event.httpStatus}, ${event.durationMs} ms)`)}`;
     case "object-failed":
@@ -123,7 +127,7 @@ export function renderApplySummary(result: ApplyResult, options: ApplyTextOption
     lines.push("  Run plan to confirm they now match.");
   }
 
-  for (const reason of ["interrupted", "fail-fast"] as const) {
+  for (const reason of ["interrupted", "fail-fast", "circuit-open"] as const) {
     const skipped = result.results.filter((r) => r.skipReason === reason);
     if (skipped.length === 0) continue;
     lines.push("", `Not written (${skipText(reason)}):`);
@@ -131,7 +135,9 @@ export function renderApplySummary(result: ApplyResult, options: ApplyTextOption
     lines.push(
       reason === "interrupted"
         ? "  Run apply again (it plans afresh) to write the rest."
-        : "  Fix the failure above, then run apply again (it plans afresh) to write the rest.",
+        : reason === "fail-fast"
+          ? "  Fix the failure above, then run apply again (it plans afresh) to write the rest."
+          : "  Graph kept refusing this tenant: run apply again later (it plans afresh and writes only what still differs).",
     );
   }
   return `${lines.join("\n")}\n`;
@@ -188,6 +194,8 @@ function skipText(reason: SkipReason): string {
       return "stopped after a failure: --fail-fast";
     case "plan-stale":
       return "the plan is stale";
+    case "circuit-open":
+      return "not attempted: the tenant kept answering 429, 5xx or nothing";
   }
 }
 
