@@ -13,7 +13,11 @@ import type { EmulatorResponse, RequestIds } from "./http.ts";
  * - `reset`: drop the connection without answering;
  * - `hang`: never answer (until the client gives up or the emulator closes);
  * - `malformed-json`: a JSON content type over a truncated body (status 200 unless given);
- * - `html`: an HTML error page, as a proxy or gateway sends (status 502 unless given).
+ * - `html`: an HTML error page, as a proxy or gateway sends (status 502 unless given);
+ * - `token-claims`: on a token request only (ignored elsewhere), a token is issued as usual but
+ *   signed over other claims: another tenant's `tid`, another audience (`aud`), or a lifetime of
+ *   `expiresInSeconds` (zero or negative: already expired; `expires_in` says the same) — what a
+ *   misconfigured or hostile token endpoint hands out.
  */
 export type Fault =
   | {
@@ -26,7 +30,16 @@ export type Fault =
   | { readonly kind: "reset" }
   | { readonly kind: "hang" }
   | { readonly kind: "malformed-json"; readonly status?: number }
-  | { readonly kind: "html"; readonly status?: number };
+  | { readonly kind: "html"; readonly status?: number }
+  | {
+      readonly kind: "token-claims";
+      readonly tid?: string;
+      readonly aud?: string;
+      readonly expiresInSeconds?: number;
+    };
+
+/** The fault that changes the claims of an issued token. */
+export type TokenClaimsFault = Extract<Fault, { readonly kind: "token-claims" }>;
 
 /**
  * When to inject a fault. A request matches when `method` (any case) and `path` (a RegExp source,
@@ -62,6 +75,12 @@ const FaultSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("hang") }),
   z.strictObject({ kind: z.literal("malformed-json"), status: Status.optional() }),
   z.strictObject({ kind: z.literal("html"), status: Status.optional() }),
+  z.strictObject({
+    kind: z.literal("token-claims"),
+    tid: z.string().min(1).optional(),
+    aud: z.string().min(1).optional(),
+    expiresInSeconds: z.number().int().optional(),
+  }),
 ]);
 const RuleSchema = z.strictObject({
   method: z.string().min(1).optional(),

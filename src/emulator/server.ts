@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { aadError } from "./aad-errors.ts";
-import { faultResponse, parseFaults, type FaultInjector } from "./faults.ts";
+import { faultResponse, parseFaults, type FaultInjector, type TokenClaimsFault } from "./faults.ts";
 import { graphError } from "./graph-errors.ts";
 import { handleGraphRequest } from "./graph-routes.ts";
 import { jsonResponse, type EmulatorResponse, type RequestIds } from "./http.ts";
@@ -138,10 +138,18 @@ async function handle(
     kind === "graph" ? parts.tokens.verify(header(request, "authorization"), baseUrl) : undefined;
   if (access?.ok) entry.tenant = access.claims.tid;
 
+  let tokenClaims: TokenClaimsFault | undefined;
   if (kind !== "admin") {
     if (parts.latencyMs > 0)
       await new Promise((resolve) => setTimeout(resolve, parts.latencyMs).unref());
-    const fault = parts.faults.pick(method, path);
+    const picked = parts.faults.pick(method, path);
+    // A token-claims fault changes the token issued below (token requests only); it is not an
+    // answer of its own.
+    if (picked?.kind === "token-claims" && kind === "token") {
+      entry.fault = picked;
+      tokenClaims = picked;
+    }
+    const fault = picked?.kind === "token-claims" ? undefined : picked;
     if (fault) {
       entry.fault = fault;
       if (fault.kind === "reset") {
@@ -185,7 +193,13 @@ async function handle(
         return;
       }
       const segment = TOKEN_PATH.exec(path)?.[1] ?? "";
-      const outcome = parts.tokens.issue(baseUrl, segment, new URLSearchParams(body), ids);
+      const outcome = parts.tokens.issue(
+        baseUrl,
+        segment,
+        new URLSearchParams(body),
+        ids,
+        tokenClaims,
+      );
       if (outcome.tenantId !== undefined) entry.tenant = outcome.tenantId;
       finish(entry, response, outcome.response, ids);
       return;

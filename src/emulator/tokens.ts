@@ -2,6 +2,7 @@ import { generateKeyPair, randomUUID, createHash, type KeyObject } from "node:cr
 import { promisify } from "node:util";
 import { aadError } from "./aad-errors.ts";
 import { authenticateClient } from "./client-authentication.ts";
+import type { TokenClaimsFault } from "./faults.ts";
 import { jsonResponse, type EmulatorResponse, type RequestIds } from "./http.ts";
 import { decodeJwt, signJwt, verifyJwtSignature } from "./jwt.ts";
 import type { DirectoryApp, ResolvedTenant } from "./seed.ts";
@@ -114,7 +115,13 @@ export class TokenService {
   }
 
   /** `POST /{tenant}/oauth2/v2.0/token` with a form body. */
-  issue(baseUrl: string, segment: string, form: URLSearchParams, ids: RequestIds): TokenOutcome {
+  issue(
+    baseUrl: string,
+    segment: string,
+    form: URLSearchParams,
+    ids: RequestIds,
+    claims?: TokenClaimsFault,
+  ): TokenOutcome {
     const tenant = this.tenant(segment);
     if (!tenant) return { response: aadError(ids, tenantNotFound(segment)) };
     const outcome = (response: EmulatorResponse): TokenOutcome => ({
@@ -173,18 +180,17 @@ export class TokenService {
     const isTokenEndpoint = (audience: string) => this.#isTokenEndpoint(baseUrl, tenant, audience);
     const authentication = authenticateClient(app, form, isTokenEndpoint, nowSeconds);
     if (!authentication.ok) return outcome(aadError(ids, authentication.failure));
-    const accessToken = this.#accessToken(
-      baseUrl,
-      tenant,
-      app,
-      resource.slice(0, -"/.default".length),
-      nowSeconds,
-    );
+    const lifetimeSeconds = claims?.expiresInSeconds ?? this.#lifetimeSeconds;
+    const accessToken = this.#accessToken(baseUrl, tenant, app, nowSeconds, {
+      aud: claims?.aud ?? resource.slice(0, -"/.default".length),
+      tid: claims?.tid ?? tenant.tenantId,
+      lifetimeSeconds,
+    });
     return outcome(
       jsonResponse(200, {
         token_type: "Bearer",
-        expires_in: this.#lifetimeSeconds,
-        ext_expires_in: this.#lifetimeSeconds,
+        expires_in: lifetimeSeconds,
+        ext_expires_in: lifetimeSeconds,
         access_token: accessToken,
       }),
     );
@@ -231,8 +237,8 @@ export class TokenService {
     baseUrl: string,
     tenant: ResolvedTenant,
     app: DirectoryApp,
-    audience: string,
     nowSeconds: number,
+    claims: { readonly aud: string; readonly tid: string; readonly lifetimeSeconds: number },
   ): string {
     // The claims of a real app-only Graph token, minus the ones nothing here reads.
     const objectId = createHash("sha256")
@@ -241,11 +247,11 @@ export class TokenService {
     const oid = `${objectId.slice(0, 8)}-${objectId.slice(8, 12)}-${objectId.slice(12, 16)}-${objectId.slice(16, 20)}-${objectId.slice(20, 32)}`;
     return signJwt(
       {
-        aud: audience,
+        aud: claims.aud,
         iss: `${baseUrl}/${tenant.tenantId}/v2.0`,
         iat: nowSeconds,
         nbf: nowSeconds,
-        exp: nowSeconds + this.#lifetimeSeconds,
+        exp: nowSeconds + claims.lifetimeSeconds,
         app_displayname: app.displayName,
         appid: app.clientId,
         appidacr: "1",
@@ -253,7 +259,7 @@ export class TokenService {
         oid,
         sub: oid,
         roles: app.roles,
-        tid: tenant.tenantId,
+        tid: claims.tid,
         uti: randomUUID(),
         ver: "1.0",
       },

@@ -72,8 +72,14 @@ export interface GraphClientOptions {
   readonly graphUrl: string;
   /** The tenant's name in the configuration, for messages. */
   readonly tenant: string;
-  /** A bearer token for Graph; called before every attempt, so it must cache. */
-  readonly getAccessToken: (abortSignal?: AbortSignal) => Promise<string>;
+  /**
+   * A bearer token for Graph; called before every attempt, so it must cache. `fresh` (after a
+   * 401) asks for a new token rather than the cached one.
+   */
+  readonly getAccessToken: (
+    abortSignal?: AbortSignal,
+    options?: { readonly fresh?: boolean },
+  ) => Promise<string>;
   /** Extra CA certificate (PEM) to trust, for in-process tests. The CLI uses NODE_EXTRA_CA_CERTS. */
   readonly ca?: string;
   /** Environment to read HTTPS_PROXY / NO_PROXY from; none by default. */
@@ -198,6 +204,19 @@ export function createGraphClient(options: GraphClientOptions): HttpGraphClient 
     }
   }
 
+  /** The token that was fetched fresh after a 401: a 401 to it is not retried again. */
+  let lastFreshToken: string | undefined;
+
+  async function accessToken(abortSignal: AbortSignal | undefined, fresh: boolean) {
+    try {
+      return await options.getAccessToken(abortSignal, fresh ? { fresh } : undefined);
+    } catch (error) {
+      // The token provider already bounded and explained this; retrying here would only
+      // multiply the wait. p-retry rethrows the wrapped error itself.
+      throw new AbortError(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
   /**
    * One logical request with retries. `read` turns a 2xx response into the result or throws an
    * AttemptFailure (marked `malformedBody` when retrying might help).
@@ -223,24 +242,16 @@ export function createGraphClient(options: GraphClientOptions): HttpGraphClient 
 
     const attempt = async (attemptNumber: number): Promise<T> => {
       attempts = attemptNumber;
-      let token: string;
-      try {
-        token = await options.getAccessToken(abortSignal);
-      } catch (error) {
-        // The token provider already bounded and explained this; retrying here would only
-        // multiply the wait. p-retry rethrows the wrapped error itself.
-        throw new AbortError(error instanceof Error ? error : new Error(String(error)));
-      }
-      const headers: Record<string, string> = {
+      let token = await accessToken(abortSignal, false);
+      const headers = (): Record<string, string> => ({
         accept: "application/json",
         authorization: `Bearer ${token}`,
         "client-request-id": clientRequestId,
         "return-client-request-id": "true",
         ...(options.userAgent === undefined ? {} : { "user-agent": options.userAgent }),
         ...(bodyText === undefined ? {} : { "content-type": "application/json" }),
-      };
+      });
       attemptStarted = performance.now();
-      let response: HttpResponse;
       const beforeSend =
         hooks.beforeSend === undefined
           ? undefined
@@ -252,32 +263,46 @@ export function createGraphClient(options: GraphClientOptions): HttpGraphClient 
                 throw new AbortError(error instanceof Error ? error : new Error(String(error)));
               }
             };
-      try {
-        ({ response } = await sendFollowingRedirects(
-          method,
-          url,
-          headers,
-          bodyText,
-          abortSignal,
-          beforeSend,
-        ));
-      } catch (error) {
-        if (error instanceof AttemptFailure) throw error;
-        if (error instanceof HttpTransportError) {
-          if (error.code === "EABORTED") throw new AbortError(error);
-          hooks.onAnswer?.({ networkError: error.code });
-          throw new AttemptFailure(redact(error.message), {
-            retriable:
-              error.code !== "ERESPONSETOOLARGE" &&
-              error.code !== "EPROTOCOL" &&
-              isRetriableNetworkError(error.code),
-            networkError: error.code,
-          });
+      const send = async (): Promise<HttpResponse> => {
+        try {
+          const { response } = await sendFollowingRedirects(
+            method,
+            url,
+            headers(),
+            bodyText,
+            abortSignal,
+            beforeSend,
+          );
+          hooks.onAnswer?.({ status: response.status });
+          return response;
+        } catch (error) {
+          if (error instanceof AttemptFailure) throw error;
+          if (error instanceof HttpTransportError) {
+            if (error.code === "EABORTED") throw new AbortError(error);
+            hooks.onAnswer?.({ networkError: error.code });
+            throw new AttemptFailure(redact(error.message), {
+              retriable:
+                error.code !== "ERESPONSETOOLARGE" &&
+                error.code !== "EPROTOCOL" &&
+                isRetriableNetworkError(error.code),
+              networkError: error.code,
+            });
+          }
+          throw error;
         }
-        throw error;
+      };
+      let response = await send();
+      // A 401 mid-run: the token was revoked or the tenant's policy changed. One fresh token
+      // and one more try; a fresh token refused too is a real refusal.
+      if (response.status === 401 && token !== lastFreshToken) {
+        debug(
+          `${method} ${pathAndQuery(url)} → 401 (attempt ${attemptNumber}, client-request-id ${clientRequestId}): getting a fresh token and trying once more`,
+        );
+        token = await accessToken(abortSignal, true);
+        lastFreshToken = token;
+        response = await send();
       }
       const requestId = header(response, "request-id");
-      hooks.onAnswer?.({ status: response.status });
       if (response.status >= 200 && response.status < 300) {
         const result = read(response, label);
         const durationInMs = Math.round(performance.now() - attemptStarted);

@@ -78,7 +78,8 @@ export async function connectTenant(
     ...options.client,
     graphUrl: endpoints.graphUrl,
     tenant: tenant.name,
-    getAccessToken: (abortSignal) => tokenProvider.getAccessToken(abortSignal),
+    getAccessToken: (abortSignal, tokenOptions) =>
+      tokenProvider.getAccessToken(abortSignal, tokenOptions),
     ...(options.ca === undefined ? {} : { ca: options.ca }),
     ...(options.debug === undefined || options.client?.debug !== undefined
       ? {}
