@@ -18,6 +18,7 @@
  */
 import { randomUUID } from "node:crypto";
 import pRetry, { AbortError } from "p-retry";
+import { canonicalJson } from "../canonical-json.ts";
 import { isJsonObject, type JsonObject, type JsonValue } from "../json.ts";
 import { redact } from "../auth/redact.ts";
 import { oneLine, parseGraphError } from "./graph-error.ts";
@@ -395,6 +396,7 @@ export function createGraphClient(options: GraphClientOptions): HttpGraphClient 
       `${rootText}/${request.graphVersion}${request.collectionPath}?$select=${select.map(encodeURIComponent).join(",")}`,
     );
     const objects: LiveObject[] = [];
+    const byId = new Map<string, { readonly object: LiveObject; readonly page: number }>();
     const seen = new Set<string>([first.href]);
     let url = first;
     for (let page = 1; ; page++) {
@@ -405,7 +407,24 @@ export function createGraphClient(options: GraphClientOptions): HttpGraphClient 
         readPage,
         requestOptions?.abortSignal,
       );
-      objects.push(...value);
+      for (const object of value) {
+        const earlier = byId.get(object.id);
+        if (earlier === undefined) {
+          byId.set(object.id, { object, page });
+          objects.push(object);
+          continue;
+        }
+        // The same object again (paging over a collection that changed while it was read) is
+        // harmless; one id with two contents is not: which is the object? Nothing is planned or
+        // written from such a collection.
+        if (canonicalJson(earlier.object) === canonicalJson(object)) continue;
+        throw new GraphRequestError(
+          redact(
+            `GET ${first.pathname}: Graph is inconsistent: it listed id ${JSON.stringify(object.id)} twice with different content — page ${earlier.page}: ${describeObject(earlier.object, object)}; page ${page}: ${describeObject(object, earlier.object)}. Run plan again; if it persists, report it to Microsoft support`,
+          ),
+          { request: `GET ${first.pathname}` },
+        );
+      }
       if (nextLink === undefined) return objects;
       const next = resolveNextLink(nextLink, url);
       if (seen.has(next.href) || page >= MAX_PAGES) {
@@ -603,6 +622,22 @@ function toGraphRequestError(
     attempts,
   };
   return new GraphRequestError(redact(message), details);
+}
+
+/** An object by its displayName and the properties whose values differ from `other`'s. */
+function describeObject(object: LiveObject, other: LiveObject): string {
+  const differing = [...new Set([...Object.keys(object), ...Object.keys(other)])]
+    .filter(
+      (key) =>
+        key !== "displayName" &&
+        canonicalJson(object[key] ?? null) !== canonicalJson(other[key] ?? null),
+    )
+    .sort();
+  const show = (value: JsonValue | undefined) =>
+    value === undefined ? "absent" : oneLine(JSON.stringify(value), 60);
+  const shown = differing.slice(0, 3).map((key) => `${key} ${show(object[key])}`);
+  if (differing.length > 3) shown.push(`and ${differing.length - 3} more`);
+  return [`displayName ${show(object["displayName"])}`, ...shown].join(", ");
 }
 
 function describeSource(source: "retry-after" | "retry-after-capped" | "backoff"): string {

@@ -259,6 +259,56 @@ describe("odd but legitimate answers", () => {
 });
 
 describe("answers that must be refused", () => {
+  it("one id on two pages with different content: a Graph inconsistency for that collection, both versions listed, nothing planned or written from it", async () => {
+    const [raOne, raTwo] = fake.collections.get(RA_PATH)!;
+    fake.misbehave = (request, response, urls) => {
+      if (request.method !== "GET" || urls.path !== RA_PATH) return false;
+      const second = (request.url ?? "").includes("skiptoken");
+      json(
+        response,
+        200,
+        second
+          ? { value: [{ ...raOne, onboardingStatus: "onboarded" }, raTwo] }
+          : { value: [raOne], "@odata.nextLink": `${urls.url}${RA_PATH}?$skiptoken=2` },
+      );
+      return true;
+    };
+    const planned = await plan();
+    expect(planned.problems).toHaveLength(1);
+    const summary = planned.problems[0]!.summary;
+    expect(summary).toContain(
+      'Graph is inconsistent: it listed id "ra-1" twice with different content',
+    );
+    // Both versions, each with the value that differs.
+    expect(summary).toContain('page 1: displayName "RA one", onboardingStatus "notOnboarded"');
+    expect(summary).toContain('page 2: displayName "RA one", onboardingStatus "onboarded"');
+    expect(planned.changes.map((change) => change.address)).toEqual([ADDRESS.mdmOne]);
+    await apply(planned);
+    expect(fake.patches.map((patch) => patch.path)).toEqual([`${DMP_PATH}/mdm-1`]);
+  });
+
+  it("one id repeated on a later page with the same content: counted once, planned as usual", async () => {
+    const [raOne, raTwo] = fake.collections.get(RA_PATH)!;
+    fake.misbehave = (request, response, urls) => {
+      if (request.method !== "GET" || urls.path !== RA_PATH) return false;
+      const second = (request.url ?? "").includes("skiptoken");
+      json(
+        response,
+        200,
+        second
+          ? { value: [raOne, raTwo] }
+          : { value: [raOne], "@odata.nextLink": `${urls.url}${RA_PATH}?$skiptoken=2` },
+      );
+      return true;
+    };
+    const planned = await plan();
+    expect(planned.problems).toEqual([]);
+    expect(planned.changes.map((change) => change.address)).toEqual([
+      ADDRESS.mdmOne,
+      ADDRESS.raOne,
+    ]);
+  });
+
   it.each([
     [{ values: [] }, "the body has no `value` collection"],
     [{ value: { id: "ra-1" } }, "`value` is not an array"],
