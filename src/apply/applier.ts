@@ -299,7 +299,11 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
               id: change.liveId,
               body: change.patch,
             },
-            { beforeSend, onAnswer: (answer) => breaker.record(answer) },
+            {
+              beforeSend,
+              onAnswer: (answer) => breaker.record(answer),
+              onUnknownOutcome: () => settleUnknownOutcome(client, change),
+            },
           );
           const durationMs = now() - startedAt;
           const requestId =
@@ -533,6 +537,65 @@ function unconverged(
         ? normaliseValue(typeOf(group, property), object[property], group.graphVersion)
         : undefined,
     }));
+}
+
+/**
+ * A PATCH of `change` got no answer (timeout, reset): did it land? Reads the object: every
+ * changed property at the plan's `after` → `applied` (sending it again would be a second write);
+ * each at `before` or `after` → `resend` (PATCH of values is idempotent); any other value, or
+ * the object gone → throws: someone else is changing it, and writing over that was not planned.
+ * A failed read throws too: without knowing, nothing more is sent.
+ */
+async function settleUnknownOutcome(
+  client: GraphClient,
+  change: ResourceChange,
+): Promise<"applied" | "resend"> {
+  const lost = "the PATCH got no answer";
+  let live: LiveObject[];
+  try {
+    live = await client.listCollection({
+      graphVersion: change.graphVersion,
+      collectionPath: change.collectionPath,
+      select: propertiesOf(change),
+    });
+  } catch (error) {
+    throw new Error(
+      `${lost}, and reading the object to see whether it landed failed too (${toApplyError(error).message}): not sent again; run plan to see its state`,
+      { cause: error },
+    );
+  }
+  const object = live.find((candidate) => candidate.id === change.liveId);
+  if (object === undefined) {
+    throw new Error(
+      `${lost}, and the object (id ${change.liveId}) is no longer listed: not sent again`,
+    );
+  }
+  const resource = findResource(change.kind);
+  const typeOfProperty = (property: string): PropertyType => {
+    const found = resource && findProperty(resource, change.graphVersion, property);
+    // groupChanges checked every kind and property before anything was written.
+    if (!found) throw new Error(`internal error: unknown property ${property} of ${change.kind}`);
+    return found.type;
+  };
+  const holds = (property: string, value: JsonValue | undefined) =>
+    valuesEqual(typeOfProperty(property), value, object[property], change.graphVersion);
+  const foreign = change.changes.filter(
+    ({ property, before, after }) => !holds(property, after) && !holds(property, before),
+  );
+  if (foreign.length > 0) {
+    const what = foreign
+      .map(
+        ({ property, before, after }) =>
+          `${property} is now ${showValue(normaliseValue(typeOfProperty(property), object[property], change.graphVersion))} (the plan: ${showValue(before)} → ${showValue(after)})`,
+      )
+      .join("; ");
+    throw new Error(
+      `${lost}, and the object now holds values the plan has neither before nor after: ${what}. Someone else is changing it: not sent again; run plan to see its state`,
+    );
+  }
+  return change.changes.every(({ property, after }) => holds(property, after))
+    ? "applied"
+    : "resend";
 }
 
 /** Values in messages: JSON, cut short so that a long assignment list stays one readable line. */

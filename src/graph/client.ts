@@ -228,7 +228,13 @@ export function createGraphClient(options: GraphClientOptions): HttpGraphClient 
     body: JsonObject | undefined,
     read: (response: HttpResponse, requestLabel: string) => T,
     abortSignal: AbortSignal | undefined,
-    hooks: Pick<PatchOptions, "beforeSend" | "onAnswer"> = {},
+    hooks: Pick<PatchOptions, "beforeSend" | "onAnswer"> & {
+      /**
+       * Before resending after an attempt whose outcome is unknown: the result to end with
+       * (the write is there), or undefined to resend. Throws to stop.
+       */
+      readonly settleUnknownOutcome?: () => Promise<T | undefined>;
+    } = {},
   ): Promise<T> {
     const clientRequestId = randomUUID();
     const label = `${method} ${url.pathname}`;
@@ -241,8 +247,25 @@ export function createGraphClient(options: GraphClientOptions): HttpGraphClient 
     let attemptStarted = 0;
     let lastDecision: RetryDecision | undefined;
 
+    let outcomeUnknown = false;
+
     const attempt = async (attemptNumber: number): Promise<T> => {
       attempts = attemptNumber;
+      if (outcomeUnknown && hooks.settleUnknownOutcome !== undefined) {
+        outcomeUnknown = false;
+        let settled: T | undefined;
+        try {
+          settled = await hooks.settleUnknownOutcome();
+        } catch (error) {
+          throw new AbortError(error instanceof Error ? error : new Error(String(error)));
+        }
+        if (settled !== undefined) {
+          debug(
+            `${method} ${pathAndQuery(url)}: the previous attempt got no answer, and a read shows its values: not sending it again (client-request-id ${clientRequestId})`,
+          );
+          return settled;
+        }
+      }
       let token = await accessToken(abortSignal, false);
       const headers = (): Record<string, string> => ({
         accept: "application/json",
@@ -346,6 +369,7 @@ export function createGraphClient(options: GraphClientOptions): HttpGraphClient 
         onFailedAttempt: async ({ error, attemptNumber }) => {
           if (!(error instanceof AttemptFailure)) throw error;
           if (error.malformedBody) malformedBodies++;
+          outcomeUnknown = mayHaveReachedServer(error.networkError);
           const elapsedInMs = performance.now() - started;
           const decision = decideRetry(
             {
@@ -463,14 +487,16 @@ export function createGraphClient(options: GraphClientOptions): HttpGraphClient 
     const url = new URL(
       `${rootText}/${request.graphVersion}${request.collectionPath}/${encodeURIComponent(request.id)}`,
     );
-    return execute(
-      "PATCH",
-      url,
-      request.body,
-      readPatchResponse,
-      requestOptions?.abortSignal,
-      requestOptions ?? {},
-    );
+    const onUnknownOutcome = requestOptions?.onUnknownOutcome;
+    return execute("PATCH", url, request.body, readPatchResponse, requestOptions?.abortSignal, {
+      ...requestOptions,
+      ...(onUnknownOutcome === undefined
+        ? {}
+        : {
+            settleUnknownOutcome: async () =>
+              (await onUnknownOutcome()) === "applied" ? CONFIRMED_BY_READ : undefined,
+          }),
+    });
   }
 
   /**
@@ -656,6 +682,26 @@ function decodeURIComponentSafe(text: string): string {
   } catch {
     return text;
   }
+}
+
+/**
+ * Network failures that prove the request never left: the connection was refused, or the host
+ * could not be found or reached. Any other (reset, timeout, broken pipe) may have come after
+ * the server received the request, and acted on it.
+ */
+const NOT_SENT_NETWORK_ERRORS: ReadonlySet<string> = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+]);
+
+/** What a PATCH whose answer was lost returns when a read showed its values. */
+const CONFIRMED_BY_READ: PatchResponse = { status: 204, confirmedByRead: true };
+
+function mayHaveReachedServer(networkError: string | undefined): boolean {
+  return networkError !== undefined && !NOT_SENT_NETWORK_ERRORS.has(networkError);
 }
 
 function sleep(ms: number, abortSignal: AbortSignal | undefined): Promise<void> {

@@ -27,6 +27,8 @@ export interface PatchResponse {
   readonly status: 200 | 204;
   readonly object?: LiveObject;
   readonly requestId?: string;
+  /** The answer was lost, and a read showed the written values (`onUnknownOutcome`: `applied`). */
+  readonly confirmedByRead?: true;
 }
 
 /** A bound action without parameters, e.g. `POST …/deviceManagementPartners/{id}/terminate`. */
@@ -58,6 +60,13 @@ export interface PatchOptions extends RequestOptions {
   readonly beforeSend?: (attempt: number) => Promise<void>;
   /** Told what each attempt got back, success or failure (a circuit breaker listens here). */
   readonly onAnswer?: (answer: AttemptAnswer) => void;
+  /**
+   * Called before retrying a PATCH whose previous attempt may have reached Graph but got no
+   * answer (timeout, reset): the caller reads the object and says whether the write is already
+   * there (`applied`: nothing more is sent) or not (`resend`). Throwing stops the PATCH with that
+   * error (the object holds values nobody planned). Without it the PATCH is simply sent again.
+   */
+  readonly onUnknownOutcome?: () => Promise<"applied" | "resend">;
 }
 
 /**

@@ -231,30 +231,69 @@ describe("odd but legitimate answers", () => {
     expect(result.results.find((r) => r.address === ADDRESS.mdmOne)?.status).toBe("changed");
     expect(summary).toContain(ADDRESS.raOne);
   });
-  it("a PATCH that lands but whose answer never comes is sent again with the same body, and the object ends as declared", async () => {
-    // Graph applied the write, then the connection went quiet: the client cannot know it
-    // landed. Sending the same declared values again is safe (a PATCH of values is idempotent).
+});
+
+describe("a PATCH whose answer is lost: read before sending it again", () => {
+  /**
+   * The first PATCH to ra-1 gets no answer (the connection goes quiet); `act` says what the server
+   * did with it meanwhile. The client times out, and before retrying reads the object.
+   */
+  function loseFirstAnswerToRaOne(act: (object: JsonObject, body: JsonObject) => void): void {
     let quiet = 1;
-    fake.misbehave = (request, response, { path, body }) => {
+    fake.misbehave = (request, _response, { path, body }) => {
       if (request.method !== "PATCH" || !path.endsWith("/ra-1") || quiet === 0) return false;
       quiet--;
-      Object.assign(fake.collections.get(RA_PATH)![0]!, JSON.parse(body) as JsonObject);
+      act(fake.collections.get(RA_PATH)![0]!, JSON.parse(body) as JsonObject);
       return true; // never answered
     };
-    const impatient = fakeClient(fake, tls, { timeoutInMs: 300 });
+  }
+
+  async function applyImpatiently(planned: Plan) {
+    const impatient = fakeClient(fake, tls, { timeoutInMs: 1_000 });
     try {
-      const planned = await plan();
-      const result = await applyPlan(planned, { clientFor: () => Promise.resolve(impatient) });
-      expect(result.summary).toMatchObject({ changed: 2, failed: 0, notConverged: 0 });
-      const toRaOne = fake.patches.filter((patch) => patch.path.endsWith("/ra-1"));
-      expect(toRaOne.map((patch) => patch.body)).toEqual([
-        { onboardingStatus: "onboarded" },
-        { onboardingStatus: "onboarded" },
-      ]);
-      expect((await plan()).changes).toEqual([]);
+      return await applyPlan(planned, { clientFor: () => Promise.resolve(impatient) });
     } finally {
       impatient.close();
     }
+  }
+
+  const patchesToRaOne = () => fake.patches.filter((patch) => patch.path.endsWith("/ra-1"));
+
+  it("it landed (the read shows the planned values): not sent again, reported written and verified", async () => {
+    loseFirstAnswerToRaOne((object, body) => Object.assign(object, body));
+    const planned = await plan();
+    const result = await applyImpatiently(planned);
+    expect(result.summary).toMatchObject({ changed: 2, failed: 0, notConverged: 0 });
+    expect(patchesToRaOne().map((patch) => patch.body)).toEqual([
+      { onboardingStatus: "onboarded" },
+    ]);
+    expect((await plan()).changes).toEqual([]);
+  });
+
+  it("it did not land (the read shows the values before): sent again with the same body, and converges", async () => {
+    loseFirstAnswerToRaOne(() => undefined);
+    const planned = await plan();
+    const result = await applyImpatiently(planned);
+    expect(result.summary).toMatchObject({ changed: 2, failed: 0, notConverged: 0 });
+    expect(patchesToRaOne().map((patch) => patch.body)).toEqual([
+      { onboardingStatus: "onboarded" },
+      { onboardingStatus: "onboarded" },
+    ]);
+    expect((await plan()).changes).toEqual([]);
+  });
+
+  it("someone else wrote a third value meanwhile: not sent again, the object reported failed with both values", async () => {
+    loseFirstAnswerToRaOne((object) => Object.assign(object, { onboardingStatus: "onboarding" }));
+    const planned = await plan();
+    const result = await applyImpatiently(planned);
+    expect(patchesToRaOne()).toHaveLength(1);
+    const raOne = result.results.find((r) => r.address === ADDRESS.raOne);
+    expect(raOne).toMatchObject({ status: "failed", failedIn: "write" });
+    expect(raOne?.error?.message).toContain(
+      'the PATCH got no answer, and the object now holds values the plan has neither before nor after: onboardingStatus is now "onboarding" (the plan: "notOnboarded" → "onboarded")',
+    );
+    expect(result.results.find((r) => r.address === ADDRESS.mdmOne)?.status).toBe("changed");
+    expect(fake.collections.get(RA_PATH)![0]!["onboardingStatus"]).toBe("onboarding");
   });
 });
 
