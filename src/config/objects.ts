@@ -4,6 +4,7 @@ import type { JsonObject, JsonValue } from "../json.ts";
 import {
   ASSIGNMENT_TARGET_BASE_PROPERTIES,
   canonicalTargetType,
+  GUID_TARGET_PROPERTIES,
 } from "../resources/assignment-targets.ts";
 import {
   GRAPH_VERSIONS,
@@ -28,6 +29,7 @@ import { listWords, nearest } from "./suggest.ts";
 import { isPrefix, type TenantDeclaration } from "./tenants.ts";
 import type { Path, PlainMap, PlainValue, SourceDocument } from "./yaml-document.ts";
 import { NAME_PATTERN } from "./formats.ts";
+import { canonicalGuid, isUpperCaseGuid } from "../guid.ts";
 
 /**
  * A partner object document (`kind` from the registry): envelope and metadata, the tenants it
@@ -279,9 +281,47 @@ function checkSpec(
     }
     if (property.type.kind === "assignments" && Array.isArray(spec[key])) {
       diagnostics.push(...duplicateTargets(document, path, spec[key]));
+      diagnostics.push(...upperCaseTargetGuids(document, path, spec[key]));
+    }
+    const value = spec[key];
+    if (property.type.kind === "string" && property.type.holds === "guid") {
+      if (typeof value === "string" && isUpperCaseGuid(value)) {
+        diagnostics.push(upperCaseGuid(document, path, value));
+      }
     }
   }
   return dedupe(diagnostics);
+}
+
+/**
+ * A hint, not an error: Graph matches GUIDs regardless of case and the tool compares them so (and
+ * sends them lower-case), but the file then differs from what Graph and `export` show.
+ */
+function upperCaseGuid(document: SourceDocument, path: Path, value: string): Diagnostic {
+  return {
+    severity: "warning",
+    code: "guid-upper-case",
+    summary: `${display(path)} is a GUID written in upper case`,
+    detail: `GUIDs are compared regardless of case and sent lower-case, as Graph returns them; write ${value.toLowerCase()} to match what Graph and export show`,
+    source: document.locate(path),
+  };
+}
+
+function upperCaseTargetGuids(
+  document: SourceDocument,
+  path: Path,
+  items: readonly PlainValue[],
+): Diagnostic[] {
+  return items.flatMap((item, index) => {
+    const target = childOf(item, "target");
+    if (!isMapping(target)) return [];
+    return Object.keys(target).flatMap((key) => {
+      const value = (target as PlainMap)[key];
+      return GUID_TARGET_PROPERTIES.has(key) && typeof value === "string" && isUpperCaseGuid(value)
+        ? [upperCaseGuid(document, [...path, index, "target", key], value)]
+        : [];
+    });
+  });
 }
 
 /** Explains a key `spec` (or an assignment target) does not have in this Graph version. */
@@ -404,7 +444,8 @@ function targetKey(target: PlainMap): string {
       const value = target[key];
       if (key === "@odata.type" && typeof value === "string")
         return [key, canonicalTargetType(value)];
-      if (key === "groupId" && typeof value === "string") return [key, value.toLowerCase()];
+      if (GUID_TARGET_PROPERTIES.has(key) && typeof value === "string")
+        return [key, canonicalGuid(value)];
       return [key, value];
     });
   return JSON.stringify(entries);

@@ -70,6 +70,24 @@ describe("exportTenant", () => {
     }
   });
 
+  it("writes GUIDs lower-case, as Graph returns them and plans compare them", () => {
+    const upper = {
+      ...jamf("b1", "4F1C2D3E-8A9B-4C7D-9E0F-1A2B3C4D5E6F"),
+      singleTenantAppId: "2C6E8A0B-4D1F-4E3A-9B5C-7D8E9F0A1B2C",
+    };
+    const [file] = run([], [upper]);
+    const spec = (parse(file!.text) as { spec: Record<string, unknown> }).spec;
+    expect(spec["singleTenantAppId"]).toBe("2c6e8a0b-4d1f-4e3a-9b5c-7d8e9f0a1b2c");
+    expect(spec["groupsRequiringPartnerEnrollment"]).toEqual([
+      {
+        target: {
+          "@odata.type": "#microsoft.graph.groupAssignmentTarget",
+          groupId: "4f1c2d3e-8a9b-4c7d-9e0f-1a2b3c4d5e6f",
+        },
+      },
+    ]);
+  });
+
   it("matches duplicate display names by id, with unique names, and trims annotations", () => {
     const files = run([], [jamf("b2", "g2"), jamf("b1", "g1")]);
     const docs = files[0]!.text.split(/^---$/m).map((text) => parse(text) as Record<string, any>);

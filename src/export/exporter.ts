@@ -134,7 +134,8 @@ function exportValue(
     // Any spelling of "unset" is written as Graph's own, which the planner reads as unset too.
     return parsed.isMinValue ? MIN_DATE_TIME_OFFSET : formatTicks(parsed.ticks);
   }
-  if (property.type.kind !== "assignments") return value;
+  // GUID-valued strings lower-case, as Graph returns them (and as the planner compares them).
+  if (property.type.kind !== "assignments" && property.type.kind !== "string") return value;
   return normaliseValue(property.type, value, version) ?? null;
 }
 

@@ -3,7 +3,9 @@ import {
   ASSIGNMENT_TARGET_BASE_PROPERTIES,
   assignmentTargetTypes,
   canonicalTargetType,
+  GUID_TARGET_PROPERTIES,
 } from "../resources/assignment-targets.ts";
+import { canonicalGuid } from "../guid.ts";
 import type { GraphVersion, PropertyType } from "../resources/types.ts";
 import { canonicalJson, compareStrings } from "../canonical-json.ts";
 import { formatTicks, parseDateTimeOffset } from "../date-time-offset.ts";
@@ -21,9 +23,11 @@ import { formatTicks, parseDateTimeOffset } from "../date-time-offset.ts";
  * - `assignments`: a sorted, duplicate-free list of `{ target }` (a set): the wrapper's
  *   `@odata.type` and other keys are dropped, the target's `@odata.type` is canonical (`#…`),
  *   other annotations and `null` members are dropped, and so are members a known target type
- *   does not have in that version (Graph adds properties), and on beta the default filter type
- *   `none` is dropped; a `null` collection is the empty one. The result is also what plans show
+ *   does not have in that version (Graph adds properties), GUID members are lower-case, and on
+ *   beta the default filter type `none` is dropped; a `null` collection is the empty one. The result is also what plans show
  *   as the live value of an assignment collection (desired-style).
+ * - GUIDs (a `string` the registry marks `holds: "guid"`, and the GUID members of targets such as
+ *   `groupId`): lower-case when the text is a GUID, as Graph matches and returns them.
  * - `string`, `url`, `enum`, `boolean`: the value itself, compared exactly (no case folding, no
  *   trailing-slash games on URLs: Graph stores what it is sent).
  *
@@ -41,6 +45,9 @@ export function normaliseValue(
     case "assignments":
       return normaliseAssignments(value, version);
     case "string":
+      return type.holds === "guid" && typeof value === "string"
+        ? canonicalGuid(value)
+        : (value ?? null);
     case "url":
     case "enum":
     case "boolean":
@@ -113,7 +120,10 @@ function normaliseTarget(target: JsonObject, version: GraphVersion): JsonObject 
     ) {
       continue;
     }
-    result[key] = member;
+    result[key] =
+      GUID_TARGET_PROPERTIES.has(key) && typeof member === "string"
+        ? canonicalGuid(member)
+        : member;
   }
   return result;
 }

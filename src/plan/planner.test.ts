@@ -226,6 +226,59 @@ describe("createPlan", () => {
       expect(change!.changes[0]!.after).toEqual(change!.patch["groupsRequiringPartnerEnrollment"]);
     });
 
+    it("compares GUIDs regardless of case and sends them lower-case", () => {
+      const upper = "4F1C2D3E-8A9B-4C7D-9E0F-1A2B3C4D5E6F";
+      const lower = upper.toLowerCase();
+      expect(planAssignments([group(upper)], [group(lower)]).changes).toEqual([]);
+      const filtered = (groupId: string, filterId: string) => ({
+        target: {
+          "@odata.type": "#microsoft.graph.groupAssignmentTarget",
+          groupId,
+          deviceAndAppManagementAssignmentFilterId: filterId,
+          deviceAndAppManagementAssignmentFilterType: "include",
+        },
+      });
+      const filter = "E1F2A3B4-C5D6-4E7F-8091-A2B3C4D5E6F7";
+      expect(
+        planAssignments([filtered(upper, filter)], [filtered(lower, filter.toLowerCase())]).changes,
+      ).toEqual([]);
+      const [change] = planAssignments([group(upper), group("c")], [group(lower)]).changes;
+      expect(change!.patch).toEqual({
+        groupsRequiringPartnerEnrollment: [group(lower), group("c")],
+      });
+    });
+
+    it("compares a GUID-valued string regardless of case, and only when it is a GUID", () => {
+      const plan = (declared: string, live: string) =>
+        createPlan({
+          desired: desiredState([
+            desiredObject({
+              kind: "DeviceManagementPartner",
+              name: "jamf",
+              match: { by: "displayName", displayName: "Jamf Pro" },
+              spec: { singleTenantAppId: declared },
+            }),
+          ]),
+          live: snapshot([
+            collection(
+              [
+                liveObject("d21e377a-377a-d21e-7a37-1ed27a371ed2", {
+                  displayName: "Jamf Pro",
+                  singleTenantAppId: live,
+                }),
+              ],
+              { kind: "DeviceManagementPartner" },
+            ),
+          ]),
+          toolVersion: TOOL,
+        });
+      const app = "2C6E8A0B-4D1F-4E3A-9B5C-7D8E9F0A1B2C";
+      expect(plan(app, app.toLowerCase()).changes).toEqual([]);
+      expect(plan("App ID Value", "app id value").changes).toHaveLength(1);
+      const [change] = plan(app, "2c6e8a0b-0000-4e3a-9b5c-7d8e9f0a1b2c").changes;
+      expect(change!.patch).toEqual({ singleTenantAppId: app.toLowerCase() });
+    });
+
     it("takes null for the empty set", () => {
       expect(planAssignments([], null).changes).toEqual([]);
       expect(planAssignments(null, []).changes).toEqual([]);

@@ -2,7 +2,8 @@ import deepDiff from "deep-diff";
 import type { DesiredObject, DesiredState } from "../config/model.ts";
 import type { LiveObject } from "../graph/types.ts";
 import { isJsonObject, type JsonObject, type JsonValue } from "../json.ts";
-import { canonicalTargetType } from "../resources/assignment-targets.ts";
+import { canonicalTargetType, GUID_TARGET_PROPERTIES } from "../resources/assignment-targets.ts";
+import { canonicalGuid } from "../guid.ts";
 import { findResource, getResource } from "../resources/registry.ts";
 import type { GraphVersion, PropertyType, ResourceDefinition } from "../resources/types.ts";
 import { canonicalJson, compareStrings } from "../canonical-json.ts";
@@ -118,11 +119,15 @@ export function declaredProperties(
 }
 
 /**
- * A declared value as it goes into the PATCH body: as written, except that an assignment
- * collection is sent as a list of `{ target }` with the target's `@odata.type` canonical (the one
- * annotation Graph needs, to know the concrete target type) and every other annotation dropped.
+ * A declared value as it goes into the PATCH body: as written, except that GUIDs are lower-case
+ * (as Graph returns them) and an assignment collection is sent as a list of `{ target }` with the
+ * target's `@odata.type` canonical (the one annotation Graph needs, to know the concrete target
+ * type) and every other annotation dropped.
  */
 export function patchValue(type: PropertyType, declared: JsonValue): JsonValue {
+  if (type.kind === "string" && type.holds === "guid" && typeof declared === "string") {
+    return canonicalGuid(declared);
+  }
   if (type.kind !== "assignments" || !Array.isArray(declared)) return declared;
   return declared.map((element) => {
     const target = isJsonObject(element) ? element["target"] : undefined;
@@ -131,7 +136,9 @@ export function patchValue(type: PropertyType, declared: JsonValue): JsonValue {
     const odataType = target["@odata.type"];
     if (typeof odataType === "string") cleaned["@odata.type"] = canonicalTargetType(odataType);
     for (const [key, value] of Object.entries(target)) {
-      if (!key.includes("@")) cleaned[key] = value;
+      if (key.includes("@")) continue;
+      cleaned[key] =
+        GUID_TARGET_PROPERTIES.has(key) && typeof value === "string" ? canonicalGuid(value) : value;
     }
     return { target: cleaned };
   });

@@ -45,6 +45,16 @@ export const ASSIGNMENT_TARGET_BASE_PROPERTIES: Readonly<Record<GraphVersion, re
     ],
   };
 
+/**
+ * Target members whose values are GUIDs (Entra group ids, filter ids; a Configuration Manager
+ * collection id when it is one): compared regardless of case and sent lower-case.
+ */
+export const GUID_TARGET_PROPERTIES: ReadonlySet<string> = new Set([
+  "groupId",
+  "collectionId",
+  "deviceAndAppManagementAssignmentFilterId",
+]);
+
 /** Members of beta's `deviceAndAppManagementAssignmentFilterType` (non-nullable enum). */
 export const ASSIGNMENT_FILTER_TYPES = ["none", "include", "exclude"] as const;
 

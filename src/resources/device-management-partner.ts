@@ -26,7 +26,7 @@ const common: readonly PropertyDefinition[] = [
   },
   {
     name: "singleTenantAppId",
-    type: { kind: "string" },
+    type: { kind: "string", holds: "guid" },
     nullable: true,
     description: "Partner single-tenant app id.",
   },

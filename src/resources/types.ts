@@ -12,7 +12,8 @@ export const GRAPH_VERSIONS: readonly GraphVersion[] = ["v1.0", "beta"];
 
 /**
  * The value type of a property, as the configuration and the planner see it.
- * - `string`: Edm.String.
+ * - `string`: Edm.String; `holds: "guid"` marks one whose values are GUIDs (compared regardless
+ *   of case and sent lower-case when they are GUIDs, see `src/guid.ts`).
  * - `url`: Edm.String in Graph's metadata, but the value must be an absolute http(s) URL.
  * - `enum`: a Graph enum type; `members` in metadata order.
  * - `boolean`: Edm.Boolean.
@@ -21,7 +22,7 @@ export const GRAPH_VERSIONS: readonly GraphVersion[] = ["v1.0", "beta"];
  *   each identified by its `@odata.type` (see `assignment-targets.ts`).
  */
 export type PropertyType =
-  | { readonly kind: "string" }
+  | { readonly kind: "string"; readonly holds?: "guid" }
   | { readonly kind: "url" }
   | { readonly kind: "enum"; readonly enumType: string; readonly members: readonly string[] }
   | { readonly kind: "boolean" }

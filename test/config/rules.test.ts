@@ -276,6 +276,45 @@ describe("value rules", () => {
     ]);
   });
 
+  it("hints at upper-case GUIDs, which are compared regardless of case and sent lower-case", () => {
+    const result = checkObject(
+      objectYaml({
+        kind: "DeviceManagementPartner",
+        tenants: "contoso",
+        spec: [
+          "singleTenantAppId: 2C6E8A0B-4D1F-4E3A-9B5C-7D8E9F0A1B2C",
+          "groupsRequiringPartnerEnrollment:",
+          "  - target:",
+          '      "@odata.type": "#microsoft.graph.groupAssignmentTarget"',
+          "      groupId: 4F1C2D3E-8a9b-4c7d-9e0f-1a2b3c4d5e6f",
+          "  - target:",
+          '      "@odata.type": "#microsoft.graph.groupAssignmentTarget"',
+          "      groupId: 7b8c9d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e",
+        ].join("\n"),
+      }),
+    );
+    expect(result.state).toBeDefined();
+    expect(result.diagnostics).toMatchObject([
+      {
+        severity: "warning",
+        code: "guid-upper-case",
+        summary: "spec.singleTenantAppId is a GUID written in upper case",
+        detail: expect.stringContaining("write 2c6e8a0b-4d1f-4e3a-9b5c-7d8e9f0a1b2c"),
+        source: { line: 8 },
+      },
+      {
+        severity: "warning",
+        code: "guid-upper-case",
+        summary: expect.stringContaining("groupId is a GUID written in upper case"),
+        source: { line: 12 },
+      },
+    ]);
+    const quiet = checkObject(
+      objectYaml({ kind: "DeviceManagementPartner", spec: "singleTenantAppId: Not A GUID Value" }),
+    );
+    expect(quiet.diagnostics).toEqual([]);
+  });
+
   it.each(DATE_TIME_OFFSET_CASES.map((entry) => [entry.text, entry] as const))(
     "gives the shared table's verdict on the DateTimeOffset %j",
     (text, entry) => {
@@ -557,6 +596,7 @@ describe("assignment targets", () => {
           "spec.groupsRequiringPartnerEnrollment[1] is the same target as spec.groupsRequiringPartnerEnrollment[0]",
         source: { line: 10, column: 7 },
       },
+      { code: "guid-upper-case", severity: "warning" },
     ]);
   });
 
