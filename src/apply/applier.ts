@@ -276,6 +276,8 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
         const startedAt = now();
         let sent = 0;
         let sentNothing = false;
+        /** The status of this write's last answer (undefined: none, or no answer). */
+        let lastStatus: number | undefined;
         // The first request's slot was taken above; every later one (retry, redirect) takes its
         // own, and none is sent once the tenant's circuit is open.
         const beforeSend = async () => {
@@ -301,7 +303,10 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
             },
             {
               beforeSend,
-              onAnswer: (answer) => breaker.record(answer),
+              onAnswer: (answer) => {
+                lastStatus = answer.status;
+                breaker.record(answer);
+              },
               onUnknownOutcome: () => settleUnknownOutcome(client, change),
             },
           );
@@ -326,7 +331,19 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
         } catch (error) {
           // The circuit opened before this write's first request: it was never attempted.
           if (sentNothing) return skip(change, "circuit-open");
-          fail(change, "write", toApplyError(error), now() - startedAt);
+          const applyError = toApplyError(error);
+          // Stopped by the circuit between retries: the status its attempts got is the news
+          // (a 429 or 503 was answered; it is not a write with an unknown outcome).
+          const stoppedByCircuit =
+            error instanceof CircuitOpenError &&
+            lastStatus !== undefined &&
+            applyError.status === undefined;
+          fail(
+            change,
+            "write",
+            stoppedByCircuit ? { ...applyError, status: lastStatus } : applyError,
+            now() - startedAt,
+          );
         }
       });
     });

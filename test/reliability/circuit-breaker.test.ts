@@ -65,7 +65,8 @@ describe("circuit breaker per tenant", () => {
       const patched = new Set(patches.map((entry) => entry.path.split("/").at(-1)));
       for (const object of result.results) {
         if (patched.has(object.liveId)) {
-          expect(object).toMatchObject({ status: "failed" });
+          // Failed with the status Graph answered, not as a write of unknown outcome.
+          expect(object).toMatchObject({ status: "failed", error: { status: 503 } });
         } else {
           expect(object).toMatchObject({ status: "skipped", skipReason: "circuit-open" });
         }
