@@ -146,6 +146,31 @@ describe("client secret", () => {
     expect(claims.exp).toBe(claims.iat + 3600);
   });
 
+  it("the token-claims fault issues a token over another tid, aud or lifetime, and logs it; Graph requests are untouched", async () => {
+    const other = "0f0f0f0f-1111-4222-8333-444444444444";
+    defaultEmulator.setFaults([
+      {
+        path: "/oauth2/v2\\.0/token$",
+        times: 1,
+        fault: {
+          kind: "token-claims",
+          tid: other,
+          aud: "https://elsewhere.example",
+          expiresInSeconds: 42,
+        },
+      },
+    ]);
+    try {
+      const claims = jwtPayload(await secretToken(defaultEmulator));
+      expect(claims).toMatchObject({ tid: other, aud: "https://elsewhere.example" });
+      expect(claims.exp).toBe(claims.iat + 42);
+      const logged = defaultEmulator.requests.filter((entry) => entry.kind === "token").at(-1);
+      expect(logged?.fault).toMatchObject({ kind: "token-claims", tid: other });
+    } finally {
+      defaultEmulator.setFaults([]);
+    }
+  });
+
   it("accepts the tenant's name in place of its GUID", async () => {
     const claims = jwtPayload(await secretToken(defaultEmulator, "fabrikam"));
     expect(claims.tid).toBe("3f2b8c4d-1e6a-4b9f-a7d5-8c0e2b4f6a19");
