@@ -2,7 +2,10 @@ import type { DesiredState } from "../config/model.ts";
 import type { GraphOperation } from "../auth/permissions.ts";
 import { readLiveState, type ReadProgressEvent } from "../graph/read-live.ts";
 import type { GraphClient } from "../graph/types.ts";
-import type { Plan } from "../plan/model.ts";
+import type { LiveCollection, LiveReadFailure, LiveSnapshot, Plan } from "../plan/model.ts";
+import { betaChecksFor, withholdBetaDataLoss, type BetaCheck } from "../plan/beta-guard.ts";
+import { redact } from "../auth/redact.ts";
+import { oneLine } from "../graph/graph-error.ts";
 import { createPlan } from "../plan/planner.ts";
 import { TOOL_VERSION } from "../version.ts";
 import { createConnectionPool, type ConnectionSettings } from "./connections.ts";
@@ -27,7 +30,12 @@ export interface PlanRun {
   readonly clientFor: (tenant: string) => Promise<GraphClient>;
 }
 
-/** Reads the live tenants (one GET per tenant, kind and Graph version) and plans. */
+/**
+ * Reads the live tenants (one GET per tenant, kind and Graph version) and plans. When the plan
+ * rewrites an assignment collection through v1.0, the affected collections are read once more
+ * through beta (one GET per tenant and kind) and a write that would clear beta-only data is
+ * withheld (`beta-guard.ts`).
+ */
 export async function planTenants(state: DesiredState, options: PlanRunOptions): Promise<PlanRun> {
   const clientFor = createConnectionPool(state, options.operation, options);
   const live = await readLiveState(state, clientFor, {
@@ -42,5 +50,47 @@ export async function planTenants(state: DesiredState, options: PlanRunOptions):
     toolVersion: TOOL_VERSION,
     tenants: options.tenants,
   });
-  return { plan, clientFor };
+  const checks = betaChecksFor(plan);
+  if (checks.length === 0) return { plan, clientFor };
+  const beta = await readBetaChecks(checks, clientFor, options.abortSignal);
+  return { plan: withholdBetaDataLoss(plan, beta), clientFor };
+}
+
+/** The beta reads of `betaChecksFor`, all at once (there is at most one per tenant and kind). */
+async function readBetaChecks(
+  checks: readonly BetaCheck[],
+  clientFor: (tenant: string) => Promise<GraphClient>,
+  abortSignal: AbortSignal | undefined,
+): Promise<LiveSnapshot> {
+  const results = await Promise.allSettled(
+    checks.map(async (check) => {
+      const client = await clientFor(check.tenant);
+      return client.listCollection(
+        {
+          graphVersion: "beta",
+          collectionPath: check.collectionPath,
+          select: ["id", ...check.properties],
+        },
+        abortSignal === undefined ? undefined : { abortSignal },
+      );
+    }),
+  );
+  const collections: LiveCollection[] = [];
+  const failures: LiveReadFailure[] = [];
+  results.forEach((result, index) => {
+    const { tenant, kind } = checks[index]!;
+    if (result.status === "fulfilled") {
+      collections.push({ tenant, kind, graphVersion: "beta", objects: result.value });
+    } else {
+      const message =
+        result.reason instanceof Error ? result.reason.message : String(result.reason);
+      failures.push({
+        tenant,
+        kind,
+        graphVersion: "beta",
+        message: redact(oneLine(message, 1000)),
+      });
+    }
+  });
+  return { collections, failures };
 }

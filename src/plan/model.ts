@@ -96,9 +96,13 @@ export interface ResourceChange {
  * - `read-failed`: a collection or a whole tenant could not be read (one problem per failure, no
  *   `address`); its declared objects are not planned, other tenants are. A collection the
  *   snapshot lacks although objects were declared in it counts as a failed read.
+ * - `would-clear-beta-data`: a change withheld because writing its assignment collection through
+ *   v1.0 would clear assignment filters that only beta shows, or because the beta read that
+ *   checks this failed (`beta-guard.ts`).
  */
 export interface PlanProblem {
-  readonly code: "not-found" | "ambiguous" | "duplicate-match" | "read-failed";
+  readonly code:
+    "not-found" | "ambiguous" | "duplicate-match" | "read-failed" | "would-clear-beta-data";
   readonly tenant: string;
   /** The declared object's address; absent for `read-failed` (about a tenant or collection). */
   readonly address?: string;

@@ -151,7 +151,13 @@ function assignmentsProblem(value: JsonValue): string | undefined {
 const CandidateSchema = z.strictObject({ id: z.string(), displayName: z.string().nullable() });
 
 const PlanProblemSchema = z.strictObject({
-  code: z.enum(["not-found", "ambiguous", "duplicate-match", "read-failed"]),
+  code: z.enum([
+    "not-found",
+    "ambiguous",
+    "duplicate-match",
+    "read-failed",
+    "would-clear-beta-data",
+  ]),
   tenant: z.string().min(1),
   address: z.string().min(1).optional(),
   summary: z.string(),

@@ -433,7 +433,8 @@ function compareNullable(a: string | null, b: string | null): number {
   return compareStrings(a, b);
 }
 
-function compareProblems(a: PlanProblem, b: PlanProblem): number {
+/** The order of `Plan.problems`: tenant, address, code, then text. */
+export function compareProblems(a: PlanProblem, b: PlanProblem): number {
   return (
     compareStrings(a.tenant, b.tenant) ||
     compareStrings(a.address ?? "", b.address ?? "") ||

@@ -24,7 +24,8 @@ import { summarisePlan } from "./plan-values.ts";
  *     "fingerprint": "<sha256 hex of the declared properties' live values>"
  *   }],
  *   "problems": [{
- *     "code": "not-found" | "ambiguous" | "duplicate-match" | "read-failed",
+ *     "code": "not-found" | "ambiguous" | "duplicate-match" | "read-failed"
+ *           | "would-clear-beta-data",
  *     "tenant": "contoso", "address": "…" | null, "summary": "…", "detail": "…",
  *     "source": { "file": "…", "line": 1, "column": 1 } | null,
  *     "candidates": [{ "id": "…", "display_name": "…" | null }]

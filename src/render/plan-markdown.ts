@@ -191,7 +191,8 @@ function problemItem(problem: PlanProblem): string {
   const where = problem.source
     ? ` (${escape(truncate(`${problem.source.file}:${problem.source.line}:${problem.source.column}`, 300))})`
     : "";
-  const lines = [`- ❌ ${subject}${escape(truncate(problem.summary, 1_000))}${where}`];
+  const mark = problem.code === "would-clear-beta-data" ? "⚠️" : "❌";
+  const lines = [`- ${mark} ${subject}${escape(truncate(problem.summary, 1_000))}${where}`];
   const candidates = problem.candidates ?? [];
   if (candidates.length > 0) {
     const shown = candidates.slice(0, MAX_CANDIDATES).map((candidate) => {

@@ -95,7 +95,9 @@ function propertyLines(
 
 function problemBlock(problem: PlanProblem, style: Style, maxValue: number): string {
   const subject = problem.address ? `${sanitizeText(problem.address)}: ` : "";
-  const lines = [`${style.red("✗")} ${subject}${truncate(sanitizeText(problem.summary), 2000)}`];
+  // A withheld write is a warning about data, not a failure to plan: `!` rather than `✗`.
+  const mark = problem.code === "would-clear-beta-data" ? style.yellow("!") : style.red("✗");
+  const lines = [`${mark} ${subject}${truncate(sanitizeText(problem.summary), 2000)}`];
   if (problem.source) {
     const { file, line, column } = problem.source;
     lines.push(style.dim(`    at ${sanitizeText(file)}:${line}:${column}`));

@@ -133,6 +133,35 @@ describe("PATCH", () => {
     expect(refused.status).toBe(400);
   });
 
+  it("stores beta filter fields, hides them on v1.0, and a v1.0 PATCH of the collection drops them", async () => {
+    const filtered = {
+      "@odata.type": "#microsoft.graph.groupAssignmentTarget",
+      groupId: "4f1c2d3e-8a9b-4c7d-9e0f-1a2b3c4d5e6f",
+      deviceAndAppManagementAssignmentFilterId: "f0f0f0f0-0000-4000-8000-000000000000",
+      deviceAndAppManagementAssignmentFilterType: "exclude",
+    };
+    const targets = (value: { groupsRequiringPartnerEnrollment: { target: unknown }[] }) =>
+      value.groupsRequiringPartnerEnrollment.map((element) => element.target);
+    await patch(`/beta${DMP}/${CONTOSO_JAMF}`, {
+      groupsRequiringPartnerEnrollment: [{ target: filtered }],
+    });
+    expect(targets(await read(`/beta${DMP}/${CONTOSO_JAMF}`))).toEqual([filtered]);
+    const v1Target = { "@odata.type": filtered["@odata.type"], groupId: filtered.groupId };
+    expect(targets(await read(`/v1.0${DMP}/${CONTOSO_JAMF}`))).toEqual([v1Target]);
+
+    // The same target sent back through v1.0, as a v1.0 client must: its filter is gone.
+    await patch(`/v1.0${DMP}/${CONTOSO_JAMF}`, {
+      groupsRequiringPartnerEnrollment: [{ target: v1Target }],
+    });
+    expect(targets(await read(`/beta${DMP}/${CONTOSO_JAMF}`))).toEqual([
+      {
+        ...v1Target,
+        deviceAndAppManagementAssignmentFilterId: null,
+        deviceAndAppManagementAssignmentFilterType: "none",
+      },
+    ]);
+  });
+
   it.each(loadSeedPages().map((page) => [page.file, page] as const))(
     "accepts the example request body of seed page %s",
     async (_file, page) => {
