@@ -2,7 +2,9 @@ import { ExitError } from "../errors.ts";
 import type { GraphClient, LiveObject } from "../graph/types.ts";
 import type { JsonValue } from "../json.ts";
 import type { Plan, ResourceChange } from "../plan/model.ts";
+import type { ObjectMatch } from "../config/model.ts";
 import { fingerprintObject } from "../plan/fingerprint.ts";
+import { liveMatches } from "../plan/planner.ts";
 import { normaliseValue, valuesEqual } from "../plan/normalise.ts";
 import { findProperty, findResource } from "../resources/registry.ts";
 import type { GraphVersion, PropertyType, ResourceDefinition } from "../resources/types.ts";
@@ -68,6 +70,13 @@ export interface ApplyOptions {
    * tells what was written.
    */
   readonly abortSignal?: AbortSignal;
+  /**
+   * The declared match of a change's object (from the configuration, not the plan: a plan file
+   * can be edited). When given, the check phase runs the match rule again on its fresh read: the
+   * object the plan writes must still be the one and only object the match selects, else it is
+   * `stale` (a same-named twin appeared, or the plan was re-aimed at one).
+   */
+  readonly matchOf?: (change: ResourceChange) => ObjectMatch | undefined;
   /** Progress, as it happens. Must not throw. */
   readonly onEvent?: (event: ApplyEvent) => void;
   /** Injectable clock for tests (default `Date.now`). */
@@ -81,7 +90,8 @@ export interface ApplyOptions {
  *
  * 1. **Check.** Re-read every collection the plan writes to (one `listCollection` per tenant,
  *    kind and Graph version) and recompute each object's fingerprint. An object whose fingerprint
- *    moved, whose displayName is not the plan's, or that vanished, is `stale`; when any object is
+ *    moved, whose displayName is not the plan's, that is no longer the one object its declared
+ *    match selects (`matchOf`), or that vanished, is `stale`; when any object is
  *    stale NOTHING is written (the plan as a whole no longer describes what was reviewed; the
  *    fix is to plan again). A collection that cannot be read fails its own objects only: they
  *    were not shown to be stale.
@@ -212,7 +222,10 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
           const byId = new Map(live.map((object) => [object.id, object]));
           for (const change of group.changes) {
             const object = byId.get(change.liveId);
-            const reason = object ? staleReason(group, change, object) : vanishedReason(change);
+            const match = options.matchOf?.(change);
+            const reason =
+              (match === undefined ? undefined : matchReason(group, change, match, live)) ??
+              (object ? staleReason(group, change, object) : vanishedReason(change));
             if (reason === undefined) {
               current.push(change);
               continue;
@@ -529,6 +542,25 @@ function staleReason(
       return `${property} is now ${showValue(live)} (the plan saw ${showValue(before)})`;
     })
     .join("; ");
+}
+
+/** Undefined when `match` still selects exactly the plan's object; else why it does not. */
+function matchReason(
+  group: ChangeGroup,
+  change: ResourceChange,
+  match: ObjectMatch,
+  live: readonly LiveObject[],
+): string | undefined {
+  const found = liveMatches(match, group.resource, live);
+  const [only, ...others] = found;
+  if (only?.id === change.liveId && others.length === 0) return undefined;
+  const what =
+    match.by === "id" ? `id ${match.id}` : `displayName ${JSON.stringify(match.displayName)}`;
+  if (only === undefined) return `no live object has ${what} any more`;
+  if (others.length > 0) {
+    return `${found.length} live objects have ${what} (ids ${found.map((object) => object.id).join(", ")}): plan refuses that match as ambiguous, so the plan's object (id ${change.liveId}) cannot be told apart`;
+  }
+  return `the object with ${what} is ${only.id}, not the plan's ${change.liveId}`;
 }
 
 function vanishedReason(change: ResourceChange): string {

@@ -1,4 +1,4 @@
-import type { DesiredState } from "../config/model.ts";
+import type { DesiredObject, DesiredState } from "../config/model.ts";
 import { findResource } from "../resources/registry.ts";
 import { canonicalJson } from "../canonical-json.ts";
 import type { Plan, ResourceChange } from "./model.ts";
@@ -24,13 +24,21 @@ export function planDisagreement(plan: Plan, state: DesiredState): string | unde
   return undefined;
 }
 
-function changeDisagreement(change: ResourceChange, state: DesiredState): string | undefined {
-  const object = state.objects.find(
+/** The declared object a change is for (same kind, tenant and name), if the configuration has it. */
+export function declaredObjectOf(
+  change: ResourceChange,
+  state: DesiredState,
+): DesiredObject | undefined {
+  return state.objects.find(
     (candidate) =>
       candidate.kind === change.kind &&
       candidate.tenant === change.tenant &&
       candidate.name === change.name,
   );
+}
+
+function changeDisagreement(change: ResourceChange, state: DesiredState): string | undefined {
+  const object = declaredObjectOf(change, state);
   if (object === undefined) return "the configuration declares no such object";
   if (object.graphVersion !== change.graphVersion) {
     return `the configuration uses Graph ${object.graphVersion}, the plan ${change.graphVersion}`;

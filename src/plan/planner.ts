@@ -1,5 +1,5 @@
 import deepDiff from "deep-diff";
-import type { DesiredObject, DesiredState } from "../config/model.ts";
+import type { DesiredObject, DesiredState, ObjectMatch } from "../config/model.ts";
 import type { LiveObject } from "../graph/types.ts";
 import { isJsonObject, type JsonObject, type JsonValue } from "../json.ts";
 import { canonicalTargetType, GUID_TARGET_PROPERTIES } from "../resources/assignment-targets.ts";
@@ -194,16 +194,28 @@ function planObject({ object, resource, live }: Match): ResourceChange | undefin
   };
 }
 
+/**
+ * The live objects a declared `match` selects: by `id`, or by an exact `displayName`. The match
+ * rule itself, shared by `plan` and by `apply` (which runs it again on its fresh read): exactly
+ * one result is a match, none or several are not.
+ */
+export function liveMatches(
+  match: ObjectMatch,
+  resource: ResourceDefinition,
+  live: readonly LiveObject[],
+): LiveObject[] {
+  return match.by === "id"
+    ? live.filter((candidate) => candidate.id === match.id)
+    : live.filter((candidate) => displayNameOf(resource, candidate) === match.displayName);
+}
+
 function matchObject(
   object: DesiredObject,
   resource: ResourceDefinition,
   live: readonly LiveObject[],
 ): Match | { problem: PlanProblem } {
   const { match } = object;
-  const found =
-    match.by === "id"
-      ? live.filter((candidate) => candidate.id === match.id)
-      : live.filter((candidate) => displayNameOf(resource, candidate) === match.displayName);
+  const found = liveMatches(match, resource, live);
   if (found.length === 1) return { object, resource, live: found[0]! };
 
   const address = addressOf(resource, object.tenant, object.name);

@@ -7,7 +7,7 @@ import type { DesiredState } from "../../config/model.ts";
 import { ExitError } from "../../errors.ts";
 import type { GraphClient } from "../../graph/types.ts";
 import type { Plan } from "../../plan/model.ts";
-import { planDisagreement } from "../../plan/config-agreement.ts";
+import { declaredObjectOf, planDisagreement } from "../../plan/config-agreement.ts";
 import { parsePlanFile } from "../../plan/plan-file.ts";
 import { appOfTenant, createConnectionPool } from "../../operations/connections.ts";
 import { planTenants } from "../../operations/plan-operation.ts";
@@ -149,6 +149,7 @@ export const command: Command = {
       clientFor,
       appOf: appOfTenant(state),
       failFast: values["fail-fast"] === true,
+      matchOf: (change) => declaredObjectOf(change, state)?.match,
       abortSignal: context.abortSignal,
       onEvent: (event) => {
         const line = renderApplyEvent(event, { color });
