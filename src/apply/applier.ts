@@ -1,5 +1,5 @@
 import { ExitError } from "../errors.ts";
-import type { GraphClient, LiveObject } from "../graph/types.ts";
+import type { GraphClient, GraphRequestErrorDetails, LiveObject } from "../graph/types.ts";
 import type { JsonValue } from "../json.ts";
 import type { Plan, ResourceChange } from "../plan/model.ts";
 import type { ObjectMatch } from "../config/model.ts";
@@ -9,6 +9,7 @@ import { normaliseValue, valuesEqual } from "../plan/normalise.ts";
 import { findProperty, findResource } from "../resources/registry.ts";
 import type { GraphVersion, PropertyType, ResourceDefinition } from "../resources/types.ts";
 import { forEachLimited } from "../for-each-limited.ts";
+import { formatSeconds } from "../format-duration.ts";
 import {
   summarise,
   type ApplyError,
@@ -65,11 +66,18 @@ export interface ApplyOptions {
   /** Stop starting writes after the first failure; the rest are `skipped` (`fail-fast`). */
   readonly failFast?: boolean;
   /**
-   * Ctrl-C: no new write starts, writes in flight finish, the rest are `skipped`
-   * (`interrupted`). Reads before writing are cancelled; the read-back still runs, so the result
-   * tells what was written.
+   * Ctrl-C / SIGTERM: no new write and no new attempt starts (a write waiting to be retried is
+   * stopped and reported failed), writes on the wire get `graceInMs` to finish, the rest are
+   * `skipped` (`interrupted`). Reads before writing are cancelled; the read-back still runs within
+   * the grace, so the result tells what was written.
    */
   readonly abortSignal?: AbortSignal;
+  /**
+   * After `abortSignal`, how long requests on the wire (and the read-back) may go on before they
+   * are cancelled (default 2000 ms): the summary must be out within seconds of a signal, before
+   * CI's SIGKILL.
+   */
+  readonly graceInMs?: number;
   /**
    * The declared match of a change's object (from the configuration, not the plan: a plan file
    * can be edited). When given, the check phase runs the match rule again on its fresh read: the
@@ -104,6 +112,9 @@ export interface ApplyOptions {
  * Never throws for a Graph or auth failure (those are per-object results); throws `ExitError`
  * only for a plan this tool cannot execute (an unknown kind or property).
  */
+/** How long requests on the wire may go on after Ctrl-C / SIGTERM. */
+export const DEFAULT_GRACE_IN_MS = 2_000;
+
 export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<ApplyResult> {
   const groups = groupChanges(plan.changes);
   const emit = options.onEvent ?? (() => undefined);
@@ -141,10 +152,29 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     stopReason = reason;
     stopController.abort(new Error(`apply stopped: ${reason}`));
   };
-  const onAbort = () => stop("interrupted");
+  // After an interrupt and its grace: cancel whatever is still on the wire.
+  const cancelController = new AbortController();
+  let graceTimer: NodeJS.Timeout | undefined;
+  const graceInMs = options.graceInMs ?? DEFAULT_GRACE_IN_MS;
+  const onAbort = () => {
+    stop("interrupted");
+    graceTimer ??= setTimeout(
+      () =>
+        cancelController.abort(
+          new Error(`interrupted: cancelled after the ${formatSeconds(graceInMs)} grace`),
+        ),
+      graceInMs,
+    );
+  };
   if (options.abortSignal?.aborted) onAbort();
   options.abortSignal?.addEventListener("abort", onAbort, { once: true });
   const stopped = stopController.signal;
+  const cancelled = cancelController.signal;
+  // A request the grace cut short failed because of the interrupt, whatever its error says.
+  const interruptedError = (error: unknown): ApplyError => ({
+    ...toApplyError(error),
+    ...(cancelled.aborted ? { interrupted: true } : {}),
+  });
 
   const fail = (
     change: ResourceChange,
@@ -305,8 +335,8 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
           sent++;
         };
         try {
-          // No abort signal: a write in flight finishes (and is reported) even on Ctrl-C; only a
-          // retry's budget wait is cut short.
+          // On Ctrl-C the attempt on the wire may finish (and is reported) within the grace;
+          // no retry starts, and a retry's budget wait is cut short.
           const response = await client.patch(
             {
               graphVersion: change.graphVersion,
@@ -321,6 +351,8 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
                 breaker.record(answer);
               },
               onUnknownOutcome: () => settleUnknownOutcome(client, change),
+              abortSignal: cancelled,
+              ...(options.abortSignal === undefined ? {} : { stopSignal: options.abortSignal }),
             },
           );
           const durationMs = now() - startedAt;
@@ -344,7 +376,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
         } catch (error) {
           // The circuit opened before this write's first request: it was never attempted.
           if (sentNothing) return skip(change, "circuit-open");
-          const applyError = toApplyError(error);
+          const applyError = interruptedError(error);
           // Stopped by the circuit between retries: the status its attempts got is the news
           // (a 429 or 503 was answered; it is not a write with an unknown outcome).
           const stoppedByCircuit =
@@ -373,13 +405,16 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
           let live: LiveObject[];
           try {
             const client = await clientFor(group.tenant);
-            live = await client.listCollection({
-              graphVersion: group.graphVersion,
-              collectionPath: group.collectionPath,
-              select: group.select,
-            });
+            live = await client.listCollection(
+              {
+                graphVersion: group.graphVersion,
+                collectionPath: group.collectionPath,
+                select: group.select,
+              },
+              { abortSignal: cancelled },
+            );
           } catch (error) {
-            const verifyError = toApplyError(error);
+            const verifyError = interruptedError(error);
             for (const change of group.changes) {
               amend(change, { verifyError });
             }
@@ -408,6 +443,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     });
     return finish(plan, results);
   } finally {
+    clearTimeout(graceTimer);
     options.abortSignal?.removeEventListener("abort", onAbort);
   }
 }
@@ -657,13 +693,13 @@ function showValue(value: JsonValue | undefined): string {
 /** Graph's error in our terms; anything else (auth, a bug in a client) by its message. */
 export function toApplyError(error: unknown): ApplyError {
   if (error instanceof Error && error.name === "GraphRequestError" && "details" in error) {
-    const details = (error as { details: { status?: number; code?: string; requestId?: string } })
-      .details;
+    const details = (error as { details: GraphRequestErrorDetails }).details;
     return {
       message: error.message,
       ...(details.code === undefined ? {} : { code: details.code }),
       ...(details.status === undefined ? {} : { status: details.status }),
       ...(details.requestId === undefined ? {} : { requestId: details.requestId }),
+      ...(details.stoppedBeforeRetry === true ? { interrupted: true } : {}),
     };
   }
   return { message: error instanceof Error ? error.message : String(error) };

@@ -54,6 +54,11 @@ export interface ApplyError {
   readonly status?: number;
   /** Graph's `request-id`. */
   readonly requestId?: string;
+  /**
+   * Ctrl-C / SIGTERM ended the request: stopped before a retry (`status` is the last answer's),
+   * or cancelled on the wire after the grace (`status` undefined: the outcome is unknown).
+   */
+  readonly interrupted?: true;
 }
 
 /** A property the server holds with another value than the one written. */

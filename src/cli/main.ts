@@ -107,17 +107,31 @@ function parseCommandLine(command: Command, args: readonly string[]): ParsedComm
   return { values: parsed.values, positionals: parsed.positionals };
 }
 
+/**
+ * After the first Ctrl-C / SIGTERM, the longest the run may take to stop on its own before it is
+ * ended (exit 130): under the 5 s within which the summary is promised, so that CI's SIGKILL
+ * (sent some seconds after its SIGTERM) never finds the process still running.
+ */
+const STOP_DEADLINE_IN_MS = 4_500;
+
 /** Entry point when run as a program: wires the real process in and sets the exit code. */
 export async function main(): Promise<void> {
   const controller = new AbortController();
-  let interrupts = 0;
+  let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
-    interrupts++;
-    if (interrupts > 1) process.exit(130);
+    if (signalled) process.exit(130);
+    signalled = true;
     process.stderr.write(
-      `\nReceived ${signal}: finishing requests in flight, starting no new ones. Press Ctrl-C again to quit now.\n`,
+      `\nReceived ${signal}: starting no new requests, giving those on the wire a moment, then reporting what was done. ${signal === "SIGINT" ? "Press Ctrl-C again" : "Send it again"} to quit at once.\n`,
     );
     controller.abort(new ExitError(`interrupted by ${signal}`, 130));
+    // The last resort when something does not heed the signal: the process ends regardless.
+    setTimeout(() => {
+      process.stderr.write(
+        `intune-gitops did not stop within ${STOP_DEADLINE_IN_MS / 1000} s of ${signal}: quitting now.\n`,
+      );
+      process.exit(130);
+    }, STOP_DEADLINE_IN_MS).unref();
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
@@ -130,6 +144,9 @@ export async function main(): Promise<void> {
     abortSignal: controller.signal,
   });
   process.exitCode = exitCode;
+  // After a signal the summary is out: end now, whatever handle (a socket, a timer of a
+  // library) would keep the process up.
+  if (signalled) process.exit(exitCode);
   // Long-lived commands (emulator) keep their own handles; everything else ends here.
   process.off("SIGINT", onSignal);
   process.off("SIGTERM", onSignal);

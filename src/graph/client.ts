@@ -227,7 +227,7 @@ export function createGraphClient(options: GraphClientOptions): HttpGraphClient 
     url: URL,
     body: JsonObject | undefined,
     read: (response: HttpResponse, requestLabel: string) => T,
-    abortSignal: AbortSignal | undefined,
+    { abortSignal, stopSignal }: RequestOptions = {},
     hooks: Pick<PatchOptions, "beforeSend" | "onAnswer"> & {
       /**
        * Before resending after an attempt whose outcome is unknown: the result to end with
@@ -246,6 +246,12 @@ export function createGraphClient(options: GraphClientOptions): HttpGraphClient 
     let attempts = 0;
     let attemptStarted = 0;
     let lastDecision: RetryDecision | undefined;
+    let stoppedBeforeRetry = false;
+    // A wait before a retry ends on either signal; only the abort signal cancels an attempt.
+    const waitSignal =
+      stopSignal === undefined || abortSignal === undefined
+        ? (stopSignal ?? abortSignal)
+        : AbortSignal.any([abortSignal, stopSignal]);
 
     let outcomeUnknown = false;
 
@@ -402,12 +408,24 @@ export function createGraphClient(options: GraphClientOptions): HttpGraphClient 
             }`,
           );
           if (!decision.retry) throw error;
-          await sleep(decision.delayInMs, abortSignal);
+          try {
+            stopSignal?.throwIfAborted();
+            await sleep(decision.delayInMs, waitSignal);
+          } catch (cause) {
+            if (abortSignal?.aborted === true || stopSignal?.aborted !== true) throw cause;
+            // Stopped: this attempt's failure is the answer, not the stop.
+            stoppedBeforeRetry = true;
+            debug(`${method} ${pathAndQuery(url)}: not retrying: stopping`);
+            throw error;
+          }
         },
       });
     } catch (error) {
       if (!(error instanceof AttemptFailure)) throw error;
-      throw toGraphRequestError(error, label, clientRequestId, attempts, lastDecision, retry);
+      throw toGraphRequestError(error, label, clientRequestId, attempts, retry, {
+        decision: lastDecision,
+        stoppedBeforeRetry,
+      });
     }
   }
 
@@ -424,13 +442,7 @@ export function createGraphClient(options: GraphClientOptions): HttpGraphClient 
     const seen = new Set<string>([first.href]);
     let url = first;
     for (let page = 1; ; page++) {
-      const { value, nextLink } = await execute(
-        "GET",
-        url,
-        undefined,
-        readPage,
-        requestOptions?.abortSignal,
-      );
+      const { value, nextLink } = await execute("GET", url, undefined, readPage, requestOptions);
       for (const object of value) {
         const earlier = byId.get(object.id);
         if (earlier === undefined) {
@@ -488,7 +500,7 @@ export function createGraphClient(options: GraphClientOptions): HttpGraphClient 
       `${rootText}/${request.graphVersion}${request.collectionPath}/${encodeURIComponent(request.id)}`,
     );
     const onUnknownOutcome = requestOptions?.onUnknownOutcome;
-    return execute("PATCH", url, request.body, readPatchResponse, requestOptions?.abortSignal, {
+    return execute("PATCH", url, request.body, readPatchResponse, requestOptions, {
       ...requestOptions,
       ...(onUnknownOutcome === undefined
         ? {}
@@ -510,7 +522,7 @@ export function createGraphClient(options: GraphClientOptions): HttpGraphClient 
     const url = new URL(
       `${rootText}/${request.graphVersion}${request.collectionPath}/${encodeURIComponent(request.id)}/${encodeURIComponent(request.action)}`,
     );
-    return execute("POST", url, undefined, readActionResponse, requestOptions?.abortSignal);
+    return execute("POST", url, undefined, readActionResponse, requestOptions);
   }
 
   return { listCollection, patch, invokeAction, close: () => transport.close() };
@@ -616,9 +628,10 @@ function toGraphRequestError(
   label: string,
   clientRequestId: string,
   attempts: number,
-  decision: RetryDecision | undefined,
   retry: RetryOptions,
+  end: { decision: RetryDecision | undefined; stoppedBeforeRetry: boolean },
 ): GraphRequestError {
+  const { decision } = end;
   // "HTTP 403 Forbidden: <Graph's message>", unless the message already leads with the status.
   const status =
     failure.status === undefined || failure.message.includes(`HTTP ${failure.status}`)
@@ -629,8 +642,9 @@ function toGraphRequestError(
     ...(failure.requestId === undefined ? [] : [`request-id ${failure.requestId}`]),
     `client-request-id ${clientRequestId}`,
   ];
-  const tries =
-    decision !== undefined && !decision.retry && decision.reason === "deadline"
+  const tries = end.stoppedBeforeRetry
+    ? `${attempts === 1 ? "1 attempt" : `${attempts} attempts`}, not retried: stopping`
+    : decision !== undefined && !decision.retry && decision.reason === "deadline"
       ? `gave up after ${attempts} attempts: the next wait would pass the ${formatSeconds(retry.deadlineInMs)} deadline`
       : attempts === 1
         ? "1 attempt"
@@ -646,6 +660,7 @@ function toGraphRequestError(
     clientRequestId,
     request: label,
     attempts,
+    ...(end.stoppedBeforeRetry ? { stoppedBeforeRetry: true } : {}),
   };
   return new GraphRequestError(redact(message), details);
 }

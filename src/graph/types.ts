@@ -40,7 +40,14 @@ export interface ActionRequest {
 }
 
 export interface RequestOptions {
+  /** Cancels the request at once, the attempt on the wire included. */
   readonly abortSignal?: AbortSignal;
+  /**
+   * Stops the request from going on: a wait before a retry is cancelled and no further attempt
+   * starts, but the attempt on the wire may finish (its answer is the result). For Ctrl-C: a
+   * back-off wait is not a request in flight.
+   */
+  readonly stopSignal?: AbortSignal;
 }
 
 /** What one attempt of a request got back: a status, or no answer at all (`networkError`). */
@@ -96,6 +103,8 @@ export interface GraphRequestErrorDetails {
   readonly request?: string;
   /** How many attempts were made before giving up. */
   readonly attempts?: number;
+  /** The request was stopped (`stopSignal`) when it would have been retried: not given up on. */
+  readonly stoppedBeforeRetry?: boolean;
 }
 
 export class GraphRequestError extends Error {

@@ -71,5 +71,6 @@ function errorJson(error: ApplyError): JsonObject {
   if (error.code !== undefined) json["code"] = error.code;
   if (error.status !== undefined) json["status"] = error.status;
   if (error.requestId !== undefined) json["request_id"] = error.requestId;
+  if (error.interrupted === true) json["interrupted"] = true;
   return json;
 }

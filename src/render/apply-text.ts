@@ -167,6 +167,13 @@ function whatToDo(object: ObjectResult): string {
     }
     return "It was not written: the tenant could not be read to check the plan. Run plan again.";
   }
+  if (object.error?.interrupted === true) {
+    return status === undefined
+      ? "Interrupted while the PATCH was on the wire, so it may or may not have been applied: run plan to see, then apply again."
+      : status === 429
+        ? "Interrupted before it was retried: Graph had answered 429 (throttled), so it was not written. Run apply again."
+        : `Interrupted before it was retried (Graph had answered ${status}): run plan to see whether it was written, then apply again.`;
+  }
   if (status === undefined) {
     return "The PATCH got no answer (network error or timeout), so it may or may not have been applied: run plan to see, then apply again.";
   }

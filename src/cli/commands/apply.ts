@@ -68,7 +68,8 @@ Examples:
   intune-gitops plan --config intune --out plan.json     # in the pull request...
   intune-gitops apply plan.json --config intune          # ...and after merge
 
-Ctrl-C stops starting new writes, lets those in flight finish and reports what was written.
+Ctrl-C or SIGTERM: no new write or retry starts, writes on the wire get 2 s to finish, and the
+summary of what was and was not written follows within 5 s. A second signal quits at once (130).
 Exit codes: 0 everything applied and verified (or nothing to do), 1 anything failed, was
 refused, skipped or did not converge. Running apply again converges.
 `;
@@ -212,9 +213,13 @@ async function confirm(plan: Plan, context: CommandContext): Promise<void> {
   const tenants = new Set(plan.changes.map((change) => change.tenant)).size;
   const prompt = createInterface({ input: context.stdin, output: context.stderr });
   try {
-    const answer = await prompt.question(
-      `\nApply these changes to ${plan.changes.length} object${plan.changes.length === 1 ? "" : "s"} in ${tenants} tenant${tenants === 1 ? "" : "s"}? Only 'yes' is accepted: `,
-    );
+    // Ctrl-C at the prompt cancels: the signal handler owns SIGINT, so readline would not.
+    const answer = await prompt
+      .question(
+        `\nApply these changes to ${plan.changes.length} object${plan.changes.length === 1 ? "" : "s"} in ${tenants} tenant${tenants === 1 ? "" : "s"}? Only 'yes' is accepted: `,
+        { signal: context.abortSignal },
+      )
+      .catch(() => "");
     if (answer.trim() !== "yes") throw new ExitError("apply cancelled: nothing was written.");
   } finally {
     prompt.close();
