@@ -1,5 +1,5 @@
 import type { DesiredState } from "../config/model.ts";
-import { loadConfig } from "../config/loader.ts";
+import { loadConfig, type LoadConfigOptions } from "../config/loader.ts";
 import { ExitError } from "../errors.ts";
 import { configPathPrefix, renderDiagnosticsText } from "../render/diagnostics-text.ts";
 import type { CommandContext } from "./command.ts";
@@ -12,9 +12,9 @@ import type { CommandContext } from "./command.ts";
 export async function loadConfigOrExit(
   configDir: string,
   context: CommandContext,
-  options: { readonly color: boolean },
+  options: { readonly color: boolean } & LoadConfigOptions,
 ): Promise<DesiredState> {
-  const { state, diagnostics } = await loadConfig(configDir);
+  const { state, diagnostics } = await loadConfig(configDir, options);
   if (diagnostics.length > 0) {
     // Paths as `validate` shows them: relative to where the user is, so they can be opened.
     const pathPrefix = configPathPrefix(configDir, context.cwd);

@@ -2,10 +2,14 @@ import { resolve } from "node:path";
 import { UsageError } from "../errors.ts";
 import { parseShard, selectTenants, type Shard } from "../operations/tenant-selection.ts";
 import { sanitizeText } from "../render/style.ts";
+import type { LoadConfigOptions } from "../config/loader.ts";
 import type { CommandContext, OptionValues } from "./command.ts";
 
 /** Options several commands share, with the same spelling and meaning everywhere. */
-export const CONFIG_OPTION = { config: { type: "string", short: "c" } } as const;
+export const CONFIG_OPTION = {
+  config: { type: "string", short: "c" },
+  "follow-symlinks": { type: "boolean" },
+} as const;
 export const TENANT_OPTIONS = {
   tenant: { type: "string", multiple: true },
   shard: { type: "string" },
@@ -20,7 +24,9 @@ export const CONNECTION_OPTIONS = {
 } as const;
 
 export const SHARED_OPTIONS_HELP = {
-  config: "  -c, --config DIR            Configuration folder (default: the current folder)",
+  config:
+    "  -c, --config DIR            Configuration folder (default: the current folder)\n" +
+    "      --follow-symlinks       Also read files that symbolic links in it lead to outside it",
   tenant: "      --tenant NAME           Only this tenant (repeat for several)",
   shard:
     "      --shard I/N             Only the I-th of N parts of the tenants (for CI matrices): sorted by\n                              name and dealt round-robin, so sizes differ by at most one; an\n                              empty part is success",
@@ -35,6 +41,11 @@ export const SHARED_OPTIONS_HELP = {
 
 export function configDirOf(values: OptionValues, context: CommandContext): string {
   return resolve(context.cwd, typeof values.config === "string" ? values.config : ".");
+}
+
+/** How to read the configuration folder, from --follow-symlinks. */
+export function loadOptionsOf(values: OptionValues): LoadConfigOptions {
+  return { followSymlinks: values["follow-symlinks"] === true };
 }
 
 export function formatOf<const F extends string>(values: OptionValues, allowed: readonly F[]): F {

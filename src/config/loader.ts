@@ -1,8 +1,10 @@
-import { readdir, readFile, stat } from "node:fs/promises";
+import type { Dirent } from "node:fs";
+import { readdir, realpath, stat } from "node:fs/promises";
 import { basename, join, relative, resolve, sep } from "node:path";
 import { hasErrors, type Diagnostic } from "../diagnostics.ts";
 import { compareStrings } from "../canonical-json.ts";
 import { RESOURCES } from "../resources/registry.ts";
+import { FileReadError, readRegularFile } from "../read-regular-file.ts";
 import { fileTooLarge, MAX_FILE_BYTES } from "./decode.ts";
 import { desiredStateDigest } from "./digest.ts";
 import { checkDuplicateObjects } from "./duplicates.ts";
@@ -16,12 +18,34 @@ import { checkDuplicateTenants, checkTenantDocument, type TenantDeclaration } fr
 export type { ConfigFile } from "./read-files.ts";
 export type { ConfigResult } from "./model.ts";
 
+/** How the configuration folder is read. */
+export interface LoadConfigOptions {
+  /**
+   * Read files that symbolic links in the folder point to outside it (`--follow-symlinks`). Off
+   * by default: a configuration folder is reviewed in git, and a link can make it read any file
+   * the process can.
+   */
+  readonly followSymlinks?: boolean;
+}
+
+/**
+ * Folders nested deeper than this under the configuration folder are not read (one error says
+ * so): a configuration is a few levels deep, and a walk must stay bounded whatever it meets.
+ */
+export const MAX_FOLDER_DEPTH = 32;
+
 /**
  * Loads the configuration: every `*.yaml` / `*.yml` under `dir` (recursively, sorted; `node_modules`
- * and dot-entries skipped; symbolic links to folders not followed), or the one file `dir` names.
+ * and dot-entries skipped), or the one file `dir` names. Only regular files are read, and none
+ * larger than `MAX_FILE_BYTES`. Symbolic links are followed to files inside the folder only
+ * (unless `followSymlinks`), never to folders. Every entry that looks like configuration but is
+ * skipped — a link outside, to nothing, or looping; a FIFO, socket or device — is a warning.
  * Never throws for a problem in the configuration or the file system: everything is a diagnostic.
  */
-export async function loadConfig(dir: string): Promise<ConfigResult> {
+export async function loadConfig(
+  dir: string,
+  options: LoadConfigOptions = {},
+): Promise<ConfigResult> {
   const root = resolve(dir);
   let rootStat;
   try {
@@ -38,33 +62,38 @@ export async function loadConfig(dir: string): Promise<ConfigResult> {
       ],
     };
   }
-  const diagnostics: Diagnostic[] = [];
-  const paths = rootStat.isDirectory() ? await listYamlFiles(root) : [root];
   const base = rootStat.isDirectory() ? root : resolve(root, "..");
+  const nameOf = (path: string) => relative(base, path).split(sep).join("/") || basename(path);
+  const walk = rootStat.isDirectory()
+    ? await listYamlFiles(root, options, nameOf)
+    : { paths: [root], diagnostics: [] };
+  const diagnostics: Diagnostic[] = [...walk.diagnostics];
   const files: ConfigFile[] = [];
-  for (const path of paths) {
-    const name = relative(base, path).split(sep).join("/") || basename(path);
+  for (const path of walk.paths) {
+    const name = nameOf(path);
     try {
-      // Checked before reading, so that a huge file is never read into memory.
-      const size = (await stat(path)).size;
-      if (size > MAX_FILE_BYTES) {
-        diagnostics.push(fileTooLarge(name, size));
-        continue;
-      }
-      files.push({ path: name, text: await readFile(path) });
+      files.push({ path: name, text: await readRegularFile(path, MAX_FILE_BYTES) });
     } catch (error) {
-      diagnostics.push({
-        severity: "error",
-        code: "file-unreadable",
-        summary: `the file cannot be read (${(error as NodeJS.ErrnoException).code ?? "I/O error"})`,
-        detail: "check the file's permissions, or move it out of the configuration folder",
-        source: { file: name, line: 1, column: 1 },
-      });
+      if (!(error instanceof FileReadError)) throw error;
+      // A size is known exactly when the file was too large.
+      diagnostics.push(
+        error.size !== undefined
+          ? fileTooLarge(name, error.size)
+          : {
+              severity: "error",
+              code: "file-unreadable",
+              summary: `the file cannot be read: ${error.message}`,
+              detail:
+                "only regular files are read: check the file's permissions, or pass a folder of .yaml files (or one of them) with --config",
+              source: { file: name, line: 1, column: 1 },
+            },
+      );
     }
   }
-  if (paths.length === 0) {
+  if (walk.paths.length === 0 && !hasErrors(diagnostics)) {
     return {
       diagnostics: [
+        ...diagnostics,
         {
           severity: "error",
           code: "empty-configuration",
@@ -80,28 +109,149 @@ export async function loadConfig(dir: string): Promise<ConfigResult> {
   return parseConfig(files, diagnostics);
 }
 
-async function listYamlFiles(dir: string): Promise<string[]> {
-  const found: string[] = [];
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  for (const entry of entries) {
-    if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) found.push(...(await listYamlFiles(path)));
-    else if (
-      /\.ya?ml$/i.test(entry.name) &&
-      (entry.isFile() || (entry.isSymbolicLink() && (await isFile(path))))
-    ) {
-      found.push(path);
+const YAML_NAME = /\.ya?ml$/i;
+
+/**
+ * The configuration files under `root`, sorted, and a diagnostic for each entry skipped that
+ * could have held configuration. Iterative and bounded by `MAX_FOLDER_DEPTH`, so that no folder
+ * structure can exhaust the stack or go on for ever.
+ */
+async function listYamlFiles(
+  root: string,
+  options: LoadConfigOptions,
+  nameOf: (path: string) => string,
+): Promise<{ paths: string[]; diagnostics: Diagnostic[] }> {
+  const paths: string[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const realRoot = await realpath(root);
+  const skipped = (
+    path: string,
+    code: string,
+    summary: string,
+    detail: string,
+    severity: "warning" | "error" = "warning",
+  ) =>
+    diagnostics.push({
+      severity,
+      code,
+      summary,
+      detail,
+      source: { file: nameOf(path), line: 1, column: 1 },
+    });
+  let tooDeep: string | undefined;
+  const pending = [{ dir: root, depth: 0 }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { dir, depth } = next;
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      skipped(
+        dir,
+        "folder-unreadable",
+        `the folder cannot be read (${errorCode(error)}): its files are not part of the configuration`,
+        "check the folder's permissions, or move it out of the configuration folder",
+        "error",
+      );
+      continue;
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (depth + 1 < MAX_FOLDER_DEPTH) pending.push({ dir: path, depth: depth + 1 });
+        else tooDeep ??= path;
+      } else if (entry.isSymbolicLink()) {
+        const target = await linkTarget(path, realRoot, options);
+        if (target === "read") {
+          if (YAML_NAME.test(entry.name)) paths.push(path);
+        } else if (target.evenWithoutYamlName || YAML_NAME.test(entry.name)) {
+          skipped(path, "link-skipped", target.summary, target.detail);
+        }
+      } else if (YAML_NAME.test(entry.name)) {
+        if (entry.isFile()) paths.push(path);
+        else {
+          skipped(
+            path,
+            "not-a-file",
+            `${describeEntry(entry)} with a YAML name: skipped (only regular files are read)`,
+            "move it out of the configuration folder",
+          );
+        }
+      }
     }
   }
-  return found.sort(compareStrings);
+  if (tooDeep !== undefined) {
+    skipped(
+      tooDeep,
+      "folders-too-deep",
+      `folders nested more than ${MAX_FOLDER_DEPTH} levels deep under the configuration folder are not read`,
+      "keep the configuration in a shallower tree, or pass a deeper folder with --config",
+      "error",
+    );
+  }
+  return { paths: paths.sort(compareStrings), diagnostics };
 }
 
-async function isFile(path: string): Promise<boolean> {
-  return stat(path).then(
-    (s) => s.isFile(),
-    () => false,
-  );
+/**
+ * Where a symbolic link leads, and whether the walk may read it: `read` (a regular file inside
+ * the folder, or anywhere with `followSymlinks`), or a reason not to, and whether the reason is
+ * worth a warning for a link without a YAML name (a link to a folder is: it could hold some).
+ */
+async function linkTarget(
+  path: string,
+  realRoot: string,
+  options: LoadConfigOptions,
+): Promise<"read" | { summary: string; detail: string; evenWithoutYamlName: boolean }> {
+  let target: string;
+  try {
+    target = await realpath(path);
+  } catch (error) {
+    const code = errorCode(error);
+    return {
+      summary:
+        code === "ELOOP"
+          ? "a symbolic link that loops: skipped"
+          : `a symbolic link to nothing (${code}): skipped`,
+      detail: "fix or remove the link",
+      evenWithoutYamlName: false,
+    };
+  }
+  const info = await stat(target).catch(() => undefined);
+  if (info?.isDirectory() === true) {
+    return {
+      summary: "a symbolic link to a folder: not followed",
+      detail: "move the folder into the configuration folder, or pass it with --config",
+      evenWithoutYamlName: true,
+    };
+  }
+  if (info?.isFile() !== true) {
+    return {
+      summary: "a symbolic link to something that is not a regular file: skipped",
+      detail: "only regular files are read: remove the link",
+      evenWithoutYamlName: false,
+    };
+  }
+  const inside = target.startsWith(`${realRoot}${sep}`);
+  if (inside || options.followSymlinks === true) return "read";
+  return {
+    summary: `a symbolic link to ${target}, outside the configuration folder: not followed`,
+    detail:
+      "copy the file into the configuration folder, or pass --follow-symlinks to read files that links lead to outside it",
+    evenWithoutYamlName: false,
+  };
+}
+
+function describeEntry(entry: Dirent): string {
+  if (entry.isFIFO()) return "a FIFO (named pipe)";
+  if (entry.isSocket()) return "a socket";
+  if (entry.isCharacterDevice()) return "a character device";
+  if (entry.isBlockDevice()) return "a block device";
+  return "not a regular file";
+}
+
+function errorCode(error: unknown): string {
+  return error instanceof Error && "code" in error ? String(error.code) : "I/O error";
 }
 
 /**

@@ -88,7 +88,7 @@ export interface GraphClientOptions {
   /** Per attempt: connect, headers and body. Default 30 s. */
   readonly timeoutInMs?: number;
   readonly retry?: Partial<RetryOptions>;
-  /** Response bodies larger than this are refused. Default 50 MB. */
+  /** Response bodies larger than this are refused while they stream. Default 16 MB. */
   readonly maxResponseBytes?: number;
   readonly userAgent?: string;
   readonly onRequest?: (event: GraphRequestEvent) => void;
@@ -102,7 +102,12 @@ export interface HttpGraphClient extends GraphActionClient {
 }
 
 const DEFAULT_TIMEOUT_IN_MS = 30_000;
-const DEFAULT_MAX_RESPONSE_BYTES = 50 * 1024 * 1024;
+/**
+ * A page of partner objects is kilobytes (a few objects, a few assignment targets each); 16 MB is
+ * thousands of times that, and bounds what a hostile page costs (its buffer and its parse, several
+ * times its size).
+ */
+const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 const MAX_REDIRECTS = 5;
 /** Graph's pages hold 100+ objects; a tenant with 100,000 partner objects is not plausible. */
 const MAX_PAGES = 1_000;

@@ -36,6 +36,12 @@ export interface ParsePlanFileOptions {
  * Reads a saved plan, refusing (with a message that says what to do) anything that is not a plan
  * file this version wrote and nobody changed since.
  */
+/**
+ * The largest plan file `apply` reads: a change is about 1 KB, so this is tens of thousands of
+ * changes, and what is read is buffered and parsed whole (the memory is several times the size).
+ */
+export const MAX_PLAN_FILE_BYTES = 32 * 1024 * 1024;
+
 export function parsePlanFile(
   text: string,
   options: ParsePlanFileOptions,

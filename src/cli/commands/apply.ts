@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline/promises";
 import { resolve } from "node:path";
 import { applyPlan } from "../../apply/applier.ts";
@@ -8,7 +7,8 @@ import { ExitError } from "../../errors.ts";
 import type { GraphClient } from "../../graph/types.ts";
 import type { Plan } from "../../plan/model.ts";
 import { declaredObjectOf, planDisagreement } from "../../plan/config-agreement.ts";
-import { parsePlanFile } from "../../plan/plan-file.ts";
+import { MAX_PLAN_FILE_BYTES, parsePlanFile } from "../../plan/plan-file.ts";
+import { FileReadError, readRegularFile } from "../../read-regular-file.ts";
 import { appOfTenant, createConnectionPool } from "../../operations/connections.ts";
 import { planTenants } from "../../operations/plan-operation.ts";
 import { renderApplyJson } from "../../render/apply-json.ts";
@@ -26,6 +26,7 @@ import {
   SHARED_OPTIONS_HELP as H,
   TENANT_OPTIONS,
   configDirOf,
+  loadOptionsOf,
   debugSink,
   formatOf,
   selectedTenants,
@@ -93,7 +94,7 @@ export const command: Command = {
     const planFile = positionals[0];
     // A saved plan is checked before anything else: a bad file should not cost a sign-in.
     const saved = planFile === undefined ? undefined : await readPlanFile(planFile, context);
-    const state = await loadConfigOrExit(configDir, context, { color });
+    const state = await loadConfigOrExit(configDir, context, { color, ...loadOptionsOf(values) });
     const debug = debugSink(values, context);
     const settings = {
       env: context.env,
@@ -165,10 +166,13 @@ export const command: Command = {
 async function readPlanFile(path: string, context: CommandContext): Promise<Plan> {
   let text: string;
   try {
-    text = await readFile(resolve(context.cwd, path), "utf8");
+    text = (await readRegularFile(resolve(context.cwd, path), MAX_PLAN_FILE_BYTES)).toString(
+      "utf8",
+    );
   } catch (error) {
+    if (!(error instanceof FileReadError)) throw error;
     throw new ExitError(
-      `cannot read the plan file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      `cannot read the plan file ${path}: ${error.message}. Nothing was written. Pass a plan saved by 'plan --out FILE'.`,
     );
   }
   const parsed = parsePlanFile(text, { toolVersion: TOOL_VERSION });

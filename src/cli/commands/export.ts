@@ -11,6 +11,7 @@ import {
   CONNECTION_OPTIONS,
   SHARED_OPTIONS_HELP as H,
   configDirOf,
+  loadOptionsOf,
   debugSink,
   selectedTenants,
   useColor,
@@ -66,7 +67,10 @@ export const command: Command = {
       );
     }
     const configDir = configDirOf(values, context);
-    const state = await loadConfigOrExit(configDir, context, { color: useColor(values, context) });
+    const state = await loadConfigOrExit(configDir, context, {
+      color: useColor(values, context),
+      ...loadOptionsOf(values),
+    });
     const tenants = selectedTenants(
       values,
       state.tenants.map((tenant) => tenant.name),

@@ -16,6 +16,7 @@ import {
   SHARED_OPTIONS_HELP as H,
   TENANT_OPTIONS,
   configDirOf,
+  loadOptionsOf,
   debugSink,
   formatOf,
   selectedTenants,
@@ -65,7 +66,7 @@ export const command: Command = {
     const format = formatOf(values, PLAN_FORMATS);
     const color = useColor(values, context);
     const configDir = configDirOf(values, context);
-    const state = await loadConfigOrExit(configDir, context, { color });
+    const state = await loadConfigOrExit(configDir, context, { color, ...loadOptionsOf(values) });
     const tenants = selectedTenants(
       values,
       state.tenants.map((tenant) => tenant.name),

@@ -7,6 +7,7 @@ import {
   OUTPUT_OPTIONS,
   SHARED_OPTIONS_HELP,
   configDirOf,
+  loadOptionsOf,
   formatOf,
   useColor,
 } from "../shared-options.ts";
@@ -63,7 +64,7 @@ export const command: Command = {
   async run({ values }, context) {
     const format = formatOf(values, ["text", "json"] as const);
     const configDir = configDirOf(values, context);
-    const result = await loadConfig(configDir);
+    const result = await loadConfig(configDir, loadOptionsOf(values));
     const pathPrefix = configPathPrefix(configDir, context.cwd);
     context.stdout.write(
       format === "json"
