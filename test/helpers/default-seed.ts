@@ -1,3 +1,11 @@
+import { fileURLToPath } from "node:url";
+import {
+  DEFAULT_SEED_URL,
+  loadSeed,
+  type EmulatorSeed,
+  type SeedObject,
+} from "../../src/emulator/seed.ts";
+
 /**
  * What the emulator's default seed (config-examples/.emulator/seed.yaml) holds, for tests that
  * sign in to it or look for its objects. One place, so a change to the seed is one change here.
@@ -23,3 +31,17 @@ export const DEFAULT_SEED = {
     secret: "read-only-demo-secret",
   },
 };
+
+/** The default seed with contoso's remoteAssistancePartners replaced by what `edit` makes of them. */
+export function defaultSeedWithContosoPartners(
+  edit: (partners: readonly SeedObject[]) => SeedObject[],
+): EmulatorSeed {
+  const seed = loadSeed(fileURLToPath(DEFAULT_SEED_URL));
+  return {
+    tenants: seed.tenants.map((tenant) =>
+      tenant.tenantId === DEFAULT_SEED.contoso.tenantId
+        ? { ...tenant, remoteAssistancePartners: edit(tenant.remoteAssistancePartners ?? []) }
+        : tenant,
+    ),
+  };
+}

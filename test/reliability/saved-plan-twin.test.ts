@@ -1,14 +1,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { canonicalJson, sha256Hex } from "../../src/canonical-json.ts";
 import { loadConfig } from "../../src/config/loader.ts";
 import { startEmulator, type Emulator } from "../../src/emulator/index.ts";
-import { DEFAULT_SEED_URL, loadSeed, type EmulatorSeed } from "../../src/emulator/seed.ts";
 import { EXAMPLES, emulatorEnv, runCli } from "../helpers/cli.ts";
 import { EXAMPLE_TENANTS, tempConfig, type TempConfig } from "../helpers/config-dir.ts";
-import { DEFAULT_SEED } from "../helpers/default-seed.ts";
+import { DEFAULT_SEED, defaultSeedWithContosoPartners } from "../helpers/default-seed.ts";
 
 /**
  * A saved plan re-aimed at a same-named twin. contoso holds two TeamViewer objects with the same
@@ -21,22 +19,12 @@ import { DEFAULT_SEED } from "../helpers/default-seed.ts";
 
 const TWIN_ID = "0f1e2d3c-4b5a-4968-8776-655443322110";
 
-function seedWithTwin(): EmulatorSeed {
-  const seed = loadSeed(fileURLToPath(DEFAULT_SEED_URL));
-  return {
-    tenants: seed.tenants.map((tenant) => {
-      if (tenant.tenantId !== DEFAULT_SEED.contoso.tenantId) return tenant;
-      const [original] = tenant.remoteAssistancePartners ?? [];
-      return {
-        ...tenant,
-        remoteAssistancePartners: [
-          ...(tenant.remoteAssistancePartners ?? []),
-          { ...original, id: TWIN_ID },
-        ],
-      };
-    }),
-  };
-}
+/** contoso's TeamViewer and a twin: another id, the same displayName and values. */
+const seedWithTwin = () =>
+  defaultSeedWithContosoPartners(([original, ...others]) => [
+    ...(original === undefined ? [] : [original, { ...original, id: TWIN_ID }]),
+    ...others,
+  ]);
 
 /** The example configuration, but contoso's TeamViewer matched by its id (so it plans). */
 const BY_ID = `

@@ -1,12 +1,10 @@
 import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../src/emulator/index.ts";
 import type { FaultRule } from "../../src/emulator/faults.ts";
-import { DEFAULT_SEED_URL, loadSeed, type EmulatorSeed } from "../../src/emulator/seed.ts";
 import { CLI, emulatorEnv } from "../helpers/cli.ts";
 import { EXAMPLE_TENANTS, tempConfig, type TempConfig } from "../helpers/config-dir.ts";
-import { DEFAULT_SEED } from "../helpers/default-seed.ts";
+import { defaultSeedWithContosoPartners } from "../helpers/default-seed.ts";
 
 /**
  * Ctrl-C and SIGTERM during the writes, to the CLI as a separate process (as a user or CI sends
@@ -28,24 +26,15 @@ const SUMMARY_WITHIN_MS = 5_000;
 const partnerId = (index: number) => `00000000-0000-4000-8000-${String(index).padStart(12, "0")}`;
 const partnerName = (index: number) => `Partner ${String(index).padStart(2, "0")}`;
 
-function seedWithManyPartners(): EmulatorSeed {
-  const seed = loadSeed(fileURLToPath(DEFAULT_SEED_URL));
-  return {
-    tenants: seed.tenants.map((tenant) => {
-      if (tenant.tenantId !== DEFAULT_SEED.contoso.tenantId) return tenant;
-      const [template] = tenant.remoteAssistancePartners ?? [];
-      return {
-        ...tenant,
-        remoteAssistancePartners: Array.from({ length: OBJECTS }, (_, index) => ({
-          ...template,
-          id: partnerId(index + 1),
-          displayName: partnerName(index + 1),
-          onboardingStatus: "notOnboarded",
-        })),
-      };
-    }),
-  };
-}
+const seedWithManyPartners = () =>
+  defaultSeedWithContosoPartners(([template]) =>
+    Array.from({ length: OBJECTS }, (_, index) => ({
+      ...template,
+      id: partnerId(index + 1),
+      displayName: partnerName(index + 1),
+      onboardingStatus: "notOnboarded",
+    })),
+  );
 
 const PARTNERS = Array.from(
   { length: OBJECTS },
