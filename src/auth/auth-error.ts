@@ -42,13 +42,20 @@ export class TokenTimeoutError extends Error {
   override name = "TokenTimeoutError";
 }
 
-function clientIdOf(auth: AuthConfig | undefined): string | undefined {
-  return auth !== undefined && "clientId" in auth ? auth.clientId : undefined;
+/**
+ * How messages name the app a tenant signs in as: its client id, or the variable `clientIdEnv`
+ * names (whose value, like a secret's, is not repeated).
+ */
+export function appLabel(auth: AuthConfig | undefined): string | undefined {
+  if (auth === undefined) return undefined;
+  if ("clientIdEnv" in auth && auth.clientIdEnv !== undefined) return `app $${auth.clientIdEnv}`;
+  return "clientId" in auth && auth.clientId !== undefined ? `app ${auth.clientId}` : undefined;
 }
 
 function where(context: AuthFailureContext): string {
+  const app = appLabel(context.auth);
   const parts = [
-    ...(clientIdOf(context.auth) === undefined ? [] : [`app ${clientIdOf(context.auth)}`]),
+    ...(app === undefined ? [] : [app]),
     ...(context.tenantId === undefined ? [] : [`directory ${context.tenantId}`]),
   ];
   return parts.length === 0 ? "" : ` (${parts.join(", ")})`;

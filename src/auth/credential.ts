@@ -16,8 +16,9 @@ import { isAbsolute, resolve } from "node:path";
 import tls from "node:tls";
 import type * as IdentityModule from "@azure/identity";
 import type { ClientSecretCredentialOptions, TokenCredential } from "@azure/identity";
-import type { AuthConfig, TenantConfig } from "../config/model.ts";
-import { AuthError } from "./auth-error.ts";
+import type { AppRegistration, AuthConfig, TenantConfig } from "../config/model.ts";
+import { GUID_PATTERN } from "../config/formats.ts";
+import { appLabel, AuthError } from "./auth-error.ts";
 import { resolveEndpoints, type ResolvedEndpoints } from "./endpoints.ts";
 import {
   GITHUB_DEFAULT_AUDIENCE,
@@ -61,6 +62,36 @@ function requireVariable(env: Env, name: string, tenant: TenantConfig, purpose: 
         tenant: tenant.name,
         method: tenant.auth.method,
       },
+    );
+  }
+  return value;
+}
+
+/**
+ * The app's client id: \`clientId\`, or the variable \`clientIdEnv\` names, read with the same rules
+ * as a secret (named in messages, its value never shown) and checked to be a GUID.
+ */
+function appClientId(auth: AppRegistration, env: Env, tenant: TenantConfig): string {
+  if (auth.clientIdEnv === undefined) {
+    if (auth.clientId !== undefined) return auth.clientId;
+    throw new AuthError(
+      `tenant ${tenant.name} (${tenant.auth.method}): set clientId or clientIdEnv`,
+      {
+        tenant: tenant.name,
+        method: tenant.auth.method,
+      },
+    );
+  }
+  const value = requireVariable(
+    env,
+    auth.clientIdEnv,
+    tenant,
+    "the application (client) id of the app to sign in with",
+  ).trim();
+  if (!GUID_PATTERN.test(value)) {
+    throw new AuthError(
+      `tenant ${tenant.name} (${tenant.auth.method}): the environment variable ${auth.clientIdEnv} (clientIdEnv) does not hold a GUID; it must hold the application (client) id of the app to sign in with (Entra ID > App registrations > the app > Overview)`,
+      { tenant: tenant.name, method: tenant.auth.method },
     );
   }
   return value;
@@ -181,16 +212,18 @@ export async function createCredential(
 
   switch (auth.method) {
     case "clientSecret": {
+      const clientId = appClientId(auth, context.env, tenant);
       const secret = requireVariable(
         context.env,
         auth.clientSecretEnv,
         tenant,
-        `the client secret of app ${auth.clientId}`,
+        `the client secret of ${appLabel(auth) ?? "the app"}`,
       );
       registerSecret(secret);
-      return new identity.ClientSecretCredential(tenantId, auth.clientId, secret, options);
+      return new identity.ClientSecretCredential(tenantId, clientId, secret, options);
     }
     case "certificate": {
+      const clientId = appClientId(auth, context.env, tenant);
       const path = resolvePath(context.configDir, auth.certificatePath);
       const certificate = await readPem(path, tenant, "certificatePath");
       const password =
@@ -205,12 +238,13 @@ export async function createCredential(
       registerSecret(password);
       return new identity.ClientCertificateCredential(
         tenantId,
-        auth.clientId,
+        clientId,
         password === undefined ? { certificate } : { certificate, certificatePassword: password },
         options,
       );
     }
     case "workloadIdentity": {
+      const clientId = appClientId(auth, context.env, tenant);
       const configured =
         auth.tokenFile === undefined ? undefined : resolvePath(context.configDir, auth.tokenFile);
       const path = configured ?? context.env.AZURE_FEDERATED_TOKEN_FILE?.trim();
@@ -231,12 +265,13 @@ export async function createCredential(
       // Read on every token request: the platform rotates the file.
       return new identity.ClientAssertionCredential(
         tenantId,
-        auth.clientId,
+        clientId,
         () => readAssertionFile(path, tenant),
         options,
       );
     }
     case "githubOidc": {
+      const clientId = appClientId(auth, context.env, tenant);
       const missing = missingGitHubOidcVariables(context.env);
       if (missing !== undefined) {
         throw new AuthError(`tenant ${tenant.name} (githubOidc): ${missing}`, {
@@ -251,7 +286,7 @@ export async function createCredential(
         timeoutInMs: context.tokenTimeoutInMs ?? DEFAULT_TOKEN_TIMEOUT_IN_MS,
         ...(context.ca === undefined ? {} : { ca: context.ca }),
       });
-      return new identity.ClientAssertionCredential(tenantId, auth.clientId, getAssertion, options);
+      return new identity.ClientAssertionCredential(tenantId, clientId, getAssertion, options);
     }
     case "managedIdentity": {
       const {

@@ -162,6 +162,18 @@ function customIssue(
         : `write ${describe(info)}`,
     );
   }
+  if (code === "invalid-client-id") {
+    const both = isMapping(value) && "clientId" in value;
+    return at(
+      context,
+      path,
+      "invalid-client-id",
+      both
+        ? `${display(path)} has both clientId and clientIdEnv: keep one`
+        : `${display(path)} names no app: add clientId or clientIdEnv`,
+      "write the app's application (client) id as clientId: <GUID>, or the name of the environment variable that holds it as clientIdEnv: NAME (so plan and apply workflows can use different apps)",
+    );
+  }
   return at(
     context,
     path,

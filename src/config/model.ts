@@ -10,30 +10,37 @@ import type { GraphVersion } from "../resources/types.ts";
  */
 
 /**
+ * The app registration a method signs in as: `clientId`, or `clientIdEnv` naming the environment
+ * variable that holds it (so a plan workflow and an apply workflow can use different apps with the
+ * same configuration). Validation guarantees exactly one of the two.
+ */
+export type AppRegistration = {
+  readonly clientId?: string;
+  readonly clientIdEnv?: string;
+};
+
+/**
  * How to authenticate to one tenant. Only non-secret parameters: a secret or certificate password
  * is named by the environment variable that holds it.
  */
 export type AuthConfig =
-  | { readonly method: "clientSecret"; readonly clientId: string; readonly clientSecretEnv: string }
-  | {
+  | ({ readonly method: "clientSecret"; readonly clientSecretEnv: string } & AppRegistration)
+  | ({
       readonly method: "certificate";
-      readonly clientId: string;
       /** PEM file with the private key and certificate; a relative path is resolved against the configuration folder (`--config`). */
       readonly certificatePath: string;
       readonly certificatePasswordEnv?: string;
-    }
-  | {
+    } & AppRegistration)
+  | ({
       readonly method: "workloadIdentity";
-      readonly clientId: string;
       /** Defaults to `$AZURE_FEDERATED_TOKEN_FILE`; a relative path is resolved against the configuration folder. */
       readonly tokenFile?: string;
-    }
-  | {
+    } & AppRegistration)
+  | ({
       readonly method: "githubOidc";
-      readonly clientId: string;
       /** Defaults to `api://AzureADTokenExchange`. */
       readonly audience?: string;
-    }
+    } & AppRegistration)
   | { readonly method: "managedIdentity"; readonly clientId?: string }
   | { readonly method: "azureCli" }
   | { readonly method: "default"; readonly clientId?: string }

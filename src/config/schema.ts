@@ -114,9 +114,27 @@ export const GraphVersionName = field(
 // ── Tenant ─────────────────────────────────────────────────────────────────────────────────────
 
 const clientId = guid(
-  "Application (client) ID of the Entra ID app registration.",
+  "Application (client) ID of the Entra ID app registration (or clientIdEnv).",
   "11111111-1111-1111-1111-111111111111",
-);
+).optional();
+const clientIdEnv = envVarName(
+  "Name of the environment variable that holds the application (client) ID, instead of clientId: so each workflow can sign in with its own app (a read-only one for plan, a write one for apply).",
+  "INTUNE_GITOPS_CLIENT_ID",
+).optional();
+
+/**
+ * An app registration's sign-in settings: the app is named by `clientId` or by `clientIdEnv`,
+ * exactly one (the refinement; the JSON Schema says the same with `oneOf`).
+ */
+function namesOneApp(auth: { readonly clientId?: unknown; readonly clientIdEnv?: unknown }) {
+  return (auth.clientId === undefined) !== (auth.clientIdEnv === undefined);
+}
+function appRegistration<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
+  return z
+    .strictObject({ ...shape, clientId, clientIdEnv })
+    .refine(namesOneApp, { params: { code: "invalid-client-id" } })
+    .meta({ oneOf: [{ required: ["clientId"] }, { required: ["clientIdEnv"] }] });
+}
 const authMethod = <M extends AuthConfig["method"]>(method: M, description: string) =>
   field(z.literal(method), description);
 
@@ -126,23 +144,21 @@ const authMethod = <M extends AuthConfig["method"]>(method: M, description: stri
  */
 export const Auth = field(
   z.discriminatedUnion("method", [
-    z.strictObject({
+    appRegistration({
       method: authMethod(
         "clientSecret",
         "App registration with a client secret read from an environment variable.",
       ),
-      clientId,
       clientSecretEnv: envVarName(
         "Name of the environment variable that holds the client secret, never the secret itself.",
         "AZURE_CLIENT_SECRET",
       ),
     }),
-    z.strictObject({
+    appRegistration({
       method: authMethod(
         "certificate",
         "App registration with a certificate (PEM file with the private key).",
       ),
-      clientId,
       certificatePath: nonEmpty(
         "Path of the PEM file holding the private key and certificate; a relative path is relative to the configuration folder (--config).",
         "certs/contoso.pem",
@@ -152,22 +168,20 @@ export const Auth = field(
         "AZURE_CLIENT_CERTIFICATE_PASSWORD",
       ).optional(),
     }),
-    z.strictObject({
+    appRegistration({
       method: authMethod(
         "workloadIdentity",
         "Federated token from a file (Kubernetes workload identity and similar).",
       ),
-      clientId,
       tokenFile: nonEmpty(
         "File holding the federated token; a relative path is relative to the configuration folder. Default: $AZURE_FEDERATED_TOKEN_FILE.",
       ).optional(),
     }),
-    z.strictObject({
+    appRegistration({
       method: authMethod(
         "githubOidc",
         "GitHub Actions OIDC token exchanged for an Entra ID token: no secret at all.",
       ),
-      clientId,
       audience: nonEmpty(
         "Audience of the GitHub OIDC token. Default: api://AzureADTokenExchange.",
       ).optional(),

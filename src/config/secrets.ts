@@ -1,5 +1,5 @@
 import type { Diagnostic } from "../diagnostics.ts";
-import { ENV_VAR_NAME_PATTERN } from "./formats.ts";
+import { ENV_VAR_NAME_PATTERN, GUID_PATTERN } from "./formats.ts";
 import { display } from "./issues.ts";
 import { isMapping } from "./schema-walk.ts";
 import type { Path, PlainValue, SourceDocument } from "./yaml-document.ts";
@@ -88,6 +88,16 @@ function envValueDiagnostic(
       code: "invalid-env-var-name",
       summary: `${display(path)} is a variable reference, not a variable name`,
       detail: `write the name without $: ${key}: ${reference[1]}`,
+      source,
+    };
+  }
+  if (key === "clientIdEnv" && GUID_PATTERN.test(value.trim())) {
+    return {
+      severity: "error",
+      code: "invalid-env-var-name",
+      summary: `${display(path)} holds an id, not the name of an environment variable`,
+      detail:
+        "write the id as clientId, or put it in an environment variable and write that variable's name: clientIdEnv: INTUNE_GITOPS_CLIENT_ID",
       source,
     };
   }

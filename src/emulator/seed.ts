@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { GUID_PATTERN } from "../config/formats.ts";
 import type { JsonObject } from "../json.ts";
 import { PACKAGE_ROOT } from "../package-root.ts";
 import { graphSchemas, type GraphSchema } from "./metadata-schema.ts";
@@ -83,9 +84,7 @@ export interface ResolvedTenant {
 
 export const DEFAULT_FEDERATED_AUDIENCE = "api://AzureADTokenExchange";
 
-const Guid = z
-  .string()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a GUID");
+const Guid = z.string().regex(GUID_PATTERN, "must be a GUID");
 const FederatedCredential = z.strictObject({
   issuer: z.string().min(1),
   subject: z.string().min(1),

@@ -430,6 +430,33 @@ describe("githubOidc", () => {
     });
   });
 
+  it("signs in as the app whose id the clientIdEnv variable holds", async () => {
+    const accessToken = await token(
+      contoso({ method: "githubOidc", clientIdEnv: "PLAN_CLIENT_ID" }),
+      context({ ...githubEnv(), PLAN_CLIENT_ID: ` ${GITHUB_APP}\n` }),
+    );
+    expect(decodeJwtPayload(accessToken)).toMatchObject({ appid: GITHUB_APP });
+    expect(tokenRequests(emulator)[0]?.body).toMatchObject({ client_id: GITHUB_APP });
+  });
+
+  it("names the clientIdEnv variable when it is unset or not a GUID, never its value", async () => {
+    const auth = { method: "githubOidc", clientIdEnv: "PLAN_CLIENT_ID" } as const;
+    expect((await failure(createCredential(contoso(auth), context(githubEnv())))).message).toBe(
+      "tenant contoso (githubOidc): the environment variable PLAN_CLIENT_ID is not set; it must hold the application (client) id of the app to sign in with",
+    );
+    const wrong = await failure(
+      createCredential(
+        contoso(auth),
+        context({ ...githubEnv(), PLAN_CLIENT_ID: "not-an-app-id-42" }),
+      ),
+    );
+    expect(wrong.message).toContain(
+      "tenant contoso (githubOidc): the environment variable PLAN_CLIENT_ID (clientIdEnv) does not hold a GUID",
+    );
+    expect(wrong.message).not.toContain("not-an-app-id-42");
+    expect(tokenRequests(emulator)).toHaveLength(0);
+  });
+
   it("caches the ID token and asks for a new one when it is about to expire", async () => {
     let now = Date.now();
     const getAssertion = createGitHubAssertionProvider({

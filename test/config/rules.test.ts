@@ -841,6 +841,63 @@ describe("authentication and secrets", () => {
     ]);
   });
 
+  it.each(["clientSecret\nclientSecretEnv: APP_SECRET", "githubOidc", "workloadIdentity"])(
+    "clientIdEnv names the app by variable instead of clientId (method %s)",
+    (method) => {
+      const result = check({
+        "t.yaml": tenant(`method: ${method}\nclientIdEnv: INTUNE_CLIENT_ID`),
+      });
+      expect(result.diagnostics).toEqual([]);
+      expect(result.state!.tenants[0]!.auth).toMatchObject({ clientIdEnv: "INTUNE_CLIENT_ID" });
+      expect(result.state!.tenants[0]!.auth).not.toHaveProperty("clientId");
+    },
+  );
+
+  it("invalid-client-id: exactly one of clientId and clientIdEnv", () => {
+    for (const auth of [
+      `method: githubOidc\n${CLIENT}\nclientIdEnv: INTUNE_CLIENT_ID`,
+      "method: githubOidc",
+    ]) {
+      expect(check({ "t.yaml": tenant(auth) }).diagnostics, auth).toMatchObject([
+        {
+          code: "invalid-client-id",
+          source: { line: 8, column: 5 },
+          detail: expect.stringContaining("clientIdEnv: NAME"),
+        },
+      ]);
+    }
+    expect(check({ "t.yaml": tenant("method: githubOidc") }).diagnostics[0]!.summary).toBe(
+      "spec.auth names no app: add clientId or clientIdEnv",
+    );
+    expect(
+      check({ "t.yaml": tenant(`method: githubOidc\n${CLIENT}\nclientIdEnv: INTUNE_CLIENT_ID`) })
+        .diagnostics[0]!.summary,
+    ).toBe("spec.auth has both clientId and clientIdEnv: keep one");
+  });
+
+  it("clientIdEnv follows the rules of secrets: a name, not a $reference or the id itself", () => {
+    expect(
+      check({ "t.yaml": tenant("method: githubOidc\nclientIdEnv: $READ_CLIENT_ID") }).diagnostics,
+    ).toMatchObject([
+      {
+        code: "invalid-env-var-name",
+        detail: "write the name without $: clientIdEnv: READ_CLIENT_ID",
+      },
+    ]);
+    const guid = check({
+      "t.yaml": tenant("method: githubOidc\nclientIdEnv: 9a3c1f0e-5b7d-4e2a-8c61-2f4d8b9e7a13"),
+    });
+    expect(guid.diagnostics).toMatchObject([
+      {
+        code: "invalid-env-var-name",
+        summary: "spec.auth.clientIdEnv holds an id, not the name of an environment variable",
+        detail:
+          "write the id as clientId, or put it in an environment variable and write that variable's name: clientIdEnv: INTUNE_GITOPS_CLIENT_ID",
+      },
+    ]);
+    expect(renderValidationText(guid, { color: false })).not.toContain("9a3c1f0e");
+  });
+
   it("invalid-env-var-name: a $reference, or not a name", () => {
     expect(
       check({
