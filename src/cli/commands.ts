@@ -25,6 +25,11 @@ export const COMMANDS: readonly {
     load: async () => (await import("./commands/apply.ts")).command,
   },
   {
+    name: "show",
+    summary: "Print a saved plan as text, Markdown or JSON (no tenant needed).",
+    load: async () => (await import("./commands/show.ts")).command,
+  },
+  {
     name: "invoke",
     summary: "Run a partner lifecycle action (beginOnboarding, disconnect, terminate), confirmed.",
     load: async () => (await import("./commands/invoke.ts")).command,

@@ -1,5 +1,4 @@
 import { createInterface } from "node:readline/promises";
-import { resolve } from "node:path";
 import { applyPlan } from "../../apply/applier.ts";
 import { applySucceeded, type ApplyResult } from "../../apply/model.ts";
 import type { DesiredState } from "../../config/model.ts";
@@ -7,18 +6,16 @@ import { ExitError } from "../../errors.ts";
 import type { GraphClient } from "../../graph/types.ts";
 import type { Plan } from "../../plan/model.ts";
 import { declaredObjectOf, planDisagreement } from "../../plan/config-agreement.ts";
-import { MAX_PLAN_FILE_BYTES, parsePlanFile } from "../../plan/plan-file.ts";
-import { FileReadError, readRegularFile } from "../../read-regular-file.ts";
 import { appOfTenant, createConnectionPool } from "../../operations/connections.ts";
 import { planTenants } from "../../operations/plan-operation.ts";
 import { renderApplyJson } from "../../render/apply-json.ts";
 import { renderApplyEvent, renderApplySummary } from "../../render/apply-text.ts";
 import { configPathPrefix } from "../../render/diagnostics-text.ts";
 import { renderPlanText } from "../../render/plan-text.ts";
-import { TOOL_VERSION } from "../../version.ts";
 import type { Command, CommandContext, OptionValues } from "../command.ts";
 import { loadConfigOrExit } from "../load-config.ts";
 import { progressPrinter, withPathPrefix } from "../plan-output.ts";
+import { readSavedPlan } from "../saved-plan.ts";
 import {
   CONFIG_OPTION,
   CONNECTION_OPTIONS,
@@ -93,7 +90,10 @@ export const command: Command = {
     const configDir = configDirOf(values, context);
     const planFile = positionals[0];
     // A saved plan is checked before anything else: a bad file should not cost a sign-in.
-    const saved = planFile === undefined ? undefined : await readPlanFile(planFile, context);
+    const saved =
+      planFile === undefined
+        ? undefined
+        : await readSavedPlan(planFile, context, "Nothing was written.");
     const state = await loadConfigOrExit(configDir, context, { color, ...loadOptionsOf(values) });
     const debug = debugSink(values, context);
     const settings = {
@@ -162,23 +162,6 @@ export const command: Command = {
     return applySucceeded(result) ? 0 : 1;
   },
 };
-
-async function readPlanFile(path: string, context: CommandContext): Promise<Plan> {
-  let text: string;
-  try {
-    text = (await readRegularFile(resolve(context.cwd, path), MAX_PLAN_FILE_BYTES)).toString(
-      "utf8",
-    );
-  } catch (error) {
-    if (!(error instanceof FileReadError)) throw error;
-    throw new ExitError(
-      `cannot read the plan file ${path}: ${error.message}. Nothing was written. Pass a plan saved by 'plan --out FILE'.`,
-    );
-  }
-  const parsed = parsePlanFile(text, { toolVersion: TOOL_VERSION });
-  if ("error" in parsed) throw new ExitError(`${path}: ${parsed.error}. Nothing was written.`);
-  return parsed.plan;
-}
 
 /** The plan was reviewed against one configuration; applying it under another is refused. */
 function checkPlanMatchesConfig(plan: Plan, state: DesiredState): void {

@@ -1,0 +1,34 @@
+import { resolve } from "node:path";
+import { ExitError } from "../errors.ts";
+import type { Plan } from "../plan/model.ts";
+import { MAX_PLAN_FILE_BYTES, parsePlanFile } from "../plan/plan-file.ts";
+import { FileReadError, readRegularFile } from "../read-regular-file.ts";
+import { TOOL_VERSION } from "../version.ts";
+import type { CommandContext } from "./command.ts";
+
+/**
+ * A plan saved by `plan --out`, read and checked (a regular file of bounded size, format,
+ * version, checksum) for `apply` and `show`. `consequence` ends the message when it is refused,
+ * e.g. "Nothing was written."
+ */
+export async function readSavedPlan(
+  path: string,
+  context: CommandContext,
+  consequence = "",
+): Promise<Plan> {
+  const tail = consequence === "" ? "" : ` ${consequence}`;
+  let text: string;
+  try {
+    text = (await readRegularFile(resolve(context.cwd, path), MAX_PLAN_FILE_BYTES)).toString(
+      "utf8",
+    );
+  } catch (error) {
+    if (!(error instanceof FileReadError)) throw error;
+    throw new ExitError(
+      `cannot read the plan file ${path}: ${error.message}.${tail} Pass a plan saved by 'plan --out FILE'.`,
+    );
+  }
+  const parsed = parsePlanFile(text, { toolVersion: TOOL_VERSION });
+  if ("error" in parsed) throw new ExitError(`${path}: ${parsed.error}.${tail}`);
+  return parsed.plan;
+}
