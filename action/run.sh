@@ -62,8 +62,8 @@ changes=0
 errors=0
 case "$command" in
   validate)
-    report="$out_dir/validate.$extension"
     [ "$format" = markdown ] && { echo "intune-gitops action: validate writes text or json" >&2; exit 1; }
+    report="$out_dir/validate.$extension"
     run_to "$report" validate --config "$config" --format "$format"
     cat "$report"
     json="$out_dir/validate.json"
@@ -71,18 +71,22 @@ case "$command" in
     errors=$(json_count "$json" errors)
     ;;
   plan)
-    report="$out_dir/plan.$extension"
     plan_file="$out_dir/plan.json"
     markdown="$out_dir/plan.md"
     json="$out_dir/plan-result.json"
-    rm -f "$plan_file" "$markdown" "$json"
+    case "$format" in
+      text) report="$out_dir/plan.txt" ;;
+      markdown) report=$markdown ;;
+      json) report=$json ;;
+    esac
+    rm -f "$plan_file" "$markdown" "$json" "$report"
     run_to "$report" plan --config "$config" "${selection[@]}" --out "$plan_file" \
       --format "$format" --detailed-exitcode
     cat "$report"
     if [ -f "$plan_file" ]; then
-      # One read of the tenants; every other rendering comes from the saved plan.
-      cli show "$plan_file" --format markdown >"$markdown"
-      cli show "$plan_file" --format json >"$json"
+      # One read of the tenants; the other renderings come from the saved plan.
+      [ -f "$markdown" ] || cli show "$plan_file" --format markdown >"$markdown"
+      [ -f "$json" ] || cli show "$plan_file" --format json >"$json"
       changes=$(json_count "$json" summary.to_change)
       errors=$(json_count "$json" summary.errors)
       set_output plan-file "$plan_file"
