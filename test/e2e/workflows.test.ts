@@ -93,14 +93,17 @@ describe("GitHub workflows", () => {
       const signsIn = invocations(scripts).some((call) =>
         ["plan", "apply", "export"].includes(call.command),
       );
+      const publishes = /npm publish .*--provenance/.test(scripts);
+      const releases = /gh release create /.test(scripts);
       const permissions = job.permissions ?? {};
-      // id-token: write only where a job signs in to a tenant (OIDC), nowhere else.
-      expect(permissions["id-token"] === "write", `${name} id-token`).toBe(signsIn);
+      // id-token: write only where a job signs in to a tenant (OIDC) or signs npm provenance.
+      expect(permissions["id-token"] === "write", `${name} id-token`).toBe(signsIn || publishes);
       for (const [scope, level] of Object.entries(permissions)) {
         expect(["read", "write"], `${name} ${scope}`).toContain(level);
         expect(scope, `${name}`).not.toBe("write-all");
       }
-      if (!signsIn) expect(permissions.contents ?? "read").toBe("read");
+      // contents: write only to create a GitHub release.
+      expect(permissions.contents ?? "read", `${name} contents`).toBe(releases ? "write" : "read");
     }
   });
 
@@ -118,6 +121,22 @@ describe("GitHub workflows", () => {
       }
     }
   });
+  it("release.yml: publishes the tested tarball with provenance, in the only job with id-token", () => {
+    const [, release] = ALL.find(([file]) => file === "release.yml")!;
+    const withIdToken = Object.entries(release.jobs).filter(
+      ([, job]) => job.permissions?.["id-token"] === "write",
+    );
+    expect(withIdToken.map(([name]) => name)).toEqual(["publish"]);
+    const publish = release.jobs.publish!.steps.map((step) => step.run ?? "").join("\n");
+    expect(publish).toContain("sha256sum --check");
+    expect(publish).toMatch(/npm publish \.\/intune-gitops-\*\.tgz --provenance/);
+    const test = release.jobs.test!.steps.map((step) => step.run ?? "").join("\n");
+    expect(test).toContain("npm run check");
+    expect(test).toContain("npm pack");
+    const github = release.jobs["github-release"]!.steps.map((step) => step.run ?? "").join("\n");
+    expect(github).toMatch(/gh release create "\$GITHUB_REF_NAME" release\/\*/);
+  });
+
   it.each(ALL)("%s has github-script steps that compile", (_file, workflow) => {
     // They talk to GitHub's API, which is not here: compiling them at least catches syntax
     // errors, as actions/github-script wraps the script in an async function.
