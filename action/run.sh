@@ -58,9 +58,23 @@ case "$format" in
 esac
 
 mkdir -p "$out_dir"
+# `intune-gitops` on PATH for the job's later steps (say, `intune-gitops drift-report`), as a
+# global install would put it: a wrapper that runs this checkout's sources.
+if [ -n "${GITHUB_PATH:-}" ]; then
+  bin_dir="${RUNNER_TEMP:-$(cd "$out_dir" && pwd)}/intune-gitops-bin"
+  mkdir -p "$bin_dir"
+  printf '#!/usr/bin/env bash\nexec node %q "$@"\n' "$action_dir/src/cli/bin.ts" >"$bin_dir/intune-gitops"
+  chmod +x "$bin_dir/intune-gitops"
+  echo "$bin_dir" >>"$GITHUB_PATH"
+fi
+
 changes=0
 errors=0
+code=0
+json=""
+report=""
 case "$command" in
+  setup) ;;
   validate)
     [ "$format" = markdown ] && { echo "intune-gitops action: validate writes text or json" >&2; exit 1; }
     report="$out_dir/validate.$extension"
@@ -124,7 +138,7 @@ case "$command" in
     fi
     ;;
   *)
-    echo "intune-gitops action: command '$command' is not one of validate, plan, apply" >&2
+    echo "intune-gitops action: command '$command' is not one of validate, plan, apply, setup" >&2
     exit 1
     ;;
 esac

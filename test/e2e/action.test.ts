@@ -7,6 +7,7 @@ import {
   actionCheckout,
   readActionDefinition,
   runAction,
+  runStep,
   type ActionCheckout,
 } from "../helpers/action-checkout.ts";
 import { EXAMPLES, emulatorEnv, useEmulator } from "../helpers/cli.ts";
@@ -150,6 +151,21 @@ describe("the action, run as a composite action against the emulator", () => {
     );
     expect(again.outputs).toMatchObject({ "exit-code": "0", changes: "0", errors: "0" });
     expect(JSON.parse(again.stdout)).toMatchObject({ summary: { to_change: 0, unchanged: 4 } });
+  });
+
+  it("setup (and every command) puts intune-gitops on PATH for the job's later steps", async () => {
+    const setup = await runAction(checkout.dir, { command: "setup" }, { cwd: workspace.dir });
+    expect(setup.code, setup.stderr).toBe(0);
+    expect(setup.outputs["exit-code"]).toBe("0");
+    expect(setup.paths).toHaveLength(1);
+    const later = await runStep("intune-gitops --version\nintune-gitops show --help | head -1", {
+      cwd: workspace.dir,
+      env: { PATH: `${setup.paths[0]}:${process.env.PATH}` },
+    });
+    expect(later.code, later.stderr).toBe(0);
+    expect(later.stdout).toBe(
+      `${JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")).version}\nUsage: intune-gitops show PLANFILE [--format text|markdown|json]\n`,
+    );
   });
 
   it("fails the step on errors, with the outputs written: a broken configuration, no plan-file", async () => {

@@ -53,6 +53,8 @@ export interface ScriptRun {
   readonly stderr: string;
   /** What the script wrote to $GITHUB_OUTPUT. */
   readonly outputs: Record<string, string>;
+  /** What it wrote to $GITHUB_PATH: folders to put on PATH for the job's later steps. */
+  readonly paths: readonly string[];
 }
 
 /**
@@ -66,8 +68,10 @@ export function runStep(
 ): Promise<ScriptRun> {
   const scratch = mkdtempSync(join(tmpdir(), "intune-gitops-step-"));
   const outputFile = join(scratch, "github-output");
+  const pathFile = join(scratch, "github-path");
   const scriptFile = join(scratch, "step.sh");
   writeFileSync(outputFile, "");
+  writeFileSync(pathFile, "");
   writeFileSync(scriptFile, script);
   return new Promise((resolve, reject) => {
     const child = spawn("bash", ["--noprofile", "--norc", "-eo", "pipefail", scriptFile], {
@@ -78,6 +82,7 @@ export function runStep(
         NO_PROXY: "127.0.0.1,localhost",
         NO_COLOR: "1",
         GITHUB_OUTPUT: outputFile,
+        GITHUB_PATH: pathFile,
         ...options.env,
       },
       stdio: ["ignore", "pipe", "pipe"],
@@ -99,8 +104,9 @@ export function runStep(
           .filter((line) => line.includes("="))
           .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
       );
+      const paths = readFileSync(pathFile, "utf8").split("\n").filter(Boolean);
       rmSync(scratch, { recursive: true, force: true });
-      resolve({ code, stdout, stderr, outputs });
+      resolve({ code, stdout, stderr, outputs, paths });
     });
   });
 }
@@ -134,6 +140,8 @@ export interface ActionRun {
   readonly steps: readonly string[];
   /** The key the cache step was given. */
   readonly cacheKey?: string;
+  /** Folders the action put on PATH for the job's later steps. */
+  readonly paths: readonly string[];
 }
 
 /**
@@ -170,6 +178,7 @@ export async function runAction(
   let stderr = "";
   let code: number | null = 0;
   let cacheKey: string | undefined;
+  const paths: string[] = [];
   for (const step of action.runs.steps) {
     if (!shouldRun(step.if, context, status)) continue;
     ran.push(interpolate(step.name ?? step.uses ?? "", context));
@@ -191,6 +200,7 @@ export async function runAction(
       stdout += run.stdout;
       stderr += run.stderr;
       outputs = run.outputs;
+      paths.push(...run.paths);
       if (run.code !== 0) {
         status.failed = true;
         code = run.code;
@@ -214,6 +224,7 @@ export async function runAction(
     stdout,
     stderr,
     steps: ran,
+    paths,
     ...(cacheKey === undefined ? {} : { cacheKey }),
   };
 }
