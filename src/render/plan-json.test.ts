@@ -38,7 +38,12 @@ describe("renderPlanJson", () => {
           live_id: "7443c8b9-c8b9-7443-b9c8-4374b9c84374",
           live_display_name: "TeamViewer",
           property_changes: [
-            { property: "onboardingStatus", before: "notOnboarded", after: "onboarded" },
+            {
+              property: "onboardingStatus",
+              before: "notOnboarded",
+              after: "onboarded",
+              element_changes: null,
+            },
           ],
           patch: { onboardingStatus: "onboarded" },
           declared_properties: ["onboardingStatus", "onboardingUrl"],
@@ -77,6 +82,7 @@ describe("renderPlanJson", () => {
       property: "onboardingUrl",
       before: null,
       after: "https://x/",
+      element_changes: null,
     });
     expect(json.problems[0]).toMatchObject({ address: null, source: null, candidates: [] });
     expect(json.changes[0].declared_properties).toBeNull();

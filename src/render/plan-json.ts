@@ -1,6 +1,6 @@
 import type { JsonObject, JsonValue } from "../json.ts";
-import type { Plan, PlanProblem, ResourceChange } from "../plan/model.ts";
-import { summarisePlan } from "./plan-values.ts";
+import type { Plan, PlanProblem, PropertyChange, ResourceChange } from "../plan/model.ts";
+import { assignmentDiff, summarisePlan } from "./plan-values.ts";
 
 /**
  * The plan for machines (`plan --format json`). Version 1 of this format:
@@ -18,7 +18,11 @@ import { summarisePlan } from "./plan-values.ts";
  *     "name": "teamviewer", "tenant": "contoso", "graph_version": "beta",
  *     "collection_path": "/deviceManagement/remoteAssistancePartners",
  *     "live_id": "…", "live_display_name": "TeamViewer" | null,
- *     "property_changes": [{ "property": "onboardingStatus", "before": …, "after": … }],
+ *     "property_changes": [{ "property": "onboardingStatus", "before": …, "after": …,
+ *       "element_changes": null | [{ "change": "add" | "remove" | "update",
+ *         "before": <target> | null, "after": <target> | null,
+ *         "fields": [{ "field": "deviceAndAppManagementAssignmentFilterType",
+ *                      "before": "include", "after": "none" }] }] }],
  *     "patch": { "onboardingStatus": "onboarded" },
  *     "declared_properties": ["onboardingUrl", "onboardingStatus"] | null,
  *     "fingerprint": "<sha256 hex of the declared properties' live values>"
@@ -72,11 +76,33 @@ function changeJson(change: ResourceChange): JsonObject {
       property: property.property,
       before: property.before ?? null,
       after: property.after,
+      element_changes: elementChanges(change, property),
     })),
     patch: change.patch,
     declared_properties: change.declaredProperties ? [...change.declaredProperties] : null,
     fingerprint: change.fingerprint,
   };
+}
+
+/** An assignment set's change element by element; null for any other property. */
+function elementChanges(change: ResourceChange, property: PropertyChange): JsonValue {
+  const sets = assignmentDiff(change, property);
+  if (!sets) return null;
+  return [
+    ...sets.added.map((element) => ({ change: "add", before: null, after: element, fields: [] })),
+    ...sets.removed.map((element) => ({
+      change: "remove",
+      before: element,
+      after: null,
+      fields: [],
+    })),
+    ...sets.changed.map((element) => ({
+      change: "update",
+      before: element.before,
+      after: element.after,
+      fields: element.fields.map(({ field, before, after }) => ({ field, before, after })),
+    })),
+  ];
 }
 
 function problemJson(problem: PlanProblem): JsonObject {

@@ -9,6 +9,7 @@ import {
   summarisePlan,
   isClean,
   summaryCounts,
+  targetChangeText,
   truncate,
   valueText,
   type PlanSummary,
@@ -37,6 +38,8 @@ export const PLAN_MARKDOWN_MARKER = "<!-- intune-gitops-plan -->";
 export const GITHUB_COMMENT_LIMIT = 65_536;
 
 const MAX_CELL = 300;
+/** A target's text is bounded by its few members: never cut short of a difference. */
+const MAX_TARGET_CELL = 2_000;
 const MAX_TARGETS_PER_CELL = 20;
 const MAX_CANDIDATES = 10;
 const MAX_PROPERTIES_PER_LINE = 20;
@@ -247,17 +250,27 @@ function propertyRow(change: ResourceChange, property: PropertyChange): string {
   // Live: what goes away (−) and what stays; desired: what comes (+) and what stays.
   const beforeList = Array.isArray(property.before) ? property.before : [];
   const afterList = Array.isArray(property.after) ? property.after : [];
-  const removed = new Set(sets.removed.map((element) => assignmentText(element, MAX_CELL)));
-  const added = new Set(sets.added.map((element) => assignmentText(element, MAX_CELL)));
-  const live = targetCell(beforeList, (text) => (removed.has(text) ? "− " : ""));
-  const desired = targetCell(afterList, (text) => (added.has(text) ? "+ " : ""));
-  return `| ${name} | ${live} | ${desired} |`;
+  const text = (element: JsonValue) => assignmentText(element, MAX_TARGET_CELL);
+  const removed = new Set(sets.removed.map(text));
+  const added = new Set(sets.added.map(text));
+  const changedBefore = new Set(sets.changed.map((change) => text(change.before)));
+  const changedAfter = new Set(sets.changed.map((change) => text(change.after)));
+  const live = targetCell(beforeList, (line) =>
+    removed.has(line) ? "− " : changedBefore.has(line) ? "~ " : "",
+  );
+  const desired = targetCell(afterList, (line) =>
+    added.has(line) ? "+ " : changedAfter.has(line) ? "~ " : "",
+  );
+  const changes = sets.changed.map(
+    (change) => `<br>~ <code>${escape(targetChangeText(change))}</code>`,
+  );
+  return `| ${name} | ${live} | ${desired}${changes.join("")} |`;
 }
 
 function targetCell(targets: readonly JsonValue[], mark: (text: string) => string): string {
   if (targets.length === 0) return "<i>none</i>";
   const texts = targets.slice(0, MAX_TARGETS_PER_CELL).map((element) => {
-    const text = assignmentText(element, MAX_CELL);
+    const text = assignmentText(element, MAX_TARGET_CELL);
     return `${mark(text)}<code>${escape(text)}</code>`;
   });
   const more =

@@ -7,6 +7,7 @@ import {
   shortId,
   summarisePlan,
   summaryLine,
+  targetChangeText,
   truncate,
   valueText,
 } from "./plan-values.ts";
@@ -30,6 +31,9 @@ export interface PlanTextOptions {
   /** Longest value shown, in characters (default 120); longer ones are cut and say so. */
   readonly maxValueLength?: number;
 }
+
+/** Longest target line before it is cut (far beyond any real target). */
+const MAX_TARGET_TEXT = 2_000;
 
 /** How many candidates a problem lists before saying how many more there are. */
 const MAX_CANDIDATES = 10;
@@ -83,11 +87,18 @@ function propertyLines(
     return [`    ${style.yellow("~")} ${name}: ${style.red(before)} → ${style.green(after)}`];
   }
   const lines = [`    ${style.yellow("~")} ${name}:`];
+  // A target's text is bounded by its few members: cut only past MAX_TARGET_TEXT, so two
+  // targets that differ in a filter id never look alike.
+  const width = Math.max(maxValue, MAX_TARGET_TEXT);
   for (const added of sets.added) {
-    lines.push(`        ${style.green("+")} ${style.green(assignmentText(added, maxValue))}`);
+    lines.push(`        ${style.green("+")} ${style.green(assignmentText(added, width))}`);
   }
   for (const removed of sets.removed) {
-    lines.push(`        ${style.red("-")} ${style.red(assignmentText(removed, maxValue))}`);
+    lines.push(`        ${style.red("-")} ${style.red(assignmentText(removed, width))}`);
+  }
+  // A change inside one target is one line, never cut: the difference is the point.
+  for (const changed of sets.changed) {
+    lines.push(`        ${style.yellow("~")} ${targetChangeText(changed)}`);
   }
   if (sets.kept > 0) lines.push(style.dim(`          (${plural(sets.kept, "target")} unchanged)`));
   return lines;

@@ -1,4 +1,4 @@
-import { isJsonObject, type JsonValue } from "../json.ts";
+import { isJsonObject, type JsonObject, type JsonValue } from "../json.ts";
 import type { Plan, ResourceChange } from "../plan/model.ts";
 import { canonicalJson, compareStrings } from "../canonical-json.ts";
 import { normaliseValue } from "../plan/normalise.ts";
@@ -96,12 +96,27 @@ export function shortAddress(change: ResourceChange): string {
 export interface AssignmentDiff {
   readonly added: readonly JsonValue[];
   readonly removed: readonly JsonValue[];
+  /** The same target (type and group or collection) on both sides, with other fields changed. */
+  readonly changed: readonly TargetChange[];
   readonly kept: number;
 }
 
+/** One target whose identity stays while some of its fields change (e.g. its filter). */
+export interface TargetChange {
+  readonly before: JsonValue;
+  readonly after: JsonValue;
+  /** The fields that differ, by name; an absent field is `null`, an absent filter type `none`. */
+  readonly fields: readonly {
+    readonly field: string;
+    readonly before: JsonValue;
+    readonly after: JsonValue;
+  }[];
+}
+
 /**
- * An assignment-collection change as set additions and removals, or undefined when the property is
- * not an assignment collection (or its values are not lists).
+ * An assignment-collection change as set additions, removals and element-level changes (a target
+ * present on both sides whose other fields differ is one change, not a removal and an addition),
+ * or undefined when the property is not an assignment collection (or its values are not lists).
  */
 export function assignmentDiff(
   change: ResourceChange,
@@ -118,10 +133,101 @@ export function assignmentDiff(
   if (!Array.isArray(before) || !Array.isArray(after)) return undefined;
   const beforeKeys = new Set(before.map((element) => canonicalJson(element)));
   const afterKeys = new Set(after.map((element) => canonicalJson(element)));
+  const added = after.filter((element) => !beforeKeys.has(canonicalJson(element)));
+  const removed = before.filter((element) => !afterKeys.has(canonicalJson(element)));
+  // Pair a removal with an addition of the same target: one change inside the element.
+  const changed: TargetChange[] = [];
+  const unpairedAdded = [...added];
+  const unpairedRemoved: JsonValue[] = [];
+  for (const element of removed) {
+    const identity = targetIdentity(element);
+    const index =
+      identity === undefined
+        ? -1
+        : unpairedAdded.findIndex((candidate) => targetIdentity(candidate) === identity);
+    if (index < 0) {
+      unpairedRemoved.push(element);
+      continue;
+    }
+    const [partner] = unpairedAdded.splice(index, 1);
+    changed.push(targetChange(element, partner ?? null));
+  }
   return {
-    added: after.filter((element) => !beforeKeys.has(canonicalJson(element))),
-    removed: before.filter((element) => !afterKeys.has(canonicalJson(element))),
+    added: unpairedAdded,
+    removed: unpairedRemoved,
+    changed,
     kept: after.filter((element) => beforeKeys.has(canonicalJson(element))).length,
+  };
+}
+
+/** Members that say which target it is; the others (filters) are its settings. */
+const IDENTITY_MEMBERS = new Set(["@odata.type", "groupId", "collectionId"]);
+
+/** A target's type and group or collection, as text; undefined for a shape that is not a target. */
+function targetIdentity(element: JsonValue): string | undefined {
+  const target = isJsonObject(element) ? element["target"] : undefined;
+  if (!isJsonObject(target)) return undefined;
+  return canonicalJson(
+    Object.fromEntries(Object.entries(target).filter(([key]) => IDENTITY_MEMBERS.has(key))),
+  );
+}
+
+function targetChange(before: JsonValue, after: JsonValue): TargetChange {
+  const members = (element: JsonValue) => {
+    const target = isJsonObject(element) ? element["target"] : undefined;
+    return isJsonObject(target) ? target : {};
+  };
+  const [from, to] = [members(before), members(after)];
+  const names = [...new Set([...Object.keys(from), ...Object.keys(to)])]
+    .filter((name) => !IDENTITY_MEMBERS.has(name))
+    .sort(compareStrings);
+  const shown = (target: JsonObject, name: string): JsonValue =>
+    target[name] ?? (name === FILTER_TYPE ? "none" : null);
+  return {
+    before,
+    after,
+    fields: names
+      .map((field) => ({ field, before: shown(from, field), after: shown(to, field) }))
+      .filter((field) => canonicalJson(field.before) !== canonicalJson(field.after)),
+  };
+}
+
+const FILTER_TYPE = "deviceAndAppManagementAssignmentFilterType";
+const FILTER_ID = "deviceAndAppManagementAssignmentFilterId";
+
+/**
+ * A target change as a reader says it, nothing cut:
+ * `target groupAssignmentTarget groupId=7a8b9c0d-…: filter include e1f2a3b4-… → none`
+ * (the filter's type and id read as one setting; any other field as `name before → after`).
+ */
+export function targetChangeText(change: TargetChange): string {
+  const identity = assignmentText(withIdentityOnly(change.after), Number.MAX_SAFE_INTEGER);
+  const byName = new Map(change.fields.map((field) => [field.field, field]));
+  const parts: string[] = [];
+  if (byName.has(FILTER_TYPE) || byName.has(FILTER_ID)) {
+    parts.push(`filter ${filterText(change.before)} → ${filterText(change.after)}`);
+  }
+  for (const field of change.fields) {
+    if (field.field === FILTER_TYPE || field.field === FILTER_ID) continue;
+    parts.push(`${field.field} ${JSON.stringify(field.before)} → ${JSON.stringify(field.after)}`);
+  }
+  return sanitizeText(`${identity}: ${parts.join(", ")}`);
+}
+
+/** `none`, `include e1f2a3b4-…`, or `exclude (no filter id)`. */
+function filterText(element: JsonValue): string {
+  const target = isJsonObject(element) ? element["target"] : undefined;
+  const type = isJsonObject(target) ? (target[FILTER_TYPE] ?? "none") : "none";
+  const id = isJsonObject(target) ? (target[FILTER_ID] ?? null) : null;
+  if (type === "none" && id === null) return "none";
+  return `${typeof type === "string" ? type : JSON.stringify(type)} ${typeof id === "string" ? id : "(no filter id)"}`;
+}
+
+function withIdentityOnly(element: JsonValue): JsonValue {
+  const target = isJsonObject(element) ? element["target"] : undefined;
+  if (!isJsonObject(target)) return element;
+  return {
+    target: Object.fromEntries(Object.entries(target).filter(([key]) => IDENTITY_MEMBERS.has(key))),
   };
 }
 
