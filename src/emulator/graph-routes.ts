@@ -50,7 +50,7 @@ export interface GraphOutcome {
 }
 
 /** Query options the emulator implements; any other `$option` is refused rather than ignored. */
-const SUPPORTED_QUERY_OPTIONS = ["$select", "$top", "$skiptoken"];
+const SUPPORTED_QUERY_OPTIONS = ["$select", "$top", "$skiptoken", "$count"];
 
 const WWW_AUTHENTICATE =
   'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"';
@@ -91,6 +91,18 @@ export function handleGraphRequest(context: GraphContext, request: GraphRequest)
     return respond(
       request.method === "GET" ? list(context, schema, entity, tenantId, request) : notAllowed(),
     );
+  // `/$count` is a path segment, not a key: the number `$count=true` reports, as text/plain.
+  if (id === "$count" && action === undefined) {
+    if (request.method !== "GET") return respond(notAllowed());
+    const options = readQueryOptions(entity, request.query, []);
+    if ("error" in options) return respond(graphError(ids, 400, "BadRequest", options.error));
+    const count = context.store.list(tenantId, entity.collectionName).length;
+    return respond({
+      status: 200,
+      headers: { "content-type": "text/plain; charset=utf-8" },
+      body: String(count),
+    });
+  }
   if (action !== undefined) {
     return respond(
       request.method === "POST"
@@ -168,12 +180,14 @@ function list(
   const body: Record<string, unknown> = {
     "@odata.context": contextUrl(context, schema, entity, options.selectNames),
   };
+  if (options.count) body["@odata.count"] = objects.length;
   if (size > 0 && offset + size < objects.length) {
     const params = [
       ...(options.selectText === undefined
         ? []
         : [`$select=${encodeURIComponent(options.selectText)}`]),
       ...(options.top === undefined ? [] : [`$top=${options.top}`]),
+      ...(options.count ? ["$count=true"] : []),
       `$skiptoken=${encodeSkipToken(offset + size)}`,
     ];
     body["@odata.nextLink"] = `${collectionUrl}?${params.join("&")}`;
@@ -289,6 +303,7 @@ type QueryOptions =
       readonly selectNames?: readonly string[];
       readonly selectText?: string;
       readonly top?: number;
+      readonly count?: boolean;
     }
   | { readonly error: string };
 
@@ -309,12 +324,22 @@ function readQueryOptions(
     selectNames?: string[];
     selectText?: string;
     top?: number;
+    count?: boolean;
   } = {};
+  const count = query.get("$count");
+  if (count !== null) {
+    if (count !== "true" && count !== "false") {
+      return {
+        error: `'${count}' is not a valid count option: use $count=true or $count=false.`,
+      };
+    }
+    result.count = count === "true";
+  }
   const selectText = query.get("$select");
   if (selectText !== null && selectText.trim() !== "" && selectText.trim() !== "*") {
     const names = selectText.split(",").map((name) => name.trim());
     for (const name of names) {
-      if (!entity.properties.some((property) => property.name === name)) {
+      if (!entity.properties.some((property) => property.name === name && !property.deprecated)) {
         return {
           error: `Could not find a property named '${name}' on type 'microsoft.graph.${entity.typeName}'.`,
         };

@@ -143,7 +143,29 @@ function readComplex(
     if (!nested) throw new PayloadError(unknownProperty(key, actual.name));
     result[key] = readProperty(schema, nested, item);
   }
+  const required = REQUIRED_MEMBERS.find(
+    (rule) => rule.name === actual.name || isDerivedFrom(schema, actual.name, rule.name),
+  );
+  if (required && typeof result[required.member] !== "string") {
+    throw new PayloadError(
+      `The property '${required.member}' of '${GRAPH_NAMESPACE}.${actual.name}' is required: a ${required.what} without one targets nothing.`,
+    );
+  }
   return result;
+}
+
+/**
+ * Members the metadata marks nullable that a careful service still requires: a group target
+ * without its group would be stored as null and target nothing. Microsoft's SDK sends exactly
+ * that (a serializer bug drops `groupId`), so the emulator refuses it as the service should.
+ */
+const REQUIRED_MEMBERS = [
+  { name: "groupAssignmentTarget", member: "groupId", what: "group assignment target" },
+] as const;
+
+function isDerivedFrom(schema: GraphSchema, name: string, base: string): boolean {
+  const type = schema.complexTypes.get(base);
+  return type?.assignableTypes.includes(name) ?? false;
 }
 
 /** Checks an `@odata.type` value (with or without `#`) and returns the unqualified type name. */

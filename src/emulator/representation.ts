@@ -12,7 +12,8 @@ import {
  * `odata.metadata=minimal`: `id` first, then every property the version's schema declares (so a
  * beta-only property never shows on v1.0, even though both versions share one store), unset
  * values as the service shows them (`null`, `[]`, the enum's zero member, `false`,
- * `0001-01-01T00:00:00Z`), and `@odata.type` only on polymorphic values.
+ * `0001-01-01T00:00:00Z`), and `@odata.type` only on polymorphic values. The deprecated properties
+ * a beta PATCH still accepts are not returned: the current metadata no longer has them.
  *
  * `select`, when given, limits the properties to those names (`id` is always returned).
  */
@@ -24,6 +25,8 @@ export function renderEntity(
 ): JsonObject {
   const result: JsonObject = {};
   for (const property of entity.properties) {
+    // Accepted on a beta PATCH but gone from the metadata, the SDK and the types: never returned.
+    if (property.deprecated) continue;
     if (select && property.name !== "id" && !select.has(property.name)) continue;
     result[property.name] = renderProperty(schema, property, stored[property.name]);
   }

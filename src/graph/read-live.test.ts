@@ -97,6 +97,21 @@ describe("collectionReads", () => {
     ]);
   });
 
+  it("never selects a deprecated property, which Graph's metadata no longer has", () => {
+    const deprecated = RESOURCES.flatMap((resource) =>
+      resource.properties.beta
+        .filter((property) => property.deprecated)
+        .map((property) => ({ resource, name: property.name })),
+    );
+    expect(deprecated.length).toBeGreaterThan(0);
+    for (const { resource, name } of deprecated) {
+      const reads = collectionReads(
+        state([object(resource.kind, "a", "x", "beta", { [name]: "2024-01-01T00:00:00Z" })]),
+      );
+      expect(reads.get("a")![0]!.select).toEqual(["id", "displayName"]);
+    }
+  });
+
   it("reads only the tenants asked for", () => {
     const desired = state([
       object(first.kind, "a", "x", "beta", {}),

@@ -106,9 +106,12 @@ function selectList(
   graphVersion: GraphVersion,
   declared: ReadonlySet<string>,
 ): string[] {
-  const known = propertiesOf(getResource(kind), graphVersion).map((property) => property.name);
+  const properties = propertiesOf(getResource(kind), graphVersion);
+  const known = properties.map((property) => property.name);
+  // A deprecated property is gone from Graph's metadata: selecting it is a 400 there.
+  const gone = new Set(properties.filter((p) => p.deprecated).map((p) => p.name));
   const unknown = [...declared].filter((name) => !known.includes(name)).sort();
-  const ordered = [...known.filter((name) => declared.has(name)), ...unknown];
+  const ordered = [...known.filter((name) => declared.has(name) && !gone.has(name)), ...unknown];
   return [...new Set(["id", "displayName", ...ordered])];
 }
 

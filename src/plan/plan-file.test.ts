@@ -252,6 +252,15 @@ describe("plan files", () => {
       "only annotation is @odata.type",
     ],
     [
+      "a group target without its groupId (Graph would store null)",
+      (plan: any) => {
+        const empty = [{ target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget" } }];
+        plan.changes[0].patch.groupsRequiringPartnerEnrollment = empty;
+        plan.changes[0].changes[0].after = empty;
+      },
+      "a group target needs its groupId",
+    ],
+    [
       "declared properties with id",
       (plan: any) => {
         plan.changes[1].declaredProperties = ["id", "onboardingStatus"];

@@ -144,6 +144,13 @@ function assignmentsProblem(value: JsonValue): string | undefined {
     if (Object.keys(target).some((key) => key !== "@odata.type" && key.includes("@"))) {
       return "a target's only annotation is @odata.type";
     }
+    // Graph stores a group target without its group as null (Microsoft's SDK sends exactly that).
+    if (
+      /GroupAssignmentTarget$/i.test(String(target["@odata.type"])) &&
+      typeof target["groupId"] !== "string"
+    ) {
+      return "a group target needs its groupId";
+    }
   }
   return undefined;
 }

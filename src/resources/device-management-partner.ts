@@ -96,7 +96,7 @@ export const DeviceManagementPartner: ResourceDefinition = {
         nullable: true,
         serverManaged: true,
         deprecated:
-          "dropped from Graph's beta metadata (the seed page says it 'will become obsolete soon'); use whenPartnerDevicesWillBeRemovedDateTime",
+          "dropped from Graph's beta metadata (the seed page says it 'will become obsolete soon'): Graph still accepts it on beta but no longer returns it, so every plan shows it as a change; use whenPartnerDevicesWillBeRemovedDateTime",
         description: "Date and time (UTC) when partner devices will be removed (obsolete).",
       },
       {
@@ -105,7 +105,7 @@ export const DeviceManagementPartner: ResourceDefinition = {
         nullable: true,
         serverManaged: true,
         deprecated:
-          "dropped from Graph's beta metadata (the seed page says it 'will become obsolete soon'); use whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime",
+          "dropped from Graph's beta metadata (the seed page says it 'will become obsolete soon'): Graph still accepts it on beta but no longer returns it, so every plan shows it as a change; use whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime",
         description:
           "Date and time (UTC) when partner devices will be marked as non-compliant (obsolete).",
       },

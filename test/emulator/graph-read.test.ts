@@ -262,3 +262,27 @@ describe("headers", () => {
     expect(response.headers["request-id"]).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+describe("fidelity with Microsoft's Graph SDKs", () => {
+  it("answers /$count with the number $count=true reports, not as an object id", async () => {
+    for (const version of ["v1.0", "beta"]) {
+      const listed = json(await get(`/${version}${DMP}?$count=true`));
+      expect(listed["@odata.count"]).toBe(listed.value.length);
+      const counted = await get(`/${version}${DMP}/$count`);
+      expect(counted.status).toBe(200);
+      expect(counted.headers["content-type"]).toMatch(/^text\/plain/);
+      expect(counted.text).toBe(String(listed.value.length));
+    }
+  });
+
+  it("does not return the two properties the current beta metadata dropped", async () => {
+    const partners = json(await get(`/beta${DMP}`)).value as Record<string, unknown>[];
+    for (const partner of partners) {
+      expect(partner).not.toHaveProperty("whenPartnerDevicesWillBeRemoved");
+      expect(partner).not.toHaveProperty("whenPartnerDevicesWillBeMarkedAsNonCompliant");
+      expect(partner).toHaveProperty("whenPartnerDevicesWillBeRemovedDateTime");
+    }
+    const selected = await get(`/beta${DMP}?$select=whenPartnerDevicesWillBeRemoved`);
+    expect(selected.status).toBe(400);
+  });
+});
