@@ -69,6 +69,46 @@ describe("createTokenProvider", () => {
     expect(credential.calls).toBe(2);
   });
 
+  it("reuses a token shorter-lived than the margin until half its life, never past its expiry", async () => {
+    let clock = 1_000_000;
+    const credential = new ScriptedCredential((call) =>
+      Promise.resolve({ token: `tok-${call}`, expiresOnTimestamp: clock + 100_000 }),
+    );
+    const provider = createTokenProvider(credential, {
+      ...base,
+      now: () => clock,
+      refreshMarginInMs: 120_000,
+    });
+    expect(await provider.getAccessToken()).toBe("tok-1");
+    clock += 49_000;
+    expect(await provider.getAccessToken()).toBe("tok-1");
+    clock += 1_000; // half its life: replaced
+    expect(await provider.getAccessToken()).toBe("tok-2");
+    expect(credential.calls).toBe(2);
+  });
+
+  it("fresh: asks again although a token is cached, with a claims challenge that makes MSAL skip its cache", async () => {
+    const claims: (string | undefined)[] = [];
+    const credential: TokenCredential = {
+      getToken: (_scopes, options) => {
+        claims.push(options?.claims);
+        return Promise.resolve({
+          token: `tok-${claims.length}`,
+          expiresOnTimestamp: Date.now() + 3600_000,
+        });
+      },
+    };
+    const provider = createTokenProvider(credential, base);
+    expect(await provider.getAccessToken()).toBe("tok-1");
+    expect(await provider.getAccessToken()).toBe("tok-1");
+    expect(await provider.getAccessToken(undefined, { fresh: true })).toBe("tok-2");
+    expect(await provider.getAccessToken()).toBe("tok-2");
+    expect(claims[0]).toBeUndefined();
+    expect(JSON.parse(claims[1] ?? "{}")).toMatchObject({
+      access_token: { nbf: { essential: true } },
+    });
+  });
+
   it("does not cache a failure", async () => {
     const credential = new ScriptedCredential((call) =>
       call === 1
