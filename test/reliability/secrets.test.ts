@@ -334,6 +334,8 @@ describe.concurrent("every command, with --debug where it has one", { timeout: 1
             INTUNE_GITOPS_GRAPH_URL: "https://127.0.0.1:1",
             AZURE_AUTHORITY_HOST: "https://127.0.0.1:1",
           },
+          // @azure/identity retries the refused connection within its 30 s token timeout.
+          timeoutMs: 90_000,
         }),
       ]);
       expect(wrong.code).toBe(1);
