@@ -30,10 +30,7 @@ Exit codes: 0 success (no changes), 1 error, 2 changes present (plan --detailed-
 `;
 
 /** Runs the CLI and returns the exit code. The one place that maps errors to exit codes. */
-export async function runCli(
-  argv: readonly string[],
-  unfiltered: CommandContext,
-): Promise<number> {
+export async function runCli(argv: readonly string[], unfiltered: CommandContext): Promise<number> {
   // Every word the CLI prints passes the secret filter, errors and stack traces included.
   const context = withRedactedOutput(unfiltered);
   const redactions = redactionWatch();

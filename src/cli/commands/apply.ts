@@ -132,10 +132,9 @@ export const command: Command = {
       clientFor = fresh.clientFor;
       const out = format === "json" ? context.stderr : context.stdout;
       out.write(
-        renderPlanText(
-          redactPlan(withPathPrefix(plan, configPathPrefix(configDir, context.cwd))),
-          { color },
-        ),
+        renderPlanText(redactPlan(withPathPrefix(plan, configPathPrefix(configDir, context.cwd))), {
+          color,
+        }),
       );
       if (plan.problems.length > 0) {
         throw new ExitError(
