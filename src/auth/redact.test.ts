@@ -108,6 +108,23 @@ describe("redact", () => {
       expect(redact(body)).toBe('{"message":"echo [redacted] end"}');
     });
 
+    it("every occurrence of a base64 form, and only in its own case", () => {
+      registerSecret(secret);
+      const encoded = Buffer.from(secret).toString("base64");
+      expect(redact(`${encoded} and ${encoded}`)).toBe("[redacted] and [redacted]");
+      // Base64 in another case stands for other bytes: not the secret.
+      const other = encoded.toLowerCase();
+      expect(redact(other)).toBe(other);
+    });
+
+    it("several secrets in one text, each in lower case", () => {
+      registerSecret(secret);
+      registerSecret("Another-Secret-Value-42");
+      expect(redact(`${secret.toLowerCase()} / another-secret-value-42`)).toBe(
+        "[redacted] / [redacted]",
+      );
+    });
+
     it("a JWT in lower case, which the JWT shape no longer finds", () => {
       const token = "eyJ0eXAiOiJKV1QifQ.eyJ0aWQiOiJjb250b3NvIn0.c2lnbmF0dXJlLXZhbHVl";
       registerSecret(token);
