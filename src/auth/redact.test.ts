@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { clearRegisteredSecretsForTests, redact, registerSecret } from "./redact.ts";
+import {
+  clearRegisteredSecretsForTests,
+  holdsSecret,
+  redact,
+  redactionsSoFar,
+  registerSecret,
+} from "./redact.ts";
 
 afterEach(() => {
   clearRegisteredSecretsForTests();
@@ -34,6 +40,118 @@ describe("redact", () => {
     const jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
     expect(redact(`token ${jwt} here`)).toBe("token [redacted-jwt] here");
     expect(redact("Authorization: Bearer abc.def-ghi")).toBe("Authorization: Bearer [redacted]");
+  });
+
+  // Each of these kills a one-line bug that once survived the whole suite (issue 14, item 12).
+  it("replaces a secret as short as six characters", () => {
+    registerSecret("k9#Qz!");
+    expect(redact("password k9#Qz! here")).toBe("password [redacted] here");
+  });
+
+  it("registers a secret without the whitespace around it (as read from a file or env)", () => {
+    registerSecret("  s3cr3t-from-a-file\n");
+    expect(redact("got s3cr3t-from-a-file back")).toBe("got [redacted] back");
+  });
+
+  it("hides every credential-bearing field, in any case", () => {
+    expect(redact("grant_type=refresh_token&refresh_token=0.AXYZ-opaque")).toBe(
+      "grant_type=refresh_token&refresh_token=[redacted]",
+    );
+    expect(redact('{"Access_Token": "opaque-token-value"}')).toBe('{"Access_Token": "[redacted]"}');
+    expect(redact("CLIENT_SECRET=abc123def")).toBe("CLIENT_SECRET=[redacted]");
+  });
+
+  it("hides a bearer token whatever the case of the scheme", () => {
+    expect(redact("authorization: bearer opaque.token-value")).toBe(
+      "authorization: bearer [redacted]",
+    );
+    expect(redact("BEARER opaque.token-value")).toBe("BEARER [redacted]");
+  });
+
+  describe("a registered secret in the forms a server may echo it in", () => {
+    const secret = "Zq8~Tx3.fake/Secret+Value_9Kd2";
+    const around = (inner: string) => `https://echo.example.com/cb?x=${inner}&y=1`;
+
+    it.each([
+      ["lower case", secret.toLowerCase()],
+      ["upper case", secret.toUpperCase()],
+      ["percent-encoded", encodeURIComponent(secret)],
+      ["percent-encoded, lower-case hex", encodeURIComponent(secret).toLowerCase()],
+    ])("%s", (_label, form) => {
+      registerSecret(secret);
+      expect(redact(around(form))).toBe(around("[redacted]"));
+    });
+
+    it.each([0, 1, 2, 5])(
+      "base64 and base64url, after %i other bytes in the encoded text",
+      (offset) => {
+        registerSecret(secret);
+        const encoded = Buffer.from(`${"u:".repeat(offset).slice(0, offset)}${secret}|tail`);
+        for (const text of [encoded.toString("base64"), encoded.toString("base64url")]) {
+          const shown = redact(around(text));
+          expect(shown).toContain("[redacted]");
+          // What is left around the cut decodes to at most two bytes of the secret per side.
+          const left = shown.slice(shown.indexOf("x=") + 2, shown.indexOf("[redacted]"));
+          const right = shown.slice(shown.indexOf("[redacted]") + 10, shown.indexOf("&y=1"));
+          expect(left.length + right.length).toBeLessThanOrEqual(
+            Math.ceil(((offset + 2) * 4) / 3) + 12,
+          );
+        }
+      },
+    );
+
+    it("JSON-escaped, as a JSON body or a JSON log line carries it", () => {
+      const quoted = 'p@ss"w\\rd-123456';
+      registerSecret(quoted);
+      const body = JSON.stringify({ message: `echo ${quoted} end` });
+      expect(body).not.toContain(quoted);
+      expect(redact(body)).toBe('{"message":"echo [redacted] end"}');
+    });
+
+    it("every occurrence of a base64 form, and only in its own case", () => {
+      registerSecret(secret);
+      const encoded = Buffer.from(secret).toString("base64");
+      expect(redact(`${encoded} and ${encoded}`)).toBe("[redacted] and [redacted]");
+      // Base64 in another case stands for other bytes: not the secret.
+      const other = encoded.toLowerCase();
+      expect(redact(other)).toBe(other);
+    });
+
+    it("several secrets in one text, each in lower case", () => {
+      registerSecret(secret);
+      registerSecret("Another-Secret-Value-42");
+      expect(redact(`${secret.toLowerCase()} / another-secret-value-42`)).toBe(
+        "[redacted] / [redacted]",
+      );
+    });
+
+    it("a JWT in lower case, which the JWT shape no longer finds", () => {
+      const token = "eyJ0eXAiOiJKV1QifQ.eyJ0aWQiOiJjb250b3NvIn0.c2lnbmF0dXJlLXZhbHVl";
+      registerSecret(token);
+      expect(redact(`url=${token.toLowerCase()}`)).toBe("url=[redacted]");
+    });
+
+    it("counts what it replaced, and holdsSecret looks without counting", () => {
+      registerSecret(secret);
+      const before = redactionsSoFar();
+      expect(holdsSecret(`a ${secret} b`)).toBe(true);
+      expect(holdsSecret("nothing here")).toBe(false);
+      expect(redactionsSoFar()).toBe(before);
+      redact(`${secret} and ${secret.toLowerCase()} and Bearer abcdef.ghi`);
+      expect(redactionsSoFar()).toBe(before + 3);
+      // Redacting twice finds nothing new.
+      const once = redact("client_secret=abcdef&access_token=xyz123");
+      const count = redactionsSoFar();
+      expect(redact(once)).toBe(once);
+      expect(redactionsSoFar()).toBe(count);
+    });
+
+    it("does not look for base64 runs too short to be told from chance", () => {
+      registerSecret("k9#Qz!");
+      // "k9#Qz!" encodes to "azkjUXoh"; its shifted runs ("OSNR", "I1F6") are too short to seek.
+      expect(redact("OSNR I1F6 plain")).toBe("OSNR I1F6 plain");
+      expect(redact(Buffer.from("k9#Qz!").toString("base64"))).toBe("[redacted]");
+    });
   });
 
   it("leaves ordinary text alone", () => {

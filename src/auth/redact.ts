@@ -2,7 +2,8 @@
  * Keeps secrets out of every message the tool produces. Two nets:
  * - the values themselves: every client secret, certificate password, client assertion and access
  *   token the process handles is registered here the moment it is read or received, and replaced
- *   wherever it appears;
+ *   wherever it appears, also in the encodings a server or a library may echo it back in
+ *   (lower case, percent-encoded, JSON-escaped, base64 and base64url at any byte offset);
  * - shapes: anything that looks like a JWT, a bearer token, or a secret-bearing form field
  *   (`client_secret=…`, `client_assertion=…`), because a library error can echo a request body we
  *   never saw as a value.
@@ -12,40 +13,143 @@
  * same filter. Values are kept only in memory and never printed.
  */
 
-const secrets = new Set<string>();
+import type { JsonValue } from "../json.ts";
+
+export const REDACTED = "[redacted]";
 
 /** Shorter values are too likely to occur by chance in ordinary text to be replaced blindly. */
 const MIN_SECRET_LENGTH = 6;
+/**
+ * A derived form (a base64 run inside a longer base64 text) shorter than this is not looked for:
+ * eight base64 characters carry six bytes, as much as the shortest secret itself.
+ */
+const MIN_FORM_LENGTH = 8;
 
-/** Registers a secret value so that `redact` hides it from now on. */
+/**
+ * One way a secret can show up in text. `caseless` forms are found in any letter case: a
+ * lower-cased URL or a percent-encoding with `%2f` instead of `%2F` still leaks the secret.
+ * Base64 is case-sensitive: changing its case changes the bytes it stands for.
+ */
+interface SecretForm {
+  readonly text: string;
+  readonly caseless: boolean;
+}
+
+const secrets = new Set<string>();
+const forms = new Map<string, SecretForm>();
+let redactionCount = 0;
+
+/** Registers a secret value so that `redact` hides it, in every form, from now on. */
 export function registerSecret(value: string | undefined): void {
   if (value === undefined) return;
   const trimmed = value.trim();
-  if (trimmed.length >= MIN_SECRET_LENGTH) secrets.add(trimmed);
+  if (trimmed.length < MIN_SECRET_LENGTH || secrets.has(trimmed)) return;
+  secrets.add(trimmed);
+  for (const form of formsOf(trimmed)) {
+    const key = form.caseless ? form.text.toLowerCase() : form.text;
+    if (!forms.has(key)) forms.set(key, { ...form, text: key });
+  }
+}
+
+function formsOf(secret: string): SecretForm[] {
+  const caseless = [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)];
+  return [
+    ...caseless.map((text) => ({ text, caseless: true })),
+    ...base64Runs(secret)
+      .filter((text) => text.length >= MIN_FORM_LENGTH)
+      .map((text) => ({ text, caseless: false })),
+  ];
+}
+
+/**
+ * The base64 and base64url text every encoding of a longer text that holds `secret` contains.
+ * Base64 turns each group of 3 bytes into 4 characters, so what the secret becomes depends on
+ * its offset in the encoded bytes modulo 3: for each of the three offsets, the secret's bytes
+ * that fill whole groups encode the same way whatever surrounds them. At most two bytes at each
+ * end are left out of the match, never enough to rebuild a secret.
+ */
+function base64Runs(secret: string): string[] {
+  const bytes = Buffer.from(secret, "utf8");
+  const runs: string[] = [];
+  for (const skip of [0, 1, 2]) {
+    const length = Math.floor((bytes.length - skip) / 3) * 3;
+    if (length <= 0) continue;
+    const core = bytes.subarray(skip, skip + length);
+    runs.push(core.toString("base64"), core.toString("base64url"));
+  }
+  return runs;
 }
 
 const PATTERNS: readonly (readonly [RegExp, string])[] = [
-  // Form fields and JSON properties that carry credentials.
+  // Form fields and JSON properties that carry credentials (not again when already replaced).
   [
-    /\b(client_secret|client_assertion|assertion|access_token|refresh_token|id_token|password)(["']?\s*[=:]\s*["']?)[^\s&"',}]+/gi,
-    "$1$2[redacted]",
+    /\b(client_secret|client_assertion|assertion|access_token|refresh_token|id_token|password)(["']?\s*[=:]\s*["']?)(?!\[redacted)[^\s&"',}]+/gi,
+    `$1$2${REDACTED}`,
   ],
   // A JWT (header.payload.signature, base64url): access tokens, ID tokens, client assertions.
   [/\beyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*/g, "[redacted-jwt]"],
-  [/\b(Bearer)\s+[\w\-.~+/]+=*/gi, "$1 [redacted]"],
+  [/\b(Bearer)\s+[\w\-.~+/]+=*/gi, `$1 ${REDACTED}`],
 ];
 
 /** The text with every registered secret and every credential-shaped string replaced. */
 export function redact(text: string): string {
   let result = text;
-  for (const secret of secrets) {
-    if (result.includes(secret)) result = result.split(secret).join("[redacted]");
+  let lower = result.toLowerCase();
+  for (const form of forms.values()) {
+    // A cheap look first: nearly every text holds no secret at all.
+    if (!(form.caseless ? lower : result).includes(form.text)) continue;
+    const pattern = new RegExp(escapeRegExp(form.text), form.caseless ? "gi" : "g");
+    result = result.replace(pattern, () => {
+      redactionCount++;
+      return REDACTED;
+    });
+    lower = result.toLowerCase();
   }
-  for (const [pattern, replacement] of PATTERNS) result = result.replace(pattern, replacement);
+  for (const [pattern, replacement] of PATTERNS) {
+    const found = result.match(pattern)?.length ?? 0;
+    if (found === 0) continue;
+    redactionCount += found;
+    result = result.replace(pattern, replacement);
+  }
   return result;
+}
+
+/**
+ * A JSON value with every string in it (keys too) redacted. For data that is rendered or saved
+ * after escaping or truncation, where the text-level net would no longer recognise a secret.
+ */
+export function redactJson(value: JsonValue): JsonValue {
+  if (typeof value === "string") return redact(value);
+  if (Array.isArray(value)) return value.map(redactJson);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [redact(key), redactJson(item)]),
+  );
+}
+
+/** Whether `redact` would change the text: it holds a secret or something shaped like one. */
+export function holdsSecret(text: string): boolean {
+  const before = redactionCount;
+  redact(text);
+  const found = redactionCount !== before;
+  redactionCount = before;
+  return found;
+}
+
+/**
+ * How many replacements `redact` has made in this process. A command compares it before and
+ * after its run to say, once, that its output had something cut out.
+ */
+export function redactionsSoFar(): number {
+  return redactionCount;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /** For tests only: forget every registered secret. */
 export function clearRegisteredSecretsForTests(): void {
   secrets.clear();
+  forms.clear();
 }

@@ -29,6 +29,12 @@ export interface Command {
   readonly options: NonNullable<ParseArgsConfig["options"]>;
   /** How many positional arguments it takes at most (default 0). */
   readonly maxPositionals?: number;
+  /**
+   * Output goes to the real streams, not through the secret filter: only for the emulator, which
+   * prints its own demo secret on purpose (for `eval`) and whose caller checks that stdout is the
+   * process's own.
+   */
+  readonly unfilteredOutput?: true;
   /** Returns the exit code. Throws `ExitError` for expected failures. */
   run(commandLine: ParsedCommandLine, context: CommandContext): Promise<number>;
 }

@@ -4,6 +4,7 @@ import { ExitError, UsageError } from "../errors.ts";
 import { TOOL_VERSION } from "../version.ts";
 import type { Command, CommandContext, ParsedCommandLine } from "./command.ts";
 import { COMMANDS } from "./commands.ts";
+import { redactionWatch, withRedactedOutput } from "./redacted-output.ts";
 
 const GENERAL_HELP = `intune-gitops ${TOOL_VERSION}: keep Intune partner settings in git.
 
@@ -29,9 +30,12 @@ Exit codes: 0 success (no changes), 1 error, 2 changes present (plan --detailed-
 `;
 
 /** Runs the CLI and returns the exit code. The one place that maps errors to exit codes. */
-export async function runCli(argv: readonly string[], context: CommandContext): Promise<number> {
+export async function runCli(argv: readonly string[], unfiltered: CommandContext): Promise<number> {
+  // Every word the CLI prints passes the secret filter, errors and stack traces included.
+  const context = withRedactedOutput(unfiltered);
+  const redactions = redactionWatch();
   try {
-    return await dispatch(argv, context);
+    return await dispatch(argv, context, unfiltered);
   } catch (error) {
     if (error instanceof ExitError) {
       context.stderr.write(`Error: ${error.message}\n`);
@@ -43,10 +47,17 @@ export async function runCli(argv: readonly string[], context: CommandContext): 
       `intune-gitops ${TOOL_VERSION} (Node.js ${process.version}) hit an internal error. This is a bug: please report it with the text below.\n${detail}\n`,
     );
     return 1;
+  } finally {
+    const notice = redactions.notice();
+    if (notice !== undefined) context.stderr.write(notice);
   }
 }
 
-async function dispatch(argv: readonly string[], context: CommandContext): Promise<number> {
+async function dispatch(
+  argv: readonly string[],
+  context: CommandContext,
+  unfiltered: CommandContext,
+): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first === "--help" || first === "-h" || first === "help") {
     const topic = first === "help" ? rest[0] : undefined;
@@ -62,7 +73,8 @@ async function dispatch(argv: readonly string[], context: CommandContext): Promi
     throw new UsageError(`unknown option ${first} (put options after the command)`);
   const command = await loadCommand(first);
   if (rest.includes("--help") || rest.includes("-h")) return printCommandHelp(command, context);
-  return command.run(parseCommandLine(command, rest), context);
+  const commandLine = parseCommandLine(command, rest);
+  return command.run(commandLine, command.unfilteredOutput === true ? unfiltered : context);
 }
 
 async function loadCommand(name: string): Promise<Command> {

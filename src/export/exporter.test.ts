@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
+import { parse, parseAllDocuments } from "yaml";
+import { clearRegisteredSecretsForTests, registerSecret } from "../auth/redact.ts";
 import type { LiveObject } from "../graph/types.ts";
 import { DATE_TIME_OFFSET_CASES } from "../../test/helpers/date-time-offset-cases.ts";
 import { exportTenant } from "./exporter.ts";
@@ -105,5 +106,36 @@ describe("exportTenant", () => {
     const one = run([teamViewer], [jamf("b1", "g1"), jamf("b2", "g2")]);
     const two = run([teamViewer], [jamf("b2", "g2"), jamf("b1", "g1")]);
     expect(two).toEqual(one);
+  });
+
+  it("leaves out a value or a display name that holds a registered secret, and says so", () => {
+    const token = "opaque-access-token-0123456789";
+    registerSecret(token);
+    try {
+      const [file] = run(
+        [
+          { ...teamViewer, onboardingUrl: `https://echo.example.com/?t=${token}` },
+          { ...teamViewer, id: "a2", displayName: `Named ${token.toUpperCase()}` },
+        ],
+        [],
+      );
+      expect(file!.text.toLowerCase()).not.toContain(token);
+      expect(file!.withheld).toEqual([
+        "remote-assistance-partner-a2.displayName",
+        "teamviewer.onboardingUrl",
+      ]);
+      const [second, first] = parseAllDocuments(file!.text);
+      expect(first!.toJS().spec).toEqual({ onboardingStatus: "onboarded" });
+      expect(first!.toString()).toContain(
+        "# Left out: onboardingUrl. The live value holds a secret",
+      );
+      expect(second!.toJS().metadata).toEqual({
+        name: "remote-assistance-partner-a2",
+        tenants: "contoso",
+        match: { id: "a2" },
+      });
+    } finally {
+      clearRegisteredSecretsForTests();
+    }
   });
 });

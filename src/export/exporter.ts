@@ -1,4 +1,5 @@
 import { Document, isMap } from "yaml";
+import { holdsSecret } from "../auth/redact.ts";
 import type { LiveObject } from "../graph/types.ts";
 import type { JsonObject, JsonValue } from "../json.ts";
 import { compareStrings } from "../canonical-json.ts";
@@ -13,6 +14,10 @@ import type { GraphVersion, PropertyDefinition, ResourceDefinition } from "../re
  *
  * Stability is the point: the same live state gives byte-identical files (sorted objects,
  * registry key order, names derived from display names), so a second export diffs cleanly.
+ *
+ * A live value that holds a secret or token this run registered (a server echoing the bearer
+ * token into a URL) is never written: the property is left out, with a comment saying so. Written
+ * redacted, it would validate and be sent back to Graph by the next apply.
  */
 
 export interface ExportInput {
@@ -29,6 +34,8 @@ export interface ExportedFile {
   readonly path: string;
   readonly text: string;
   readonly objectCount: number;
+  /** Properties left out because their live value holds a secret: `name.property`, in order. */
+  readonly withheld: readonly string[];
 }
 
 /** The properties an export writes for a kind: writable, current ones unless asked for more. */
@@ -53,14 +60,19 @@ export function exportTenant(input: ExportInput): ExportedFile[] {
     for (const object of objects) {
       nameCounts.set(object.displayName, (nameCounts.get(object.displayName) ?? 0) + 1);
     }
+    const uniqueName = (object: LiveObject) => {
+      const name = writableDisplayName(object);
+      return name !== null && nameCounts.get(name) === 1;
+    };
+    const withheld: string[] = [];
     const documents = objects.map((object, index) =>
       exportObject(resource, object, {
         name: names[index]!,
         tenant: input.tenant,
         graphVersion: input.graphVersion,
         properties,
-        uniqueByName:
-          typeof object.displayName === "string" && nameCounts.get(object.displayName) === 1,
+        uniqueByName: uniqueName(object),
+        onWithheld: (property) => withheld.push(`${names[index]!}.${property}`),
       }),
     );
     const header = [
@@ -72,6 +84,7 @@ export function exportTenant(input: ExportInput): ExportedFile[] {
       path: `${input.tenant}/${kebab(resource.kind)}s.yaml`,
       text,
       objectCount: objects.length,
+      withheld,
     });
   }
   return files;
@@ -87,16 +100,24 @@ function exportObject(
     readonly properties: readonly PropertyDefinition[];
     /** The display name is a string no other object of the kind in the tenant has. */
     readonly uniqueByName: boolean;
+    readonly onWithheld: (property: string) => void;
   },
 ): Document {
-  const { name, tenant, graphVersion, properties, uniqueByName } = options;
-  const displayName = typeof object.displayName === "string" ? object.displayName : null;
+  const { name, tenant, graphVersion, properties, uniqueByName, onWithheld } = options;
+  const displayName = writableDisplayName(object);
   const spec: JsonObject = {};
+  const withheld: string[] = [];
   for (const property of properties) {
     // The display name is how the object is found; repeating it under spec adds nothing.
     if (uniqueByName && property.name === resource.displayNameProperty) continue;
     if (!(property.name in object)) continue;
-    spec[property.name] = exportValue(property, object[property.name] ?? null, graphVersion);
+    const value = exportValue(property, object[property.name] ?? null, graphVersion);
+    if (!holdsSecret(JSON.stringify(value))) {
+      spec[property.name] = value;
+      continue;
+    }
+    withheld.push(property.name);
+    onWithheld(property.name);
   }
   const doc = new Document({
     apiVersion: "intune-gitops/v1",
@@ -110,7 +131,11 @@ function exportObject(
   });
   const metadata = doc.get("metadata");
   if (isMap(metadata) && !uniqueByName) {
-    metadata.commentBefore = ` ${displayName === null ? "No display name" : `Display name "${displayName}" is not unique`}: matched by id, which is specific to this tenant.`;
+    metadata.commentBefore = ` ${displayName === null ? "No usable display name" : `Display name "${displayName}" is not unique`}: matched by id, which is specific to this tenant.`;
+  }
+  const specNode = doc.get("spec");
+  if (isMap(specNode) && withheld.length > 0) {
+    specNode.commentBefore = ` Left out: ${withheld.join(", ")}. The live value holds a secret or token (the server sent a credential back); set it by hand if it is to be managed.`;
   }
   return doc;
 }
@@ -144,13 +169,19 @@ function uniqueNames(objects: readonly LiveObject[], resource: ResourceDefinitio
   const taken = new Set<string>();
   return objects.map((object) => {
     const base =
-      slug(typeof object.displayName === "string" ? object.displayName : "") ||
+      slug(writableDisplayName(object) ?? "") ||
       `${kebab(resource.kind)}-${slug(object.id).slice(0, 8) || "object"}`;
     let name = base;
     for (let suffix = 2; taken.has(name); suffix++) name = `${base}-${suffix}`;
     taken.add(name);
     return name;
   });
+}
+
+/** The display name, unless it is missing or holds a secret (then it is written nowhere). */
+function writableDisplayName(object: LiveObject): string | null {
+  const name = object.displayName;
+  return typeof name === "string" && !holdsSecret(name) ? name : null;
 }
 
 function slug(text: string): string {

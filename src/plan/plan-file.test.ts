@@ -12,6 +12,7 @@ import {
   snapshot,
   tenant,
 } from "../../test/helpers/plan-builders.ts";
+import { clearRegisteredSecretsForTests, registerSecret } from "../auth/redact.ts";
 import { canonicalJson, sha256Hex } from "../canonical-json.ts";
 import type { Plan } from "./model.ts";
 import { parsePlanFile, serializePlanFile } from "./plan-file.ts";
@@ -319,6 +320,37 @@ describe("plan files", () => {
     expect(text).toContain("onboarded");
     for (const word of ["MY_SECRET_VAR", "9a3c1f0e", "6babcaad", "clientSecret"]) {
       expect(text).not.toContain(word);
+    }
+  });
+
+  it("cuts a registered token out of live values, and still reads back as the same plan", () => {
+    const token = "eyJ0eXAiOiJKV1QifQ.eyJ0aWQiOiJjb250b3NvIn0.c2lnbmF0dXJlLXZhbHVl";
+    registerSecret(token);
+    try {
+      const echoed = planOf({
+        changes: [
+          change({
+            changes: [
+              {
+                property: "onboardingUrl",
+                before: `https://echo.example.com/?t=${token.toLowerCase()}`,
+                after: "https://start.teamviewer.com/",
+              },
+            ],
+            patch: { onboardingUrl: "https://start.teamviewer.com/" },
+          }),
+        ],
+      });
+      const text = serializePlanFile(echoed);
+      expect(text.toLowerCase()).not.toContain(token.toLowerCase());
+      const read = parsePlanFile(text, { toolVersion: TOOL });
+      if ("error" in read) throw new Error(read.error);
+      expect(read.plan.changes[0]!.changes[0]!.before).toBe(
+        "https://echo.example.com/?t=[redacted]",
+      );
+      expect(read.plan.changes[0]!.patch).toEqual(echoed.changes[0]!.patch);
+    } finally {
+      clearRegisteredSecretsForTests();
     }
   });
 });

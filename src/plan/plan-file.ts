@@ -1,3 +1,4 @@
+import { redactJson } from "../auth/redact.ts";
 import type { JsonValue } from "../json.ts";
 import { canonicalJson, sha256Hex } from "../canonical-json.ts";
 import type { Plan } from "./model.ts";
@@ -10,13 +11,17 @@ import { PlanSchema } from "./plan-schema.ts";
  *
  * `intune_gitops_plan` is the file format version (and says what the file is); `checksum` is the
  * sha256 of the canonical JSON of `plan`, so a file edited by hand is refused rather than
- * applied. A plan holds no token or secret: only addresses, live ids, values and fingerprints.
+ * applied. A plan holds no token or secret: only addresses, live ids, values and fingerprints, and
+ * a registered secret that a server echoed into a live value is replaced by `[redacted]`.
  */
 export const PLAN_FILE_FORMAT = 1;
 
 export function serializePlanFile(plan: Plan): string {
-  // Through JSON once, so that the checksum covers exactly what the file holds (no `undefined`).
-  const data = JSON.parse(JSON.stringify(plan)) as JsonValue;
+  // Through JSON once, so that the checksum covers exactly what the file holds (no `undefined`),
+  // and with secrets cut out: a plan file is uploaded as a CI artifact. Only live values can hold
+  // one (a server echoing a token into a property); the fingerprints, which apply checks, were
+  // computed over the real values, so a redacted `before` changes nothing about applying.
+  const data = redactJson(JSON.parse(JSON.stringify(plan)) as JsonValue);
   const file = {
     intune_gitops_plan: PLAN_FILE_FORMAT,
     toolVersion: plan.toolVersion,

@@ -6,6 +6,7 @@ import type {
   ObjectResult,
   SkipReason,
 } from "../apply/model.ts";
+import { redact } from "../auth/redact.ts";
 import type { JsonValue } from "../json.ts";
 import { formatSeconds } from "../format-duration.ts";
 import { plural } from "./plan-values.ts";
@@ -236,6 +237,7 @@ function notConvergedText(properties: readonly NotConvergedProperty[]): string {
 
 function showValue(value: JsonValue | undefined): string {
   if (value === undefined) return "nothing (the property or the object is gone)";
-  const text = sanitizeText(JSON.stringify(value));
+  // Redacted before it is cut short: a cut token no longer looks like one to the output filter.
+  const text = sanitizeText(redact(JSON.stringify(value)));
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }

@@ -210,7 +210,9 @@ describe("apply against the emulator", () => {
   });
 
   it("survives a hanging PATCH response (per-attempt timeout, then a retry), writing once", async () => {
-    const hanging = await startHarness({ timeoutInMs: 500 });
+    // Long enough that no answer is late on a loaded machine: only the hang times out, so the
+    // attempt list is exact.
+    const hanging = await startHarness({ timeoutInMs: 2_000 });
     try {
       const plan = await hanging.plan(DECLARED);
       hanging.emulator.setFaults([
@@ -326,7 +328,9 @@ describe("apply against the emulator", () => {
   });
 
   it("reports a PATCH that never gets an answer as failed with an unknown outcome, the others applied", async () => {
-    const hanging = await startHarness({ timeoutInMs: 150 });
+    // Every PATCH to Jamf hangs: two attempts of 1 s each, long enough that the other requests
+    // (TeamViewer's PATCH, the reads) never time out on a loaded machine.
+    const hanging = await startHarness({ timeoutInMs: 1_000, retry: { maxAttempts: 2 } });
     try {
       const plan = await hanging.plan(DECLARED);
       hanging.emulator.setFaults([

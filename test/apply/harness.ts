@@ -40,6 +40,8 @@ export const FAST_RETRY = {
 export interface HarnessOptions extends EmulatorOptions {
   /** Per-attempt timeout of the Graph client (default 5 s; lower to test hanging responses). */
   readonly timeoutInMs?: number;
+  /** Overrides of `FAST_RETRY` (fewer attempts keep a test of a request that always hangs short). */
+  readonly retry?: Partial<typeof FAST_RETRY>;
 }
 
 export interface Harness {
@@ -94,7 +96,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         ca: emulator.caPem,
         operation: "write",
         graphVersions: ["v1.0", "beta"],
-        client: { retry: FAST_RETRY, timeoutInMs: options.timeoutInMs ?? 5_000 },
+        client: {
+          retry: { ...FAST_RETRY, ...options.retry },
+          timeoutInMs: options.timeoutInMs ?? 5_000,
+        },
       }).then((connection) => connection.client);
       clients.set(name, client);
     }

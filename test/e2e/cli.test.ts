@@ -10,6 +10,7 @@ const version = (
     version: string;
   }
 ).version;
+const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const STACK = /\n\s+at .+:\d+:\d+/;
 
 describe("the intune-gitops command line", () => {
@@ -57,10 +58,16 @@ describe("the intune-gitops command line", () => {
     expect(run.stdout).toContain("Plan: 2 to change, 2 unchanged.");
   });
 
-  // `npm ci` builds dist/ (prepare); the published bin runs that bundle, not the sources.
+  // `npm ci` builds dist/ (prepare); the published bin runs that bundle, not the sources. Where
+  // it was not built (tests run without `npm ci`), it is built here rather than skipped.
   const bin = fileURLToPath(new URL("../../bin/intune-gitops.js", import.meta.url));
-  const built = existsSync(fileURLToPath(new URL("../../dist/bin.js", import.meta.url)));
-  it.runIf(built)("runs from the built bundle, as npx intune-gitops does", () => {
+  const bundle = fileURLToPath(new URL("../../dist/bin.js", import.meta.url));
+  it("runs from the built bundle, as npx intune-gitops does", () => {
+    if (!existsSync(bundle)) {
+      const build = spawnSync("npm", ["run", "build"], { cwd: REPO_ROOT, encoding: "utf8" });
+      expect(build.status, `npm run build: ${build.stderr}`).toBe(0);
+    }
+    expect(existsSync(bundle)).toBe(true);
     const run = (...args: string[]) =>
       spawnSync(process.execPath, [bin, ...args], {
         encoding: "utf8",

@@ -188,7 +188,9 @@ describe("plan → apply under faults that clear (property)", () => {
 
         const since = mark(emulator);
         emulator.setFaults(rules);
-        const run = pipeline(emulator, { objects: declared, timeoutInMs: 800 });
+        // Only a `hang` fault may time out: an attempt that timed out on a slow but healthy
+        // server would be sent again and could count as a second PATCH.
+        const run = pipeline(emulator, { objects: declared, timeoutInMs: 2_000 });
         try {
           const plan = await run.plan();
           expect(plan.problems).toEqual([]);

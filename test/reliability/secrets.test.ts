@@ -18,6 +18,9 @@ import { createTlsMaterial, type TlsMaterial } from "../../src/emulator/tls.ts";
 import { CLI, EXAMPLES, emulatorEnv, runCli, type CliRun } from "../helpers/cli.ts";
 import { tempConfig, type TempConfig } from "../helpers/config-dir.ts";
 import { DEFAULT_SEED } from "../helpers/default-seed.ts";
+import type { JsonObject } from "../../src/json.ts";
+import { parsePlanFile } from "../../src/plan/plan-file.ts";
+import { TOOL_VERSION } from "../../src/version.ts";
 import { json, startFakeGraph, type FakeGraph } from "./fake-graph.ts";
 
 /**
@@ -198,7 +201,9 @@ afterAll(async () => {
 
 const env = () => emulatorEnv(emulator);
 
-describe.concurrent("every command, with --debug where it has one", () => {
+// Each test spawns the CLI several times, concurrently with the others: on a loaded 2-core machine
+// a spawn alone can take seconds, so the bound is generous (nothing here waits on a timer).
+describe.concurrent("every command, with --debug where it has one", { timeout: 120_000 }, () => {
   it("validate and schema", async () => {
     const validate = await runCli(["validate", "--config", config.dir]);
     expect(validate.code).toBe(0);
@@ -271,7 +276,11 @@ describe.concurrent("every command, with --debug where it has one", () => {
       );
       expect(runs["apply --auto-approve"].code).toBe(0);
 
-      for (const [label, run] of Object.entries(runs)) expectNoCredentials(label, outputsOf(run));
+      for (const [label, run] of Object.entries(runs)) {
+        expectNoCredentials(label, outputsOf(run));
+        // Nothing was cut, so nothing is said: the note is not noise on every run.
+        expect(run.stderr, label).not.toContain("replaced by [redacted]");
+      }
       const written = filesUnder(work.dir);
       expect(written.map((file) => file.path)).toContain(planFile);
       expect(written.some((file) => file.path.endsWith(".yaml"))).toBe(true);
@@ -325,6 +334,8 @@ describe.concurrent("every command, with --debug where it has one", () => {
             INTUNE_GITOPS_GRAPH_URL: "https://127.0.0.1:1",
             AZURE_AUTHORITY_HOST: "https://127.0.0.1:1",
           },
+          // @azure/identity retries the refused connection within its 30 s token timeout.
+          timeoutMs: 90_000,
         }),
       ]);
       expect(wrong.code).toBe(1);
@@ -389,12 +400,12 @@ describe.concurrent("every command, with --debug where it has one", () => {
   });
 });
 
-describe("a hostile Graph that echoes the bearer token back", () => {
+describe("a hostile Graph that echoes the bearer token back", { timeout: 120_000 }, () => {
   let fake: FakeGraph;
   let caFile: string;
   const received = new Set<string>();
   /** How the fake misbehaves in the current run. */
-  let mode: "error" | "nextLink" | "redirect" | "patch-error" = "error";
+  let mode: "error" | "nextLink" | "redirect" | "patch-error" | "value-echo" = "error";
 
   beforeAll(async () => {
     fake = await startFakeGraph(tls, {
@@ -429,6 +440,11 @@ describe("a hostile Graph that echoes the bearer token back", () => {
           },
         });
       switch (mode) {
+        case "value-echo":
+          // Answers as usual, but with the caller's credentials inside the values it returns.
+          if (request.method !== "GET" || !path.endsWith("/remoteAssistancePartners")) return false;
+          json(response, 200, { value: echoingPartners(token) });
+          return true;
         case "error":
           echo(401);
           return true;
@@ -455,6 +471,144 @@ describe("a hostile Graph that echoes the bearer token back", () => {
   });
   afterAll(async () => {
     await fake.close();
+  });
+
+  /**
+   * TeamViewer with the bearer token the fake received, and the client secret, in its
+   * onboardingUrl in every encoding a server might use; and a second partner named after the
+   * token in lower case.
+   */
+  function echoingPartners(token: string): JsonObject[] {
+    const secret = emulator.demoApp.secret!;
+    const forms = echoedForms(token, secret);
+    return [
+      {
+        id: "ra",
+        displayName: "TeamViewer",
+        onboardingStatus: "notOnboarded",
+        onboardingUrl: `https://echo.example.com/join?${Object.entries(forms)
+          .map(([name, value]) => `${name}=${value}`)
+          .join("&")}`,
+      },
+      { id: "ra2", displayName: forms.lower, onboardingStatus: "notOnboarded" },
+    ];
+  }
+
+  function echoedForms(token: string, secret: string) {
+    return {
+      token,
+      lower: token.toLowerCase(),
+      base64: Buffer.from(`Bearer ${token}`).toString("base64"),
+      base64url: Buffer.from(`t=${token}`).toString("base64url"),
+      secret: encodeURIComponent(secret),
+      secretLower: secret.toLowerCase(),
+      secretBase64: Buffer.from(`x:${secret}`).toString("base64"),
+    };
+  }
+
+  /** Any 16-character run of an echoed form in `text`: a part of a credential is a leak too. */
+  function leakedPart(text: string, forms: readonly string[]): string | undefined {
+    for (const form of forms) {
+      for (let start = 0; start + 16 <= form.length; start += 4) {
+        const part = form.slice(start, start + 16);
+        if (text.includes(part)) return part;
+      }
+    }
+    return undefined;
+  }
+
+  it("a token and secret echoed inside values: never printed or saved, in any encoding", async () => {
+    mode = "value-echo";
+    received.clear();
+    // apply writes to the fake's objects: put them back afterwards for the other tests.
+    const before = structuredClone([...fake.collections]);
+    const work = tempConfig();
+    const common = ["--config", config.dir, "--tenant", "contoso", "--debug"];
+    const runEnv = {
+      ...env(),
+      INTUNE_GITOPS_GRAPH_URL: fake.server.url,
+      NODE_EXTRA_CA_CERTS: caFile,
+    };
+    try {
+      const runs: Record<string, CliRun> = {};
+      for (const [label, args] of [
+        ["plan", ["plan"]],
+        ["plan --format markdown", ["plan", "--format", "markdown"]],
+        ["plan --format json --out", ["plan", "--format", "json", "--out", "plan.json"]],
+        ["export", ["export", "--out", "exported"]],
+        ["apply", ["apply", "--auto-approve"]],
+        ["apply --format json", ["apply", "--auto-approve", "--format", "json"]],
+      ] as const) {
+        runs[label] = await runCli([...args, ...common], { cwd: work.dir, env: runEnv });
+      }
+      const tokens = [...received].filter((token) => JWT.test(token));
+      // One run, one token at least: the fake really got them, and echoed them.
+      expect(tokens.length).toBeGreaterThanOrEqual(Object.keys(runs).length - 1);
+      const forms = tokens.flatMap((token) =>
+        Object.values(echoedForms(token, emulator.demoApp.secret!)),
+      );
+
+      expect(runs["plan"]!.code).toBe(0);
+      expect(runs["plan"]!.stdout).toMatch(/onboardingUrl.*\[redacted\]/);
+      // Markdown escapes the brackets.
+      expect(runs["plan --format markdown"]!.stdout).toContain("&#91;redacted&#93;");
+      const shown = JSON.parse(runs["plan --format json --out"]!.stdout);
+      expect(JSON.stringify(shown)).toContain("[redacted]");
+      expect(runs["export"]!.code).toBe(0);
+      expect(runs["export"]!.stderr).toContain(
+        "Warning: contoso/remote-assistance-partners.yaml: left out teamviewer.onboardingUrl, remote-assistance-partner-ra2.displayName: the live value holds a secret",
+      );
+      // Written back by apply, the value still comes back with the token in it.
+      expect(runs["apply"]!.code).toBe(1);
+      expect(runs["apply"]!.stdout).toMatch(/onboardingUrl = .*\[redacted\]/);
+      for (const [label, run] of Object.entries(runs)) {
+        expect(leakedPart(run.stdout + run.stderr, forms), label).toBeUndefined();
+        expectNoCredentials(label, outputsOf(run));
+        if (label === "export") continue;
+        // Said once, at the end, on stderr.
+        expect(
+          run.stderr.match(/replaced by \[redacted\]/g),
+          `${label}: ${run.stderr}`,
+        ).toHaveLength(1);
+        expect(run.stdout).not.toMatch(/replaced by \[redacted\]/);
+      }
+
+      const files = filesUnder(work.dir);
+      expect(files.map((file) => file.path).sort()).toEqual([
+        join(work.dir, "exported/contoso/device-management-partners.yaml"),
+        join(work.dir, "exported/contoso/remote-assistance-partners.yaml"),
+        join(work.dir, "plan.json"),
+      ]);
+      for (const file of files) {
+        expect(leakedPart(file.text, forms), file.path).toBeUndefined();
+      }
+      expectNoCredentials(
+        "files written",
+        Object.fromEntries(files.map((file) => [file.path, file.text])),
+      );
+      // The export leaves the echoed value out and says why, instead of writing a broken value.
+      const exported = readFileSync(
+        join(work.dir, "exported/contoso/remote-assistance-partners.yaml"),
+        "utf8",
+      );
+      expect(exported).toContain("# Left out: onboardingUrl.");
+      expect(exported).not.toContain("onboardingUrl:");
+      expect(exported).toContain("id: ra2");
+      // The saved plan is still a plan this version applies: its checksum covers what it holds.
+      const savedPlan = parsePlanFile(readFileSync(join(work.dir, "plan.json"), "utf8"), {
+        toolVersion: TOOL_VERSION,
+      });
+      if ("error" in savedPlan) throw new Error(savedPlan.error);
+      expect(savedPlan.plan.changes[0]!.changes).toContainEqual(
+        expect.objectContaining({
+          property: "onboardingUrl",
+          before: expect.stringMatching(/^https:\/\/echo\.example\.com\/join\?token=\[redacted\]&/),
+        }),
+      );
+    } finally {
+      work.cleanup();
+      for (const [path, objects] of before) fake.collections.set(path, objects);
+    }
   });
 
   it.each([

@@ -6,6 +6,7 @@ import { ExitError } from "../../errors.ts";
 import type { GraphClient } from "../../graph/types.ts";
 import type { Plan } from "../../plan/model.ts";
 import { declaredObjectOf, planDisagreement } from "../../plan/config-agreement.ts";
+import { redactPlan } from "../../plan/redact-plan.ts";
 import { appOfTenant, createConnectionPool } from "../../operations/connections.ts";
 import { planTenants } from "../../operations/plan-operation.ts";
 import { renderApplyJson } from "../../render/apply-json.ts";
@@ -131,7 +132,9 @@ export const command: Command = {
       clientFor = fresh.clientFor;
       const out = format === "json" ? context.stderr : context.stdout;
       out.write(
-        renderPlanText(withPathPrefix(plan, configPathPrefix(configDir, context.cwd)), { color }),
+        renderPlanText(redactPlan(withPathPrefix(plan, configPathPrefix(configDir, context.cwd))), {
+          color,
+        }),
       );
       if (plan.problems.length > 0) {
         throw new ExitError(

@@ -55,6 +55,7 @@ file, port in use).
 export const command: Command = {
   name: "emulator",
   help: HELP,
+  unfilteredOutput: true,
   options: {
     port: { type: "string" },
     seed: { type: "string" },

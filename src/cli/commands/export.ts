@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
+import { redact } from "../../auth/redact.ts";
 import { ExitError, UsageError } from "../../errors.ts";
 import { exportTenants } from "../../operations/export-operation.ts";
 import { sanitizeText } from "../../render/style.ts";
@@ -101,9 +102,15 @@ export const command: Command = {
     }
     for (const { file, path } of targets) {
       await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, file.text);
+      // The exporter leaves out values that hold a secret; this is the net under it.
+      await writeFile(path, redact(file.text));
       context.stdout.write(
         `wrote ${relative(context.cwd, path)} (${file.objectCount} object${file.objectCount === 1 ? "" : "s"})\n`,
+      );
+    }
+    for (const { file } of targets.filter((target) => target.file.withheld.length > 0)) {
+      context.stderr.write(
+        `Warning: ${file.path}: left out ${file.withheld.join(", ")}: the live value holds a secret or token this run used (the server sent a credential back). The file says so where each was left out.\n`,
       );
     }
     if (files.length === 0)

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { ExitError } from "../../errors.ts";
 import type { Plan } from "../../plan/model.ts";
 import { serializePlanFile } from "../../plan/plan-file.ts";
+import { redactPlan } from "../../plan/redact-plan.ts";
 import { planTenants } from "../../operations/plan-operation.ts";
 import { configPathPrefix } from "../../render/diagnostics-text.ts";
 import { plural } from "../../render/plan-values.ts";
@@ -97,7 +98,7 @@ export const command: Command = {
       ...(debug === undefined ? {} : { debug }),
     });
 
-    const shown = withPathPrefix(plan, configPathPrefix(configDir, context.cwd));
+    const shown = redactPlan(withPathPrefix(plan, configPathPrefix(configDir, context.cwd)));
     context.stdout.write(await renderPlan(shown, format, color));
     if (typeof values.out === "string") await savePlan(plan, values.out, context);
     return exitCodeOf(plan, values);

@@ -1,0 +1,51 @@
+import { Writable } from "node:stream";
+import { REDACTED, redact, redactionsSoFar } from "../auth/redact.ts";
+import type { CommandContext } from "./command.ts";
+
+type Output = CommandContext["stdout"];
+
+/**
+ * The last net under every message: stdout and stderr pass each write through `redact`, so no
+ * output path (a renderer, a debug line, an error, a library's message) can print a registered
+ * secret or token. Data that is escaped or truncated before it is printed is redacted before
+ * that too (`redactPlan`): this filter sees whole writes, and the tool never splits a value
+ * across two writes.
+ */
+export function redactedOutput(target: Output): Output {
+  const filtered: Output = new Writable({
+    decodeStrings: false,
+    write(chunk: Buffer | string, _encoding, callback) {
+      // Straight through and done at once: nothing is ever queued here, so what was written is
+      // in the target even if the process exits on the next line (a second Ctrl-C).
+      target.write(redact(String(chunk)));
+      callback();
+    },
+  });
+  if (target.isTTY !== undefined) filtered.isTTY = target.isTTY;
+  return filtered;
+}
+
+/** The context with filtered stdout and stderr; the input and everything else as they were. */
+export function withRedactedOutput(context: CommandContext): CommandContext {
+  return {
+    ...context,
+    stdout: redactedOutput(context.stdout),
+    stderr: redactedOutput(context.stderr),
+  };
+}
+
+/**
+ * Counts the replacements made while a command runs, so that it can say once, at the end, that
+ * its output was cut: a reader who sees `[redacted]` in a URL should know why, and that the
+ * server sent a credential back. The count is process-wide: commands run one at a time.
+ */
+export function redactionWatch(): { readonly notice: () => string | undefined } {
+  const before = redactionsSoFar();
+  return {
+    notice: () => {
+      const count = redactionsSoFar() - before;
+      if (count === 0) return undefined;
+      return `Note: ${count} secret${count === 1 ? "" : "s"} or token${count === 1 ? "" : "s"} found in what this run printed or saved ${count === 1 ? "was" : "were"} replaced by ${REDACTED}. A value Graph sent back that holds a credential is shown and saved that way: look at the server, not at this tool's output.\n`;
+    },
+  };
+}
