@@ -12,6 +12,7 @@ import {
   type PropertyDefinition,
   type ResourceDefinition,
 } from "../resources/types.ts";
+import { checkAcceptances } from "./acceptances.ts";
 import { display, issuesToDiagnostics, type IssueContext } from "./issues.ts";
 import type { DesiredObject, ObjectMatch } from "./model.ts";
 import {
@@ -56,6 +57,7 @@ export function checkObjectDocument(
   tenants: ReadonlyMap<string, TenantDeclaration>,
   secrets: SecretFindings,
   diagnostics: Diagnostic[],
+  now: Date,
 ): ObjectDeclaration {
   const own: Diagnostic[] = [];
   const reported = (path: Path) => secrets.paths.some((secret) => isPrefix(secret, path));
@@ -77,6 +79,7 @@ export function checkObjectDocument(
   const name = typeof rawName === "string" && NAME_PATTERN.test(rawName) ? rawName : undefined;
   const override = asGraphVersion(childOf(metadata, "graphVersion"));
   const match = asMatch(childOf(metadata, "match"));
+  const observe = childOf(metadata, "mode") === "observe";
   const targetTenants = resolveTenants(document, childOf(metadata, "tenants"), tenants, own);
 
   const spec = childOf(value, "spec");
@@ -105,6 +108,7 @@ export function checkObjectDocument(
       );
     }
   }
+  const acceptancesFor = checkAcceptances(document, value, targetTenants, now, own);
   diagnostics.push(...own);
   const declaration = {
     resource,
@@ -123,6 +127,7 @@ export function checkObjectDocument(
     const graphVersion = override ?? tenants.get(tenant)?.config?.graphVersion;
     if (graphVersion === undefined) return [];
     const built = buildSpec(document, resource, graphVersion, spec as PlainMap);
+    const acceptances = acceptancesFor(tenant);
     return [
       {
         kind: resource.kind,
@@ -131,6 +136,8 @@ export function checkObjectDocument(
         match,
         graphVersion,
         spec: built.spec,
+        ...(observe ? { mode: "observe" } : {}),
+        ...(acceptances.length > 0 ? { acceptances } : {}),
         source: document.start,
         propertySources: built.sources,
       },

@@ -8,6 +8,7 @@ import type {
 } from "../apply/model.ts";
 import { redact } from "../auth/redact.ts";
 import type { JsonValue } from "../json.ts";
+import type { ResourceChange } from "../plan/model.ts";
 import { formatSeconds } from "../format-duration.ts";
 import { plural } from "./plan-values.ts";
 import { createStyle, sanitizeText, type Style } from "./style.ts";
@@ -240,4 +241,18 @@ function showValue(value: JsonValue | undefined): string {
   // Redacted before it is cut short: a cut token no longer looks like one to the output filter.
   const text = sanitizeText(redact(JSON.stringify(value)));
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+/** Apply's word on each observe-only object with drift: reported by plan, never written. */
+export function renderObservedSkips(
+  observed: readonly ResourceChange[],
+  options: ApplyTextOptions,
+): string {
+  const paint = createStyle(options.color);
+  return observed
+    .map(
+      (change) =>
+        `${paint.dim("-")} ${sanitizeText(change.address)}: skipped, observe-only (metadata.mode: observe): its drift in ${change.changes.map((property) => property.property).join(", ")} is reported, never written\n`,
+    )
+    .join("");
 }
