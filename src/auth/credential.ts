@@ -11,7 +11,7 @@
  *   endpoint that accepts the connection and never answers (the token provider adds a backstop);
  * - an extra CA for in-process tests (`tlsOptions`), the system roots kept.
  */
-import { access, readFile } from "node:fs/promises";
+import { access } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import tls from "node:tls";
 import type * as IdentityModule from "@azure/identity";
@@ -26,6 +26,7 @@ import {
   missingGitHubOidcVariables,
 } from "./github-oidc.ts";
 import { registerSecret } from "./redact.ts";
+import { FileReadError, readRegularFile } from "../read-regular-file.ts";
 
 export interface CredentialContext {
   /** Where secrets and runner variables are read from (the CLI passes process.env). */
@@ -101,14 +102,20 @@ function resolvePath(configDir: string, path: string): string {
   return isAbsolute(path) ? path : resolve(configDir, path);
 }
 
+/**
+ * A PEM (key, certificate and chain) or a federated token is kilobytes. Both files are read only
+ * if they are regular files (a FIFO would block the process past any signal) and never beyond this.
+ */
+const MAX_CREDENTIAL_FILE_BYTES = 1024 * 1024;
+
 async function readPem(path: string, tenant: TenantConfig, origin: string): Promise<string> {
   let pem: string;
   try {
-    pem = await readFile(path, "utf8");
+    pem = (await readRegularFile(path, MAX_CREDENTIAL_FILE_BYTES)).toString("utf8");
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
+    if (!(error instanceof FileReadError)) throw error;
     throw new AuthError(
-      `tenant ${tenant.name} (${tenant.auth.method}): cannot read the certificate file ${path} (${origin}): ${code}`,
+      `tenant ${tenant.name} (${tenant.auth.method}): cannot read the certificate file ${path} (${origin}): ${error.message}`,
       {
         tenant: tenant.name,
         method: tenant.auth.method,
@@ -133,11 +140,11 @@ async function readPem(path: string, tenant: TenantConfig, origin: string): Prom
 async function readAssertionFile(path: string, tenant: TenantConfig): Promise<string> {
   let token: string;
   try {
-    token = (await readFile(path, "utf8")).trim();
+    token = (await readRegularFile(path, MAX_CREDENTIAL_FILE_BYTES)).toString("utf8").trim();
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
+    if (!(error instanceof FileReadError)) throw error;
     throw new AuthError(
-      `tenant ${tenant.name} (workloadIdentity): cannot read the federated token file ${path}: ${code}`,
+      `tenant ${tenant.name} (workloadIdentity): cannot read the federated token file ${path}: ${error.message}`,
       {
         tenant: tenant.name,
         method: "workloadIdentity",

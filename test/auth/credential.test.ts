@@ -335,7 +335,7 @@ describe("certificate", () => {
         context(),
       ),
     ).rejects.toThrow(
-      `tenant contoso (certificate): cannot read the certificate file ${join(dir, "missing.pem")} (certificatePath): ENOENT`,
+      `tenant contoso (certificate): cannot read the certificate file ${join(dir, "missing.pem")} (certificatePath): it cannot be read (ENOENT)`,
     );
     await writeFile(join(dir, "cert-only.pem"), certificatePem);
     await expect(

@@ -258,3 +258,36 @@ describe("a Graph page larger than any real one", () => {
     }
   });
 });
+
+describe("a credential file that is not a regular file", () => {
+  it("plan refuses a certificatePath that is a FIFO at once, for that tenant", async () => {
+    const config = join(dir, "certificate-config");
+    mkdirSync(config);
+    writeFileSync(
+      join(config, "tenants.yaml"),
+      `apiVersion: intune-gitops/v1
+kind: Tenant
+metadata: { name: contoso }
+spec:
+  tenantId: 6babcaad-604b-40ac-a9d7-9fd97c0b779f
+  auth:
+    method: certificate
+    clientId: 9a3c1f0e-5b7d-4e2a-8c61-2f4d8b9e7a13
+    certificatePath: ${join(dir, "plan.fifo")}
+---
+apiVersion: intune-gitops/v1
+kind: RemoteAssistancePartner
+metadata: { name: teamviewer, tenants: contoso, match: { displayName: TeamViewer } }
+spec: { onboardingStatus: onboarded }
+`,
+    );
+    const result = await run(["plan", "--config", config]);
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(1);
+    expect(result.stdout + result.stderr).toMatch(
+      /cannot read the certificate file .*: it is a FIFO/,
+    );
+    expect(result.stdout + result.stderr).not.toMatch(STACK);
+    expect(result.stderr).not.toContain("Received SIGINT");
+  });
+});
