@@ -8,6 +8,11 @@ import type { Plan } from "../../plan/model.ts";
 import { declaredObjectOf, planDisagreement } from "../../plan/config-agreement.ts";
 import { appOfTenant, createConnectionPool } from "../../operations/connections.ts";
 import { planTenants } from "../../operations/plan-operation.ts";
+import {
+  createTenantConcurrency,
+  observedBy,
+  type TenantConcurrency,
+} from "../../operations/tenant-concurrency.ts";
 import { renderApplyJson } from "../../render/apply-json.ts";
 import { renderApplyEvent, renderApplySummary } from "../../render/apply-text.ts";
 import { configPathPrefix } from "../../render/diagnostics-text.ts";
@@ -105,6 +110,7 @@ export const command: Command = {
 
     let plan: Plan;
     let clientFor: (tenant: string) => Promise<GraphClient>;
+    let concurrency: TenantConcurrency;
     if (saved !== undefined) {
       checkPlanMatchesConfig(saved, state);
       // As with a fresh plan: a plan that could not see every declared object is not applied.
@@ -114,7 +120,11 @@ export const command: Command = {
         );
       }
       plan = restrictToSelection(saved, values, state);
-      clientFor = createConnectionPool(state, "write", settings);
+      concurrency = createTenantConcurrency(state);
+      clientFor = createConnectionPool(state, "write", {
+        ...settings,
+        onRequest: observedBy(concurrency),
+      });
     } else {
       const tenants = selectedTenants(
         values,
@@ -129,6 +139,7 @@ export const command: Command = {
       });
       plan = fresh.plan;
       clientFor = fresh.clientFor;
+      concurrency = fresh.concurrency;
       const out = format === "json" ? context.stderr : context.stdout;
       out.write(
         renderPlanText(withPathPrefix(plan, configPathPrefix(configDir, context.cwd)), { color }),
@@ -150,6 +161,7 @@ export const command: Command = {
     const result = await applyPlan(plan, {
       clientFor,
       appOf: appOfTenant(state),
+      scheduler: concurrency,
       failFast: values["fail-fast"] === true,
       matchOf: (change) => declaredObjectOf(change, state)?.match,
       abortSignal: context.abortSignal,
