@@ -21,6 +21,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import os from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import * as prettier from "prettier";
 import { writeConfiguration } from "./config-files.ts";
 import type { EmulatorCpu, EmulatorReady, EmulatorStartParams } from "./emulator-process.ts";
 import { createChannel, type Channel } from "./ipc.ts";
@@ -117,7 +118,13 @@ async function main(): Promise<number> {
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   if (options.results !== undefined) {
     const section = renderResultsSection(report);
-    writeFileSync(options.results, replaceGeneratedSection(readOptional(options.results), section));
+    const text = replaceGeneratedSection(readOptional(options.results), section);
+    // Formatted as the repository's `prettier --check` wants it, so a bench run keeps it green.
+    const config = await prettier.resolveConfig(options.results);
+    writeFileSync(
+      options.results,
+      await prettier.format(text, { ...config, filepath: options.results }),
+    );
   }
 
   const problems = rows.flatMap((row) =>
