@@ -3,6 +3,29 @@ import type { GraphOperation } from "../auth/permissions.ts";
 import type { GraphRequestEvent } from "../graph/client.ts";
 import type { GraphClient } from "../graph/types.ts";
 import type { GraphVersion } from "../resources/types.ts";
+import type * as ConnectModule from "../graph/connect.ts";
+
+type GraphModules = typeof ConnectModule;
+
+/**
+ * The sign-in and Graph client modules, loaded once. Not imported at the top: `validate` and
+ * `schema` never pay for @azure/identity (a few hundred milliseconds and tens of MB).
+ */
+let graphModules: Promise<GraphModules> | undefined;
+
+function loadGraphModules(): Promise<GraphModules> {
+  graphModules ??= import("../graph/connect.ts");
+  return graphModules;
+}
+
+/**
+ * Starts loading the sign-in and Graph modules now, for a command that will connect once its
+ * configuration is loaded: the two overlap (file reads on both sides) instead of running one
+ * after the other. A failure surfaces at the first connection, which awaits the same load.
+ */
+export function startLoadingGraphModules(): void {
+  loadGraphModules().catch(() => undefined);
+}
 
 /** What a run needs to reach the tenants; the CLI fills it from flags and the environment. */
 export interface ConnectionSettings {
@@ -80,8 +103,7 @@ async function connect(
   operation: GraphOperation,
   settings: ConnectionSettings,
 ): Promise<GraphClient> {
-  // Loaded here, not at the top: `validate` and `schema` never pay for @azure/identity.
-  const { connectTenant } = await import("../graph/connect.ts");
+  const { connectTenant } = await loadGraphModules();
   const connection = await connectTenant(tenant, {
     env: settings.env,
     configDir: settings.configDir,

@@ -6,7 +6,11 @@ import { ExitError } from "../../errors.ts";
 import type { GraphClient } from "../../graph/types.ts";
 import type { Plan } from "../../plan/model.ts";
 import { declaredObjectOf, planDisagreement } from "../../plan/config-agreement.ts";
-import { appOfTenant, createConnectionPool } from "../../operations/connections.ts";
+import {
+  appOfTenant,
+  createConnectionPool,
+  startLoadingGraphModules,
+} from "../../operations/connections.ts";
 import { planTenants } from "../../operations/plan-operation.ts";
 import {
   createTenantConcurrency,
@@ -99,6 +103,7 @@ export const command: Command = {
       planFile === undefined
         ? undefined
         : await readSavedPlan(planFile, context, "Nothing was written.");
+    startLoadingGraphModules();
     const state = await loadConfigOrExit(configDir, context, { color, ...loadOptionsOf(values) });
     const debug = debugSink(values, context);
     const settings = {
