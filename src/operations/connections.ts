@@ -1,4 +1,5 @@
 import type { DesiredState, TenantConfig } from "../config/model.ts";
+import type { SharedCredential } from "../auth/credential.ts";
 import type { GraphOperation } from "../auth/permissions.ts";
 import type { GraphRequestEvent } from "../graph/client.ts";
 import type { GraphClient } from "../graph/types.ts";
@@ -53,6 +54,8 @@ export function createConnectionPool(
   const connections = new Map<string, Promise<GraphClient>>();
   // One pass over the configuration, not one per tenant: fleets have thousands of tenants.
   const targets = connectionTargets(state);
+  // One credential per app registration for the run, shared by the tenants that sign in with it.
+  const sharedCredentials = new Map<string, SharedCredential>();
   return (tenantName) => {
     let connection = connections.get(tenantName);
     if (connection === undefined) {
@@ -60,7 +63,10 @@ export function createConnectionPool(
       connection =
         target === undefined
           ? Promise.reject(new Error(`tenant ${tenantName} is not in the configuration`))
-          : connect(target.tenant, target.graphVersions, operation, settings);
+          : connect(target.tenant, target.graphVersions, operation, {
+              ...settings,
+              sharedCredentials,
+            });
       connections.set(tenantName, connection);
     }
     return connection;
@@ -101,7 +107,7 @@ async function connect(
   tenant: TenantConfig,
   graphVersions: readonly GraphVersion[],
   operation: GraphOperation,
-  settings: ConnectionSettings,
+  settings: ConnectionSettings & { readonly sharedCredentials: Map<string, SharedCredential> },
 ): Promise<GraphClient> {
   const { connectTenant } = await loadGraphModules();
   const connection = await connectTenant(tenant, {
@@ -110,6 +116,7 @@ async function connect(
     allowCustomEndpoint: settings.allowCustomEndpoint,
     operation,
     graphVersions,
+    sharedCredentials: settings.sharedCredentials,
     ...(settings.ca === undefined ? {} : { ca: settings.ca }),
     ...(settings.tokenTimeoutInMs === undefined
       ? {}
