@@ -1,6 +1,7 @@
 import { AdaptiveLimit, forEachAdaptive } from "../adaptive-limit.ts";
-import type { DesiredState, TenantConfig } from "../config/model.ts";
+import type { DesiredState } from "../config/model.ts";
 import type { GraphRequestEvent } from "../graph/client.ts";
+import { appOfTenant } from "./connections.ts";
 
 /**
  * Tenants in flight at the start, per app registration. A plan is two round trips per tenant
@@ -49,11 +50,13 @@ export function createTenantConcurrency(
 ): TenantConcurrency {
   const tenantsPerApp = options.tenantsPerApp ?? INITIAL_TENANTS_PER_APP;
   const writesPerTenant = options.writesPerTenant ?? INITIAL_WRITES_PER_TENANT;
-  const appOfTenant = new Map(state.tenants.map((tenant) => [tenant.name, appKey(tenant)]));
+  const appOf = appOfTenant(state);
+  const knownTenants = new Set(state.tenants.map((tenant) => tenant.name));
   const appLimits = new Map<string, AdaptiveLimit>();
   const writeLimits = new Map<string, AdaptiveLimit>();
   const appLimit = (tenant: string): AdaptiveLimit => {
-    const key = appOfTenant.get(tenant) ?? `tenant:${tenant}`;
+    // The same app key as the per-app write budget; a tenant outside the configuration alone.
+    const key = knownTenants.has(tenant) ? appOf(tenant) : `tenant:${tenant}`;
     let limit = appLimits.get(key);
     if (limit === undefined) {
       limit = new AdaptiveLimit({ initial: tenantsPerApp });
@@ -83,16 +86,6 @@ export function createTenantConcurrency(
       }
     },
   };
-}
-
-/**
- * The app registration a tenant signs in with, as Graph's throttling sees it: the cloud and the
- * client id. Methods without a client id in the configuration (Azure CLI, environment, default)
- * share one key per cloud and method: they are usually one identity for the whole run.
- */
-function appKey(tenant: TenantConfig): string {
-  const clientId = "clientId" in tenant.auth ? (tenant.auth.clientId ?? "") : "";
-  return `${tenant.cloud}|${tenant.auth.method}|${clientId.toLowerCase()}`;
 }
 
 /** A request hook that feeds `concurrency` and then `next` (the caller's own hook, if any). */
