@@ -1,53 +1,59 @@
 /**
- * `npm run bench`: cost and speed at managed-service-provider scale.
+ * `npm run bench`: the whole CLI at fleet scale, against a physical floor and a real peer.
  *
  * For each tenant count T, the emulator starts in a process of its own with T tenants (both
- * kinds, a few partners each, some drifted) and a per-request latency; then each scenario
- * (plan in sync, plan with drift, apply with drift) runs in a fresh worker process: the tool
- * through the CLI's own code path, then the per-resource baseline side by side. The bench
- * divides by the minimum requests and the latency floor (model.ts), checks that the runs did the
- * work right, prints a table and the targets, and writes everything as JSON.
+ * kinds, a few partners each, some drifted) and a per-request latency, and the configuration is
+ * written as YAML files on disk. Then, side by side in one run:
+ * - the CLI as a user runs it (`node bin/intune-gitops.js plan|apply`, the built dist/), one
+ *   process per run, measured from spawn to exit: wall time, its CPU time and its peak RSS;
+ * - the physical floor: the latency critical path with unbounded concurrency (model.ts) plus the
+ *   CPU the work needs, measured (bare node's start-up and a minimal reader, floor-probe.ts);
+ * - the peer model (peer-tenant.ts): one tenant per process run, in sequence, each request on a
+ *   new TLS connection, one GET per collection, as IntuneCD reads these objects.
+ * It checks that every run did the work right, prints a table and the targets, writes JSON and
+ * rewrites the generated section of bench/RESULTS.md.
  *
  * Timing targets are reported, never enforced: the exit code is 1 only when a run did the work
  * wrong (a wrong plan, a failed request) or could not run.
  */
 import { fork, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DEFAULT_WRITE_BUDGET } from "../src/apply/write-budget.ts";
+import * as prettier from "prettier";
+import { writeConfiguration } from "./config-files.ts";
 import type { EmulatorCpu, EmulatorReady, EmulatorStartParams } from "./emulator-process.ts";
 import { createChannel, type Channel } from "./ipc.ts";
-import type { ScenarioName, WorkerJob, WorkerResult } from "./jobs.ts";
-import type { Schedule } from "./model.ts";
+import type { PeerFigures, ProcessSample, ScenarioName, ToolFigures, ToolOutcome } from "./jobs.ts";
 import { HELP, parseBenchOptions, type BenchOptions } from "./options.ts";
+import { runProcess, type ProcessFigures } from "./process-run.ts";
 import {
   buildRow,
   evaluateTargets,
   fixed,
   megabytes,
+  physicalFloor,
+  physicalSchedule,
   renderTable,
   type BenchRow,
 } from "./report.ts";
-import { generateScenario, type ScenarioParameters } from "./scenario.ts";
-import { measureStartup, type StartupResult } from "./validate-startup.ts";
-
-/** `readLiveState` and `applyPlan` work on 8 tenants at once unless told otherwise. */
-const CODE_TENANT_CONCURRENCY = 8;
-/** `applyPlan` sends up to 4 PATCHes at once per tenant. */
-const CODE_WRITES_PER_TENANT = 4;
-
-/** Far above any measurement's time (the 500-tenant baseline takes about a minute). */
-const WORKER_TIMEOUT_MS = 10 * 60_000;
+import { countRequests, emulatorAdmin, type EmulatorAdmin } from "./requests.ts";
+import { renderResultsSection, replaceGeneratedSection } from "./results-file.ts";
+import { BENCH_APP, generateScenario, type Scenario, type ScenarioParameters } from "./scenario.ts";
+import { median, measureStartup, type StartupResult } from "./validate-startup.ts";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "..");
+const CLI_ENTRY_POINTS: Readonly<Record<string, string>> = {
+  built: resolve(ROOT, "bin/intune-gitops.js"),
+  sources: resolve(ROOT, "src/cli/bin.ts"),
+};
 
 async function main(): Promise<number> {
   let options: BenchOptions | "help";
   try {
-    options = parseBenchOptions(process.argv.slice(2));
+    options = parseBenchOptions(process.argv.slice(2), resolve(ROOT, "bench/RESULTS.md"));
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${HELP}`);
     return 2;
@@ -55,6 +61,13 @@ async function main(): Promise<number> {
   if (options === "help") {
     process.stdout.write(HELP);
     return 0;
+  }
+  const cli = CLI_ENTRY_POINTS[options.cli] ?? resolve(options.cli);
+  if (spawnSync(process.execPath, [cli, "--version"]).status !== 0) {
+    process.stderr.write(
+      `bench: ${cli} does not run${options.cli === "built" ? ": run `npm run build` (or `npm ci`) first" : ""}\n`,
+    );
+    return 2;
   }
 
   const startedAt = new Date();
@@ -64,64 +77,18 @@ async function main(): Promise<number> {
     `bench: ${machine.cpus} x ${machine.cpuModel}, ${megabytes(machine.memoryBytes)} MB, Node ${machine.node}; ` +
       `load ${machine.loadAverage.join(" ")}; latency ${options.latencyMs} ms, tenants ${options.tenants.join(",")}\n`,
   );
-  const schedule: Schedule = {
-    latencyMs: options.latencyMs,
-    pageSize: options.pageSize,
-    tenantConcurrency: options.tenantConcurrency ?? CODE_TENANT_CONCURRENCY,
-    writesPerTenant: CODE_WRITES_PER_TENANT,
-    writeBudget: DEFAULT_WRITE_BUDGET,
-  };
-
+  const schedule = physicalSchedule(options.latencyMs, options.pageSize);
+  const workDir = mkdtempSync(join(os.tmpdir(), "intune-gitops-bench-"));
   const rows: BenchRow[] = [];
-  const emulatorStarts: { tenants: number; startMs: number }[] = [];
-  for (const tenants of options.tenants) {
-    const parameters: ScenarioParameters = {
-      tenants,
-      remoteAssistancePartners: options.remoteAssistancePartners,
-      deviceManagementPartners: options.deviceManagementPartners,
-      driftFraction: options.driftFraction,
-      randomSeed: options.randomSeed,
-    };
-    const scenario = generateScenario(parameters);
-    const emulator = startChild("emulator-process.ts", {});
-    try {
-      const ready = await emulator.channel.call<EmulatorReady>("start", {
-        scenario: parameters,
-        latencyMs: options.latencyMs,
-        pageSize: options.pageSize,
-      } satisfies EmulatorStartParams);
-      emulatorStarts.push({ tenants, startMs: ready.startMs });
-      const results = new Map<ScenarioName, WorkerResult>();
-      for (const name of options.scenarios) {
-        const job: WorkerJob = {
-          scenario: parameters,
-          name,
-          emulatorUrl: ready.url,
-          baseline: options.baseline && sharedBaselineOf(name, options) === undefined,
-          ...(options.tenantConcurrency === undefined
-            ? {}
-            : { tenantConcurrency: options.tenantConcurrency }),
-        };
-        results.set(name, await runWorker(job, ready.caFile, emulator.channel));
-      }
-      for (const [name, result] of results) {
-        const from = sharedBaselineOf(name, options);
-        const baseline = from === undefined ? result.baseline : results.get(from)?.baseline;
-        const row = buildRow({
-          scenario,
-          name,
-          schedule,
-          moduleLoadMs: result.moduleLoadMs,
-          tool: result.tool,
-          ...(baseline === undefined ? {} : { baseline }),
-          ...(from === undefined ? {} : { baselineFrom: from }),
-        });
-        rows.push(row);
-        process.stderr.write(`${progressLine(row)}\n`);
-      }
-    } finally {
-      await stopChild(emulator, "stop");
+  try {
+    const startupCpuMs = await bareNodeCpuMs(workDir);
+    for (const tenants of options.tenants) {
+      rows.push(
+        ...(await measureTenantCount(cli, tenants, options, workDir, schedule, startupCpuMs)),
+      );
     }
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
   }
 
   let startup: StartupResult | undefined;
@@ -139,18 +106,26 @@ async function main(): Promise<number> {
   );
   mkdirSync(dirname(out), { recursive: true });
   const report = {
-    formatVersion: 1,
+    formatVersion: 2,
     startedAt: startedAt.toISOString(),
     durationMs,
     machine: { ...machine, loadAverageAtEnd },
     options,
-    schedule,
-    emulatorStarts,
     rows,
     startup,
     targets,
   };
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  if (options.results !== undefined) {
+    const section = renderResultsSection(report);
+    const text = replaceGeneratedSection(readOptional(options.results), section);
+    // Formatted as the repository's `prettier --check` wants it, so a bench run keeps it green.
+    const config = await prettier.resolveConfig(options.results);
+    writeFileSync(
+      options.results,
+      await prettier.format(text, { ...config, filepath: options.results }),
+    );
+  }
 
   const problems = rows.flatMap((row) =>
     row.problems.map((problem) => `${row.tenants} ${row.scenario}: ${problem}`),
@@ -182,31 +157,266 @@ async function main(): Promise<number> {
     );
   }
   process.stdout.write(
-    `\nJSON: ${out}\nbench took ${fixed(durationMs / 1000, 1)} s; load average ${machine.loadAverage.join(" ")} at the start, ${loadAverageAtEnd.join(" ")} at the end (${machine.cpus} CPUs)\n`,
+    `\nJSON: ${out}${options.results === undefined ? "" : `; Markdown: ${options.results}`}\n` +
+      `bench took ${fixed(durationMs / 1000, 1)} s; load average ${machine.loadAverage.join(" ")} at the start, ` +
+      `${loadAverageAtEnd.join(" ")} at the end (${machine.cpus} CPUs)\n`,
   );
   return problems.length > 0 ? 1 : 0;
 }
 
-/**
- * The scenario whose baseline run stands for this one's: plan-in-sync takes plan-drifted's, as
- * a per-resource plan sends the same requests (a GET per object) whatever the drift; measuring
- * it twice would cost a minute at 500 tenants. `--baseline-every-scenario` measures it anyway.
- */
-function sharedBaselineOf(name: ScenarioName, options: BenchOptions): ScenarioName | undefined {
-  if (options.baselineEveryScenario || name !== "plan-in-sync") return undefined;
-  return options.scenarios.includes("plan-drifted") ? "plan-drifted" : undefined;
+/** Every measurement at one tenant count, against one emulator. */
+async function measureTenantCount(
+  cli: string,
+  tenants: number,
+  options: BenchOptions,
+  workDir: string,
+  schedule: ReturnType<typeof physicalSchedule>,
+  startupCpuMs: number,
+): Promise<BenchRow[]> {
+  const parameters: ScenarioParameters = {
+    tenants,
+    remoteAssistancePartners: options.remoteAssistancePartners,
+    deviceManagementPartners: options.deviceManagementPartners,
+    driftFraction: options.driftFraction,
+    randomSeed: options.randomSeed,
+  };
+  const scenario = generateScenario(parameters);
+  const configs = {
+    drifted: join(workDir, `config-${tenants}`),
+    inSync: join(workDir, `config-${tenants}-in-sync`),
+  };
+  writeConfiguration(scenario, configs.drifted, false);
+  if (options.scenarios.includes("plan-in-sync"))
+    writeConfiguration(scenario, configs.inSync, true);
+
+  const emulator = startChild("emulator-process.ts");
+  try {
+    const ready = await emulator.channel.call<EmulatorReady>("start", {
+      scenario: parameters,
+      latencyMs: options.latencyMs,
+      pageSize: options.pageSize,
+    } satisfies EmulatorStartParams);
+    const ca = readFileSync(ready.caFile, "utf8");
+    const admin = emulatorAdmin(ready.url, ca);
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NO_COLOR: "1",
+      NO_PROXY: "127.0.0.1,localhost",
+      NODE_EXTRA_CA_CERTS: ready.caFile,
+      INTUNE_GITOPS_GRAPH_URL: ready.url,
+      AZURE_AUTHORITY_HOST: ready.url,
+      [BENCH_APP.secretEnv]: BENCH_APP.secret,
+    };
+    const emulatorCpu = async () => (await emulator.channel.call<EmulatorCpu>("cpu")).cpuMs;
+
+    await admin.reset();
+    const probe = await runProcess(["bench/floor-probe.ts", configs.drifted, ready.url], {
+      cwd: ROOT,
+      env,
+    });
+    const workCpuMs = probeCpu(probe);
+
+    let peer: PeerFigures | undefined;
+    if (tenants <= options.peerMaxTenants) {
+      await admin.reset();
+      peer = await runPeer(scenario, configs.drifted, ready.url, env, admin, options.peerSample);
+    }
+
+    const rows: BenchRow[] = [];
+    for (const name of options.scenarios) {
+      const dir = name === "plan-in-sync" ? configs.inSync : configs.drifted;
+      const tool = await runTool(cli, name, dir, options.repeat, env, admin, emulatorCpu);
+      const row = buildRow({
+        scenario,
+        name,
+        pageSize: options.pageSize,
+        tool: tool.figures,
+        floor: physicalFloor(scenario, name, schedule, { startupCpuMs, workCpuMs }),
+        ...(peer !== undefined && name === "plan-drifted" ? { peer } : {}),
+      });
+      const outcomeProblems = tool.outcomeProblems;
+      const checked =
+        outcomeProblems.length === 0
+          ? row
+          : { ...row, problems: [...row.problems, ...outcomeProblems] };
+      rows.push(checked);
+      process.stderr.write(`${progressLine(checked)}\n`);
+    }
+    return rows;
+  } finally {
+    await stopChild(emulator, "stop");
+  }
+}
+
+/** The CLI, `repeat` times from a reset emulator; medians of wall and CPU, the largest RSS. */
+async function runTool(
+  cli: string,
+  name: ScenarioName,
+  configDir: string,
+  repeat: number,
+  env: NodeJS.ProcessEnv,
+  admin: EmulatorAdmin,
+  emulatorCpu: () => Promise<number>,
+): Promise<{ figures: ToolFigures; outcomeProblems: string[] }> {
+  const args =
+    name === "apply-drifted"
+      ? [cli, "apply", "--config", configDir, "--auto-approve", "--format", "json"]
+      : [cli, "plan", "--config", configDir, "--format", "json", "--detailed-exitcode"];
+  const runs: ProcessSample[] = [];
+  const emulatorCpuMs: number[] = [];
+  let last: ProcessFigures | undefined;
+  for (let run = 0; run < repeat; run++) {
+    await admin.reset();
+    const before = await emulatorCpu();
+    last = await runProcess(args, { cwd: ROOT, env });
+    emulatorCpuMs.push((await emulatorCpu()) - before);
+    runs.push({ wallMs: last.wallMs, cpuMs: last.cpuMs, peakRssBytes: last.peakRssBytes });
+  }
+  if (last === undefined) throw new Error("repeat must be at least 1");
+  const requests = countRequests(await admin.requests());
+  const outcome = outcomeOf(name, last);
+  return {
+    figures: {
+      wallMs: median(runs.map((sample) => sample.wallMs)),
+      cpuMs: median(runs.map((sample) => sample.cpuMs)),
+      peakRssBytes: Math.max(...runs.map((sample) => sample.peakRssBytes)),
+      runs,
+      emulatorCpuMs: median(emulatorCpuMs),
+      requests,
+      outcome,
+    },
+    outcomeProblems: Number.isNaN(last.cpuMs) ? ["the CLI's resource usage was not reported"] : [],
+  };
+}
+
+/** What the CLI's JSON output says it did. */
+function outcomeOf(name: ScenarioName, run: ProcessFigures): ToolOutcome {
+  const failed = (error: string): ToolOutcome => ({
+    exitCode: run.exitCode,
+    changes: -1,
+    unchanged: -1,
+    problems: -1,
+    error: `${error}; stderr: ${run.stderr.slice(0, 400)}`,
+  });
+  let document: any;
+  try {
+    document = JSON.parse(run.stdout);
+  } catch {
+    return failed("no JSON on stdout");
+  }
+  if (name === "apply-drifted") {
+    const summary = document.summary ?? {};
+    const total = Number(summary.total);
+    return {
+      exitCode: run.exitCode,
+      changes: total,
+      // apply's JSON lists the changed objects only; the plan's count is checked by the plans.
+      unchanged: Number.NaN,
+      problems: 0,
+      applied: {
+        changed: Number(summary.changed),
+        notDone:
+          Number(summary.failed) +
+          Number(summary.skipped) +
+          Number(summary.stale) +
+          Number(summary.not_converged),
+      },
+    };
+  }
+  return {
+    exitCode: run.exitCode,
+    changes: Number(document.summary?.to_change),
+    unchanged: Number(document.summary?.unchanged),
+    problems: Number(document.summary?.errors),
+  };
+}
+
+/** The floor probe's own work CPU; NaN when it failed. */
+function probeCpu(probe: ProcessFigures): number {
+  if (probe.exitCode !== 0) {
+    process.stderr.write(`bench: the floor probe failed: ${probe.stderr.slice(0, 400)}\n`);
+    return Number.NaN;
+  }
+  return Number((JSON.parse(probe.stdout) as { workCpuMs: number }).workCpuMs);
+}
+
+/** The peer model: one process per tenant file, one after the other (see PeerFigures). */
+async function runPeer(
+  scenario: Scenario,
+  configDir: string,
+  url: string,
+  env: NodeJS.ProcessEnv,
+  admin: EmulatorAdmin,
+  sample: number,
+): Promise<PeerFigures> {
+  const all = scenario.tenants.map((tenant) => tenant.name);
+  const ran =
+    sample === 0 || all.length <= sample
+      ? all
+      : Array.from(
+          { length: sample },
+          (_, index) => all[Math.floor((index * all.length) / sample)]!,
+        );
+  const scale = all.length / ran.length;
+  let cpuMs = 0;
+  let peakRssBytes = 0;
+  let differing = 0;
+  let failedRuns = 0;
+  const started = performance.now();
+  for (const tenant of ran) {
+    const file = join(configDir, "tenants", `${tenant}.yaml`);
+    const run = await runProcess(["bench/peer-tenant.ts", file, url], { cwd: ROOT, env });
+    cpuMs += run.cpuMs;
+    peakRssBytes = Math.max(peakRssBytes, run.peakRssBytes);
+    if (run.exitCode === 0) differing += Number(run.stdout.trim());
+    else failedRuns++;
+  }
+  const wallMs = performance.now() - started;
+  const counted = countRequests(await admin.requests());
+  const ranSet = new Set(ran);
+  return {
+    wallMs: wallMs * scale,
+    cpuMs: cpuMs * scale,
+    peakRssBytes,
+    runs: ran.length,
+    scale,
+    requests: {
+      token: counted.token * scale,
+      discovery: counted.discovery * scale,
+      get: counted.get * scale,
+      patch: counted.patch * scale,
+      other: counted.other * scale,
+      failed: counted.failed * scale,
+    },
+    differing,
+    expectedDiffering: scenario.objects.filter(
+      (object) => object.drifted && ranSet.has(object.tenant),
+    ).length,
+    failedRuns,
+  };
+}
+
+/** CPU of `node -e 0` from start to exit (median of 5): the start-up any Node program pays. */
+async function bareNodeCpuMs(cwd: string): Promise<number> {
+  const samples: number[] = [];
+  for (let run = 0; run < 5; run++) {
+    samples.push((await runProcess(["-e", "0"], { cwd, env: { PATH: process.env.PATH } })).cpuMs);
+  }
+  return median(samples);
 }
 
 function progressLine(row: BenchRow): string {
-  const requests = row.tool.requests;
-  const baseline = row.baseline
-    ? `; baseline ${fixed(row.baseline.wallMs, 0)} ms${row.baselineFrom === undefined ? "" : ` (${row.baselineFrom}'s)`} (x${fixed(row.ratios.wallPerBaseline ?? Number.NaN, 3)})`
+  const { requests } = row.tool;
+  const peer = row.peer
+    ? `; peer ${fixed(row.peer.wallMs, 0)} ms (${fixed(row.ratios.speedupOverPeer ?? Number.NaN, 1)}x)`
     : "";
   return (
     `  ${String(row.tenants).padStart(4)} ${row.scenario.padEnd(13)} ` +
-    `wall ${fixed(row.tool.wallMs, 0)} ms, floor ${fixed(row.floor.totalMs, 0)} ms (x${fixed(row.ratios.wallPerFloor)}); ` +
-    `requests token ${requests.token} + discovery ${requests.discovery} + GET ${requests.get} + PATCH ${requests.patch} ` +
-    `(x${fixed(row.ratios.requestsPerMinimum)} the minimum); RSS ${megabytes(row.tool.peakRssBytes)} MB${baseline}` +
+    `wall ${fixed(row.tool.wallMs, 0)} ms, CPU ${fixed(row.tool.cpuMs, 0)} ms, RSS ${megabytes(row.tool.peakRssBytes)} MB; ` +
+    `floor ${fixed(row.floor.totalMs, 0)} ms (x${fixed(row.ratios.wallPerFloor)}); ` +
+    `requests token ${requests.token} + discovery ${requests.discovery} + GET ${requests.get} + PATCH ${requests.patch}` +
+    peer +
     (row.problems.length > 0 ? `; PROBLEMS: ${row.problems.join("; ")}` : "")
   );
 }
@@ -218,8 +428,8 @@ interface Child {
 }
 
 /** A bench process (`fork`), with the environment loopback traffic needs. */
-function startChild(script: string, env: Record<string, string>): Child {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, NO_PROXY: "127.0.0.1,localhost", ...env };
+function startChild(script: string): Child {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, NO_PROXY: "127.0.0.1,localhost" };
   // Loopback traffic must never go through a proxy the environment may define.
   for (const name of ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"])
     delete childEnv[name];
@@ -244,16 +454,11 @@ async function stopChild(child: Child, method?: string): Promise<void> {
   child.channel.close();
 }
 
-async function runWorker(job: WorkerJob, caFile: string, emulator: Channel): Promise<WorkerResult> {
-  const worker = startChild("worker.ts", { NODE_EXTRA_CA_CERTS: caFile });
-  worker.channel.serve("emulatorCpu", async () => (await emulator.call<EmulatorCpu>("cpu")).cpuMs);
-  // A hung run fails the bench rather than holding it forever (the call rejects on exit).
-  const timer = setTimeout(() => worker.process.kill("SIGKILL"), WORKER_TIMEOUT_MS);
+function readOptional(path: string): string {
   try {
-    return await worker.channel.call<WorkerResult>("run", job);
-  } finally {
-    clearTimeout(timer);
-    await stopChild(worker);
+    return readFileSync(path, "utf8");
+  } catch {
+    return "";
   }
 }
 

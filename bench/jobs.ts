@@ -1,73 +1,66 @@
-/**
- * What the bench asks a worker process to measure, and what it answers. One worker per
- * (tenants, scenario): a fresh process, like one run of the CLI, so that its peak RSS is that
- * run's.
- */
-import type { ApplySummary } from "../src/apply/model.ts";
-import type { BaselineOutcome } from "./baseline.ts";
+/** What the bench measures, and the figures each measurement gives. */
 import type { RequestCounts } from "./model.ts";
-import type { ScenarioParameters } from "./scenario.ts";
 
-/** The three measured scenarios. */
-export const SCENARIOS = ["plan-in-sync", "plan-drifted", "apply-drifted"] as const;
+/** The measured scenarios: `plan` against a drifted or in-sync tenant, `apply` of the drift. */
+export const SCENARIOS = ["plan-drifted", "plan-in-sync", "apply-drifted"] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
-export interface WorkerJob {
-  readonly scenario: ScenarioParameters;
-  readonly name: ScenarioName;
-  readonly emulatorUrl: string;
-  /** Tenants in flight (`concurrency` / `concurrentTenants`); undefined: the code's default. */
-  readonly tenantConcurrency?: number;
-  readonly baseline: boolean;
-}
-
-/** Wall time, CPU and requests of one run. */
-export interface RunFigures {
+/** One measurement of processes: the CLI's run, or the peer model's runs together. */
+export interface ProcessSample {
   readonly wallMs: number;
-  /** CPU of the measuring process (the tool's, or the baseline's) during the run. */
+  /** CPU of the measured process(es), user + system, start-up included. */
   readonly cpuMs: number;
-  /** CPU of the emulator process during the run. */
-  readonly emulatorCpuMs: number;
-  readonly requests: RequestCounts;
+  /** The largest peak RSS of the measured process(es). */
+  readonly peakRssBytes: number;
 }
 
-/** What the tool's run produced, checked by the bench against the scenario. */
+/** What the CLI's runs produced, checked by the bench against the scenario. */
 export interface ToolOutcome {
+  readonly exitCode: number | null;
   readonly changes: number;
   readonly unchanged: number;
   readonly problems: number;
-  readonly applied?: ApplySummary;
+  /** apply only: objects changed, and objects not changed as planned (failed, stale...). */
+  readonly applied?: { readonly changed: number; readonly notDone: number };
+  /** The start of stderr when the run failed. */
+  readonly error?: string;
 }
 
-/** Where the time of the tool's run went (milliseconds from its start). */
-export interface ToolPhases {
-  /** Reading the tenants and planning (for an apply: until the plan exists). */
-  readonly planMs: number;
-  /** Apply only: the stale check, the writes, the read-back. */
-  readonly checkMs?: number;
-  readonly writeMs?: number;
-  readonly verifyMs?: number;
-  /** Per tenant, from its read starting (sign-in included) to its last collection read. */
-  readonly tenantReadMs: { readonly mean: number; readonly p95: number; readonly max: number };
-}
-
-export interface ToolFigures extends RunFigures {
-  /** `process.resourceUsage().maxRSS` after the run: the process's peak, start-up included. */
-  readonly peakRssBytes: number;
-  readonly heapUsedBytes: number;
+export interface ToolFigures extends ProcessSample {
+  /** Every run, in order (the figures above are their medians; RSS their maximum). */
+  readonly runs: readonly ProcessSample[];
+  /** CPU of the emulator process during the runs, per run (median). */
+  readonly emulatorCpuMs: number;
+  /** What the emulator received in the last run. */
+  readonly requests: RequestCounts;
   readonly outcome: ToolOutcome;
-  readonly phases: ToolPhases;
 }
 
-export interface BaselineFigures extends RunFigures {
-  readonly outcome: BaselineOutcome;
-  /** The sign-ins made for the baseline before its clock started (not in `requests`). */
-  readonly signInRequests: RequestCounts;
+/** The physical floor: see model.ts and floor-probe.ts. */
+export interface FloorFigures {
+  /** The latency critical path with unbounded concurrency. */
+  readonly latencyMs: number;
+  /** CPU the work needs: bare node's start-up plus the minimal reader's work, measured. */
+  readonly cpuMs: number;
+  readonly startupCpuMs: number;
+  readonly workCpuMs: number;
+  readonly totalMs: number;
 }
 
-export interface WorkerResult {
-  /** Loading the Graph and auth modules (`@azure/identity`), before the clock starts. */
-  readonly moduleLoadMs: number;
-  readonly tool: ToolFigures;
-  readonly baseline?: BaselineFigures;
+/**
+ * The peer model over all T tenants. Its runs are independent and in sequence, so its time is
+ * the sum of theirs: above `--peer-sample` tenants it runs an evenly spaced sample of tenants and
+ * scales the sums (wall, CPU, requests) by `scale` = T / runs. `scale` is 1 when every tenant ran.
+ */
+export interface PeerFigures extends ProcessSample {
+  /** Processes run (one per tenant). */
+  readonly runs: number;
+  readonly scale: number;
+  /** Requests of the runs, scaled to T tenants. */
+  readonly requests: RequestCounts;
+  /** Objects whose declared properties differ, summed over the runs (not scaled). */
+  readonly differing: number;
+  /** Drifted objects in the tenants that ran: what `differing` must be. */
+  readonly expectedDiffering: number;
+  readonly failedRuns: number;
 }

@@ -12,24 +12,20 @@
  *   object and one GET per page to verify (read-back).
  * Nothing else: no OpenID discovery, no GET per object, no retry.
  *
- * FLOOR (milliseconds): the critical path of exactly those requests when each takes the
- * emulator's latency L and nothing else costs time (no CPU, no TLS, no JSON), scheduled the way
- * the code schedules them, i.e. with its concurrency bounds and its necessary orderings only:
- * - tenants go through `c` workers (default 8, `readLiveState` and `applyPlan`), in order, each
- *   taking the next tenant when free: the makespan of that list schedule;
+ * LATENCY CRITICAL PATH (milliseconds): exactly those requests when each takes the emulator's
+ * latency L and nothing else costs time (no CPU, no TLS, no JSON), with only the orderings the
+ * work needs. The bench's physical floor uses it with UNBOUNDED concurrency (every tenant at once,
+ * every write of a tenant at once) and Intune's own write limit, so that no setting of the tool
+ * shapes the floor; the CPU the work needs is measured apart (floor-probe.ts) and added.
+ * - tenants go through `c` workers, in order, each taking the next tenant when free: the makespan
+ *   of that list schedule (with c unbounded: the longest tenant);
  * - plan, per tenant: the token, then every collection at once, pages in sequence:
  *   (1 + P) × L, where P is the largest page count of the tenant's collections;
  * - apply: the plan phase, then the stale check (the plan is reviewed and checked as a whole
  *   before anything is written, so these are barriers), then per tenant with changes the writes
- *   (`w` at once, default 4, and the write budget) followed by its read-back:
- *   check P × L; write and verify (⌈n / w⌉ + P) × L plus budget waits, for n changes.
- * With T equal tenants that is ⌈T / c⌉ × (1 + P) × L for a plan.
- *
- * Against the emulator, the sign-in library (MSAL) also fetches the authority's OpenID metadata
- * before its first token request: one more round trip per tenant, in series. Against Entra ID it
- * does not (MSAL has the metadata of login.microsoftonline.com and the national clouds built in),
- * so the minimum leaves it out; `signInRoundTrips: 2` gives the floor with it, to tell the
- * emulator's share of a miss from the tool's.
+ *   (`w` at once, within the write limit) followed by its read-back:
+ *   check P × L; write and verify (⌈n / w⌉ + P) × L plus write-limit waits, for n changes.
+ * With T equal tenants that is ⌈T / c⌉ × (1 + P) × L for a plan, (1 + P) × L unbounded.
  */
 
 /** One (tenant, kind, Graph version) collection as the scenario declares it. */
@@ -52,11 +48,11 @@ export type OperationKind = "plan" | "apply";
 export interface Schedule {
   readonly latencyMs: number;
   readonly pageSize: number;
-  /** Tenants in flight at once (`readLiveState` and `applyPlan` default 8). */
+  /** Tenants in flight at once (`Infinity`: unbounded). */
   readonly tenantConcurrency: number;
-  /** PATCHes in flight per tenant (`applyPlan` default 4). */
+  /** PATCHes in flight per tenant (`Infinity`: unbounded). */
   readonly writesPerTenant: number;
-  /** The per-tenant write budget (`applyPlan` default 80 per 20 000 ms). */
+  /** The per-tenant write limit (Intune: 100 per 20 000 ms per app and tenant). */
   readonly writeBudget: { readonly writes: number; readonly perMs: number };
   /** Round trips in series to sign in to a tenant: 1 (the token) unless told otherwise. */
   readonly signInRoundTrips?: number;
@@ -108,8 +104,8 @@ export function minimumRequests(
  * next item when it is free (what `forEachLimited` and `readLiveState`'s workers do).
  */
 export function listScheduleMakespan(durations: readonly number[], workers: number): number {
-  if (!Number.isInteger(workers) || workers < 1)
-    throw new RangeError(`workers must be a positive integer, not ${workers}`);
+  if (!(Number.isInteger(workers) || workers === Infinity) || workers < 1)
+    throw new RangeError(`workers must be a positive integer or Infinity, not ${workers}`);
   const freeAt: number[] = Array.from({ length: Math.min(workers, durations.length) }, () => 0);
   for (const duration of durations) {
     let earliest = 0;
@@ -171,7 +167,8 @@ export function latencyFloor(
 }
 
 function writeRounds(writes: number, schedule: Schedule): number {
-  return Math.ceil(writes / schedule.writesPerTenant);
+  // At least one round for any write, also when writes in flight are unbounded.
+  return writes === 0 ? 0 : Math.max(1, Math.ceil(writes / schedule.writesPerTenant));
 }
 
 /** Time the write budget holds back writes beyond the first window's allowance (0 under it). */

@@ -11,42 +11,65 @@ export interface BenchOptions {
   readonly deviceManagementPartners: number;
   readonly driftFraction: number;
   readonly randomSeed: number;
-  /** Undefined: the code's own default (8). */
-  readonly tenantConcurrency?: number;
-  readonly baseline: boolean;
-  /** Measure plan-in-sync's baseline too, instead of taking plan-drifted's (identical requests). */
-  readonly baselineEveryScenario: boolean;
+  /** Runs of the CLI per (tenants, scenario); the figures are their median. */
+  readonly repeat: number;
+  /** The peer model runs at tenant counts up to this one (it takes ~0.15 s per tenant). */
+  readonly peerMaxTenants: number;
+  /** Above this many tenants the peer model runs a sample of this many, scaled (0: all). */
+  readonly peerSample: number;
   readonly validateRuns: number;
+  /**
+   * Which CLI to run: the published one (`built`: bin/intune-gitops.js and dist/), the sources
+   * (`node src/cli/bin.ts`), or any other entry point by path (e.g. a copy of an older build).
+   */
+  readonly cli: string;
   /** The JSON file to write; undefined: bench/results/bench-<time>.json. */
   readonly out?: string;
+  /** The Markdown file whose generated section is rewritten; undefined: none. */
+  readonly results?: string;
 }
 
 export const HELP = `Usage: npm run bench -- [options]      (or: node bench/bench.ts [options])
 
-Measures plan and apply against the local Graph emulator (its own process, with per-request
-latency) for T tenants x both kinds x a few partners each, and the per-resource baseline side by
-side; then the start-up time of 'validate' against bare node. Prints a table, writes JSON.
+Measures the whole CLI (the built dist/, the configuration as YAML files on disk, one process per
+run: start-up, loading, sign-in, reads, rendering) against the local Graph emulator (its own
+process, with per-request latency), for T tenants x both kinds x a few partners each. Next to
+it: the physical floor (the latency critical path with unbounded concurrency plus the CPU the
+work needs, measured by a minimal reader) and the peer model (one tenant per process run,
+sequential requests, a new TLS connection per request, one GET per collection, as IntuneCD
+reads). Then 'validate' start-up against bare node. Prints a table and the targets, writes JSON
+and the generated section of bench/RESULTS.md.
 
 Options:
-  --tenants LIST              Tenant counts to measure (default 1,10,100,500)
-  --quick                     A fast run: --tenants 1,10,50 --validate-runs 5
-  --scenarios LIST            Of ${SCENARIOS.join(",")} (default all)
+  --tenants LIST              Tenant counts to measure (default 1,100,500,2000)
+  --quick                     A fast run: --tenants 1,50,200 --repeat 1 --validate-runs 5,
+                              peer model up to 50 tenants, RESULTS.md left alone
+  --scenarios LIST            Of ${SCENARIOS.join(",")} (default plan-drifted,apply-drifted)
   --latency-ms N              Emulator delay before each answer (default 25)
   --page-size N               Objects per Graph page (default 100)
   --remote-assistance-partners N   Per tenant (default 2)
   --device-management-partners N   Per tenant (default 2)
   --drift F                   Share of objects drifted (default 0.1)
   --seed N                    Seed of the drift picker (default 1)
-  --tenant-concurrency N      Tenants in flight (default: the code's default, 8)
-  --no-baseline               Skip the per-resource baseline
-  --baseline-every-scenario   Also run the baseline for plan-in-sync (by default it takes
-                              plan-drifted's run: a per-resource plan sends the same requests)
+  --repeat N                  CLI runs per measurement, median reported (default 3)
+  --peer-max-tenants N        Run the peer model up to N tenants (default 500; 0: never)
+  --peer-sample N             Above N tenants, run the peer model on N evenly spaced tenants and
+                              scale its sums (its runs are independent and sequential); default
+                              100, 0: every tenant
   --validate-runs N           Runs of each start-up command, 0 to skip (default 10)
+  --cli built|sources|FILE    Run bin/intune-gitops.js (the built dist/, default), the sources
+                              (node src/cli/bin.ts: slower start-up; for checking the bench), or
+                              another entry point (a copy of an earlier build, for before/after)
   --out FILE                  JSON output (default bench/results/bench-<time>.json)
+  --results FILE              Markdown whose generated section to rewrite (default
+                              bench/RESULTS.md; --results none to skip)
   -h, --help                  Show this help
 `;
 
-export function parseBenchOptions(argv: readonly string[]): BenchOptions | "help" {
+export function parseBenchOptions(
+  argv: readonly string[],
+  defaultResults: string,
+): BenchOptions | "help" {
   const { values } = parseArgs({
     args: [...argv],
     strict: true,
@@ -61,11 +84,13 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | "help
       "device-management-partners": { type: "string" },
       drift: { type: "string" },
       seed: { type: "string" },
-      "tenant-concurrency": { type: "string" },
-      "no-baseline": { type: "boolean" },
-      "baseline-every-scenario": { type: "boolean" },
+      repeat: { type: "string" },
+      "peer-max-tenants": { type: "string" },
+      "peer-sample": { type: "string" },
       "validate-runs": { type: "string" },
+      cli: { type: "string" },
       out: { type: "string" },
+      results: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -74,12 +99,12 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | "help
   const tenants =
     values.tenants === undefined
       ? quick
-        ? [1, 10, 50]
-        : [1, 10, 100, 500]
+        ? [1, 50, 200]
+        : [1, 100, 500, 2000]
       : values.tenants.split(",").map((text) => integer("--tenants", text, 1));
   const scenarios =
     values.scenarios === undefined
-      ? [...SCENARIOS]
+      ? (["plan-drifted", "apply-drifted"] as const)
       : values.scenarios.split(",").map((name) => {
           const known = SCENARIOS.find((scenario) => scenario === name.trim());
           if (!known)
@@ -89,6 +114,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | "help
   const drift = values.drift === undefined ? 0.1 : Number(values.drift);
   if (!(drift >= 0 && drift <= 1))
     throw new Error(`--drift must be from 0 to 1, not ${values.drift}`);
+  const results = values.results ?? (quick ? "none" : defaultResults);
   return {
     tenants,
     scenarios,
@@ -100,15 +126,20 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | "help
       optionalInteger("--device-management-partners", values["device-management-partners"], 0) ?? 2,
     driftFraction: drift,
     randomSeed: optionalInteger("--seed", values.seed, 0) ?? 1,
-    ...(values["tenant-concurrency"] === undefined
-      ? {}
-      : { tenantConcurrency: integer("--tenant-concurrency", values["tenant-concurrency"], 1) }),
-    baseline: values["no-baseline"] !== true,
-    baselineEveryScenario: values["baseline-every-scenario"] === true,
+    repeat: optionalInteger("--repeat", values.repeat, 1) ?? (quick ? 1 : 3),
+    peerMaxTenants:
+      optionalInteger("--peer-max-tenants", values["peer-max-tenants"], 0) ?? (quick ? 50 : 500),
+    peerSample: optionalInteger("--peer-sample", values["peer-sample"], 0) ?? 100,
     validateRuns:
       optionalInteger("--validate-runs", values["validate-runs"], 0) ?? (quick ? 5 : 10),
+    cli: cliOf(values.cli),
     ...(values.out === undefined ? {} : { out: values.out }),
+    ...(results === "none" ? {} : { results }),
   };
+}
+
+function cliOf(text: string | undefined): string {
+  return text === undefined || text === "" ? "built" : text;
 }
 
 function integer(option: string, text: string, min: number): number {

@@ -33,8 +33,9 @@ export interface EmulatorAdmin {
   requests(): Promise<RequestLogEntry[]>;
 }
 
-export function emulatorAdmin(url: string): EmulatorAdmin {
-  const agent = new https.Agent({ keepAlive: false });
+/** `ca`: the emulator's CA, for a process that does not trust it through NODE_EXTRA_CA_CERTS. */
+export function emulatorAdmin(url: string, ca?: string): EmulatorAdmin {
+  const agent = new https.Agent({ keepAlive: false, ...(ca === undefined ? {} : { ca }) });
   const call = (method: string, path: string) =>
     new Promise<string>((resolve, reject) => {
       const request = https.request(`${url}${path}`, { method, agent }, (response) => {

@@ -39,8 +39,14 @@ export interface ApplyOptions {
   readonly clientFor: (tenant: string) => GraphClient | Promise<GraphClient>;
   /** PATCHes in flight per tenant (default 4). */
   readonly concurrencyPerTenant?: number;
-  /** Tenants worked on at the same time (default 8). */
+  /** Tenants worked on at the same time (default 8; ignored when `scheduler` decides). */
   readonly concurrentTenants?: number;
+  /**
+   * Decides how many tenants, and how many writes within a tenant, run at once (the CLI's adapts
+   * to throttling: operations/tenant-concurrency.ts). Default: `concurrentTenants` and
+   * `concurrencyPerTenant`, fixed.
+   */
+  readonly scheduler?: ApplyScheduler;
   /**
    * PATCH requests that may start per tenant in any window of `perMs`, every retry included
    * (default 80 per 20 000 ms: under Intune's 100 writes per 20 s per app per tenant even when
@@ -115,13 +121,35 @@ export interface ApplyOptions {
 /** How long requests on the wire may go on after Ctrl-C / SIGTERM. */
 export const DEFAULT_GRACE_IN_MS = 2_000;
 
+/** See `ApplyOptions.scheduler`. */
+export interface ApplyScheduler {
+  forEachTenant<T>(
+    groups: readonly T[],
+    tenantOf: (group: T) => string,
+    task: (group: T) => Promise<void>,
+  ): Promise<void>;
+  forEachWrite<T>(
+    tenant: string,
+    items: readonly T[],
+    task: (item: T) => Promise<void>,
+  ): Promise<void>;
+}
+
+function fixedScheduler(tenants: number, writesPerTenant: number): ApplyScheduler {
+  return {
+    forEachTenant: (groups, _tenantOf, task) => forEachLimited(groups, tenants, task),
+    forEachWrite: (_tenant, items, task) => forEachLimited(items, writesPerTenant, task),
+  };
+}
+
 export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<ApplyResult> {
   const groups = groupChanges(plan.changes);
   const emit = options.onEvent ?? (() => undefined);
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? abortableSleep;
-  const concurrentTenants = options.concurrentTenants ?? 8;
-  const concurrencyPerTenant = options.concurrencyPerTenant ?? 4;
+  const scheduler =
+    options.scheduler ??
+    fixedScheduler(options.concurrentTenants ?? 8, options.concurrencyPerTenant ?? 4);
   const budget = options.writeBudget ?? DEFAULT_WRITE_BUDGET;
   const appBudget = options.appWriteBudget ?? DEFAULT_APP_WRITE_BUDGET;
   const appWindows = new Map<string, WriteWindow>();
@@ -224,7 +252,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     });
     const current: ResourceChange[] = [];
     let staleCount = 0;
-    await forEachLimited(tenants, concurrentTenants, async (tenantGroups) => {
+    await scheduler.forEachTenant(tenants, tenantOfGroup, async (tenantGroups) => {
       // A tenant's collections are read at the same time: one round trip, not one per kind.
       await Promise.all(
         tenantGroups.map(async (group) => {
@@ -278,7 +306,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     const toWrite = inPlanOrder(plan, current);
     const written: ResourceChange[] = [];
     emit({ type: "write-started", objects: toWrite.length });
-    await forEachLimited(groupByTenant(toWrite), concurrentTenants, async (changes) => {
+    await scheduler.forEachTenant(groupByTenant(toWrite), tenantOfGroup, async (changes) => {
       const tenant = changes[0]!.tenant;
       const tenantBudget = createWriteBudget({
         ...budget,
@@ -305,7 +333,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
       const client = await clientFor(tenant);
       const notStarted = (): SkipReason | undefined =>
         stopReason ?? (breaker.isOpen() ? "circuit-open" : undefined);
-      await forEachLimited(changes, concurrencyPerTenant, async (change) => {
+      await scheduler.forEachWrite(tenant, changes, async (change) => {
         const before = notStarted();
         if (before !== undefined) return skip(change, before);
         try {
@@ -398,49 +426,53 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     if (verifyGroups.length > 0) {
       emit({ type: "verify-started", collections: verifyGroups.length, objects: written.length });
     }
-    await forEachLimited(groupByTenant(verifyGroups), concurrentTenants, async (tenantGroups) => {
-      // A tenant's collections are read at the same time: one round trip, not one per kind.
-      await Promise.all(
-        tenantGroups.map(async (group) => {
-          let live: LiveObject[];
-          try {
-            const client = await clientFor(group.tenant);
-            live = await client.listCollection(
-              {
+    await scheduler.forEachTenant(
+      groupByTenant(verifyGroups),
+      tenantOfGroup,
+      async (tenantGroups) => {
+        // A tenant's collections are read at the same time: one round trip, not one per kind.
+        await Promise.all(
+          tenantGroups.map(async (group) => {
+            let live: LiveObject[];
+            try {
+              const client = await clientFor(group.tenant);
+              live = await client.listCollection(
+                {
+                  graphVersion: group.graphVersion,
+                  collectionPath: group.collectionPath,
+                  select: group.select,
+                },
+                { abortSignal: cancelled },
+              );
+            } catch (error) {
+              const verifyError = interruptedError(error);
+              for (const change of group.changes) {
+                amend(change, { verifyError });
+              }
+              emit({
+                type: "verify-failed",
+                tenant: group.tenant,
+                kind: group.resource.kind,
                 graphVersion: group.graphVersion,
-                collectionPath: group.collectionPath,
-                select: group.select,
-              },
-              { abortSignal: cancelled },
-            );
-          } catch (error) {
-            const verifyError = interruptedError(error);
+                error: verifyError,
+                objects: group.changes.map(refOf),
+              });
+              return;
+            }
+            const byId = new Map(live.map((object) => [object.id, object]));
             for (const change of group.changes) {
-              amend(change, { verifyError });
+              const notConverged = unconverged(group, change, byId.get(change.liveId));
+              if (notConverged.length === 0) {
+                emit({ type: "object-verified", object: refOf(change) });
+                continue;
+              }
+              amend(change, { status: "not-converged", notConverged });
+              emit({ type: "object-not-converged", object: refOf(change), notConverged });
             }
-            emit({
-              type: "verify-failed",
-              tenant: group.tenant,
-              kind: group.resource.kind,
-              graphVersion: group.graphVersion,
-              error: verifyError,
-              objects: group.changes.map(refOf),
-            });
-            return;
-          }
-          const byId = new Map(live.map((object) => [object.id, object]));
-          for (const change of group.changes) {
-            const notConverged = unconverged(group, change, byId.get(change.liveId));
-            if (notConverged.length === 0) {
-              emit({ type: "object-verified", object: refOf(change) });
-              continue;
-            }
-            amend(change, { status: "not-converged", notConverged });
-            emit({ type: "object-not-converged", object: refOf(change), notConverged });
-          }
-        }),
-      );
-    });
+          }),
+        );
+      },
+    );
     return finish(plan, results);
   } finally {
     clearTimeout(graceTimer);
@@ -504,6 +536,11 @@ function groupChanges(changes: readonly ResourceChange[]): ChangeGroup[] {
 }
 
 /** Items grouped by tenant, tenants in order of first appearance. */
+/** The tenant of a non-empty group made by `groupByTenant`. */
+function tenantOfGroup(group: readonly { readonly tenant: string }[]): string {
+  return group[0]?.tenant ?? "";
+}
+
 function groupByTenant<T extends { readonly tenant: string }>(items: readonly T[]): T[][] {
   const byTenant = new Map<string, T[]>();
   for (const item of items) {

@@ -1,5 +1,7 @@
 /**
- * One `@azure/identity` credential per tenant, from the tenant's `auth` block and the environment.
+ * One `@azure/identity` credential per tenant, from the tenant's `auth` block and the environment
+ * (with client secrets, one per app registration shared by its tenants when the caller asks:
+ * `sharedCredentials`).
  *
  * Everything that can be checked before the first token request is checked here, with a message
  * that names the variable or file to fix (never its content). `@azure/identity` is imported
@@ -11,6 +13,7 @@
  *   endpoint that accepts the connection and never answers (the token provider adds a backstop);
  * - an extra CA for in-process tests (`tlsOptions`), the system roots kept.
  */
+import { createHash } from "node:crypto";
 import { access } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import tls from "node:tls";
@@ -38,7 +41,27 @@ export interface CredentialContext {
   readonly ca?: string;
   /** Bound on each HTTP request the credential makes. Default 30 s. */
   readonly tokenTimeoutInMs?: number;
+  /**
+   * Credentials of app registrations that several tenants sign in with, shared for the run: one
+   * credential (one MSAL client, one HTTP pipeline) per app instead of one per tenant, the tenant
+   * given with each token request. Client-secret sign-in only. Without it, one per tenant.
+   */
+  readonly sharedCredentials?: Map<string, SharedCredential>;
 }
+
+/** A credential shared by the tenants of one app registration, and how many it serves. */
+export interface SharedCredential {
+  readonly credential: TokenCredential;
+  tenants: number;
+}
+
+/**
+ * Tenants per shared credential. MSAL looks a client-credentials token up by scanning its cache,
+ * which holds a token per tenant: one credential for 2000 tenants made every sign-in scan 2000
+ * tokens (more CPU than the per-tenant clients it saved). 64 keeps the scan short and still
+ * divides the clients, pipelines and their memory by 64.
+ */
+export const TENANTS_PER_SHARED_CREDENTIAL = 64;
 
 export const DEFAULT_TOKEN_TIMEOUT_IN_MS = 30_000;
 
@@ -179,6 +202,11 @@ function requestTimeoutPolicy(timeoutInMs: number): PipelinePolicy {
   };
 }
 
+/** A shared credential that asks for tokens of one tenant. */
+function forTenant(shared: TokenCredential, tenantId: string): TokenCredential {
+  return { getToken: (scopes, options) => shared.getToken(scopes, { ...options, tenantId }) };
+}
+
 /** Options every credential shares. */
 function commonOptions(
   endpoints: ResolvedEndpoints,
@@ -227,7 +255,30 @@ export async function createCredential(
         `the client secret of ${appLabel(auth) ?? "the app"}`,
       );
       registerSecret(secret);
-      return new identity.ClientSecretCredential(tenantId, clientId, secret, options);
+      const shared = context.sharedCredentials;
+      if (shared === undefined)
+        return new identity.ClientSecretCredential(tenantId, clientId, secret, options);
+      // The same app, secret and authority: the same credential. The secret's digest is part of
+      // the key so that two variables holding different secrets never share one.
+      const key = JSON.stringify([
+        endpoints.authorityHost,
+        clientId.toLowerCase(),
+        createHash("sha256").update(secret).digest("hex"),
+        context.ca === undefined ? "" : createHash("sha256").update(context.ca).digest("hex"),
+      ]);
+      let entry = shared.get(key);
+      if (entry === undefined || entry.tenants >= TENANTS_PER_SHARED_CREDENTIAL) {
+        const credential = new identity.ClientSecretCredential(tenantId, clientId, secret, {
+          ...options,
+          // Any of the run's tenants: each token request names its own (below).
+          additionallyAllowedTenants: ["*"],
+        });
+        // A full credential keeps serving its tenants; the next ones get this new one.
+        entry = { credential, tenants: 0 };
+        shared.set(key, entry);
+      }
+      entry.tenants++;
+      return forTenant(entry.credential, tenantId);
     }
     case "certificate": {
       const clientId = appClientId(auth, context.env, tenant);

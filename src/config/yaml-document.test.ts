@@ -55,10 +55,15 @@ describe("parseYamlFile", () => {
     ]);
   });
 
-  it("makes __proto__ and constructor ordinary keys of a null-prototype object", () => {
+  it("makes __proto__ and constructor ordinary keys of an object that inherits nothing", () => {
     const { documents } = parse("__proto__:\n  polluted: true\nconstructor: 1\n");
     const value = documents[0]!.value as Record<string, unknown>;
-    expect(Object.getPrototypeOf(value)).toBeNull();
+    // Its prototype chain holds no property at all (no Object.prototype).
+    const prototype = Object.getPrototypeOf(value) as object | null;
+    expect(prototype === null || Reflect.ownKeys(prototype).length === 0).toBe(true);
+    expect(prototype === null ? null : Object.getPrototypeOf(prototype)).toBeNull();
+    expect("toString" in value).toBe(false);
+    expect("hasOwnProperty" in value).toBe(false);
     expect(Object.keys(value)).toEqual(["__proto__", "constructor"]);
     expect(value.__proto__).toEqual({ polluted: true });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

@@ -1,7 +1,6 @@
 import {
   isAlias,
   isMap,
-  isPair,
   isScalar,
   isSeq,
   LineCounter,
@@ -19,8 +18,8 @@ import type { Diagnostic, SourceLocation } from "../diagnostics.ts";
  *
  * The `yaml` package builds the syntax tree; the conversion to plain data is ours, because the
  * configuration needs things `toJS()` does not give:
- * - mappings are null-prototype objects, so a `__proto__` or `constructor` key is just an unknown
- *   key, never a prototype;
+ * - mappings are objects with nothing in their prototype chain, so a `__proto__` or `constructor`
+ *   key is just an unknown key, never a prototype;
  * - duplicate keys are found with a set (the package's own check is quadratic in the number of
  *   keys, which lets a large flat mapping stall a pull-request check);
  * - a timestamp the parser turned into a `Date` (YAML 1.1 documents, `!!timestamp`) is read back
@@ -34,7 +33,10 @@ import type { Diagnostic, SourceLocation } from "../diagnostics.ts";
 export type Path = readonly (string | number)[];
 
 export type PlainValue = null | boolean | number | string | PlainValue[] | PlainMap;
-/** A YAML mapping as plain data: a null-prototype object with string keys. */
+/**
+ * A YAML mapping as plain data: an object with string keys whose prototype holds nothing (see
+ * `newPlainMap`).
+ */
 export interface PlainMap {
   [key: string]: PlainValue;
 }
@@ -253,7 +255,7 @@ class Converter {
       );
     }
     if (isMap(node)) {
-      const result = Object.create(null) as PlainMap;
+      const result = newPlainMap();
       const seen = new Map<string, Node>();
       for (const pair of node.items) {
         const key = keyOf(pair);
@@ -330,6 +332,19 @@ class Converter {
   }
 }
 
+/** The prototype of every `PlainMap`: an object with no properties and no prototype. */
+const EMPTY_PROTOTYPE: object = Object.freeze(Object.create(null) as object);
+
+/**
+ * A new mapping. Its prototype chain has no properties at all (no `Object.prototype`), so any key
+ * is an ordinary own key, as with `Object.create(null)`; but V8 keeps such objects in fast mode,
+ * where `Object.create(null)` makes dictionaries of about 4 times the memory (thousands of
+ * documents are held while the configuration loads).
+ */
+function newPlainMap(): PlainMap {
+  return Object.create(EMPTY_PROTOTYPE) as PlainMap;
+}
+
 function isNode(value: unknown): value is Node {
   return isScalar(value) || isMap(value) || isSeq(value) || isAlias(value);
 }
@@ -355,41 +370,138 @@ interface SourceDocumentParts {
   at: (offset: number) => SourceLocation;
 }
 
+/**
+ * Where one node of the document is, and what `sourceText` and `isImplicitNull` need of it: the
+ * part of the syntax tree that diagnostics use. A document keeps this, not the `yaml` package's
+ * tree (about 10 KB per document, which at thousands of documents was most of the memory a run
+ * needed: the configuration is loaded one document at a time and only this outlives it).
+ */
+interface NodeEntry {
+  /** The node's start offset (for a `key:` without a value: the key's). */
+  readonly offset?: number;
+  /** For a mapping's value: where its key starts. */
+  readonly keyOffset?: number;
+  /** `other`: a sequence item that is not a node (a pair in a flow sequence, `[a: b]`). */
+  readonly kind: "map" | "seq" | "scalar" | "alias" | "valueless" | "other";
+  /** A mapping's values by key (the first of duplicate keys, as the conversion keeps). */
+  readonly entries?: Readonly<Record<string, NodeEntry>>;
+  readonly items?: readonly NodeEntry[];
+  /** A scalar exactly as written (see `sourceText`). */
+  readonly text?: string;
+  /** A scalar null written as nothing at all. */
+  readonly implicitNull?: boolean;
+  /** An alias: the entry of the node it refers to (undefined when it refers to none). */
+  target?: NodeEntry;
+}
+
+/** The entries of a document's nodes, down to the depth the conversion reads. */
+function indexNodes(
+  contents: Node | null,
+  aliasTargets: ReadonlyMap<Alias, Node>,
+): NodeEntry | undefined {
+  const byNode = new Map<Node, NodeEntry>();
+  const aliases: [Alias, NodeEntry][] = [];
+  const build = (node: Node, keyOffset: number | undefined, depth: number): NodeEntry => {
+    const offset = node.range?.[0];
+    const located = {
+      ...(offset === undefined ? {} : { offset }),
+      ...(keyOffset === undefined ? {} : { keyOffset }),
+    };
+    let entry: NodeEntry;
+    if (isAlias(node)) {
+      entry = { ...located, kind: "alias" };
+      aliases.push([node, entry]);
+    } else if (isScalar(node)) {
+      const value: unknown = node.value;
+      entry = {
+        ...located,
+        kind: "scalar",
+        text:
+          node.source ??
+          (typeof value === "string" || typeof value === "number" || typeof value === "boolean"
+            ? String(value)
+            : "null"),
+        implicitNull: value === null && !node.source,
+      };
+    } else if (isSeq(node)) {
+      entry = {
+        ...located,
+        kind: "seq",
+        items:
+          depth > MAX_DEPTH
+            ? []
+            : node.items.map((item) =>
+                isNode(item) ? build(item, undefined, depth + 1) : { kind: "other" as const },
+              ),
+      };
+    } else if (isMap(node)) {
+      // A record, not a Map: a few keys each, and thousands of mappings are held at once.
+      const entries = Object.create(EMPTY_PROTOTYPE) as Record<string, NodeEntry>;
+      if (depth <= MAX_DEPTH) {
+        for (const pair of node.items) {
+          const key = keyOf(pair);
+          if (key === undefined || Object.hasOwn(entries, key)) continue;
+          const keyStart = isNode(pair.key) ? pair.key.range?.[0] : undefined;
+          entries[key] = isNode(pair.value)
+            ? build(pair.value, keyStart, depth + 1)
+            : {
+                ...(keyStart === undefined ? {} : { offset: keyStart, keyOffset: keyStart }),
+                kind: "valueless",
+              };
+        }
+      }
+      entry = { ...located, kind: "map", entries };
+    } else {
+      entry = { kind: "other" };
+    }
+    byNode.set(node, entry);
+    return entry;
+  };
+  const root = contents === null ? undefined : build(contents, undefined, 0);
+  for (const [alias, entry] of aliases) {
+    const target = aliasTargets.get(alias);
+    entry.target = target === undefined ? undefined : byNode.get(target);
+  }
+  return root;
+}
+
 function makeSourceDocument(parts: SourceDocumentParts): SourceDocument {
-  const { document, aliasTargets, at, start } = parts;
-  const resolve = (node: unknown): unknown => (isAlias(node) ? aliasTargets.get(node) : node);
+  const { at, start } = parts;
+  const root = indexNodes(parts.document.contents, parts.aliasTargets);
+  const resolve = (entry: NodeEntry | undefined): NodeEntry | undefined =>
+    entry?.kind === "alias" ? entry.target : entry;
   /**
-   * The node at `path` (unresolved, so an alias is located where it is used), the key node of the
-   * last mapping step, and whether the whole path exists. When it does not, `node` is the deepest
-   * node found: a missing key is reported at the mapping that lacks it.
+   * The entry at `path` (unresolved, so an alias is located where it is used), the key offset of
+   * the last mapping step, and whether the whole path exists. When it does not, `entry` is the
+   * deepest one found: a missing key is reported at the mapping that lacks it.
    */
   const walk = (path: Path) => {
-    let node: unknown = document.contents;
-    let keyNode: unknown;
+    let entry = root;
+    let keyOffset: number | undefined;
     for (const segment of path) {
-      const container = resolve(node);
-      if (isMap(container) && typeof segment === "string") {
-        const pair = container.items.find((item) => isPair(item) && keyOf(item) === segment);
-        if (!pair) return { node, keyNode, complete: false };
-        keyNode = pair.key;
-        // `key:` with nothing after it may have no value node at all: it is an implicit null.
-        node = pair.value ?? null;
-        if (node === null) return { node: pair.key, keyNode, complete: true, missingValue: true };
+      const container = resolve(entry);
+      if (container?.entries !== undefined && typeof segment === "string") {
+        const child = Object.hasOwn(container.entries, segment)
+          ? container.entries[segment]
+          : undefined;
+        if (!child) return { entry, keyOffset, complete: false };
+        keyOffset = child.keyOffset;
+        entry = child;
+        // `key:` with nothing after it has no value node at all: it is an implicit null.
+        if (child.kind === "valueless") return { entry, keyOffset, complete: true };
       } else if (
-        isSeq(container) &&
+        container?.items !== undefined &&
         typeof segment === "number" &&
         segment < container.items.length
       ) {
-        keyNode = undefined;
-        node = container.items[segment];
+        keyOffset = undefined;
+        entry = container.items[segment];
       } else {
-        return { node, keyNode, complete: false };
+        return { entry, keyOffset, complete: false };
       }
     }
-    return { node, keyNode, complete: true };
+    return { entry, keyOffset, complete: true };
   };
-  const offsetOf = (node: unknown): number | undefined =>
-    isNode(node) && node.range ? node.range[0] : undefined;
   return {
     file: parts.file,
     index: parts.index,
@@ -398,28 +510,22 @@ function makeSourceDocument(parts: SourceDocumentParts): SourceDocument {
     hasErrors: parts.hasErrors,
     start,
     locate(path, part = "value") {
-      const { node, keyNode, complete } = walk(path);
-      const offset =
-        complete && part === "key" ? (offsetOf(keyNode) ?? offsetOf(node)) : offsetOf(node);
+      const { entry, keyOffset, complete } = walk(path);
+      const offset = complete && part === "key" ? (keyOffset ?? entry?.offset) : entry?.offset;
       return offset === undefined ? start : at(offset);
     },
     sourceText(path) {
       const found = walk(path);
       if (!found.complete) return undefined;
-      if (found.missingValue) return "";
-      const target = resolve(found.node);
-      if (!isScalar(target)) return undefined;
-      if (target.source !== undefined) return target.source;
-      const value: unknown = target.value;
-      return typeof value === "string" || typeof value === "number" || typeof value === "boolean"
-        ? String(value)
-        : "null";
+      if (found.entry?.kind === "valueless") return "";
+      const target = resolve(found.entry);
+      return target?.kind === "scalar" ? target.text : undefined;
     },
     isImplicitNull(path) {
       const found = walk(path);
       if (!found.complete) return false;
-      if (found.missingValue) return true;
-      return isScalar(found.node) && found.node.value === null && !found.node.source;
+      if (found.entry?.kind === "valueless") return true;
+      return found.entry?.kind === "scalar" && found.entry.implicitNull === true;
     },
   };
 }

@@ -42,7 +42,9 @@ const GRAPH_AUDIENCES = [
 ];
 
 export class TokenService {
-  readonly #tenants: readonly ResolvedTenant[];
+  /** By lower-case tenant id and by lower-case name (both unique: the seed checks it). */
+  readonly #byId: ReadonlyMap<string, ResolvedTenant>;
+  readonly #byName: ReadonlyMap<string, ResolvedTenant>;
   readonly #privateKey: KeyObject;
   readonly #publicKey: KeyObject;
   readonly #keyId: string;
@@ -54,7 +56,9 @@ export class TokenService {
     keys: { privateKey: KeyObject; publicKey: KeyObject },
     lifetimeSeconds: number,
   ) {
-    this.#tenants = tenants;
+    // Every request looks its tenant up: an index, not a scan, at fleet scale.
+    this.#byId = new Map(tenants.map((tenant) => [tenant.tenantId.toLowerCase(), tenant]));
+    this.#byName = new Map(tenants.map((tenant) => [tenant.name.toLowerCase(), tenant]));
     this.#privateKey = keys.privateKey;
     this.#publicKey = keys.publicKey;
     this.#keyId = createHash("sha256")
@@ -67,13 +71,11 @@ export class TokenService {
   /** The tenant a path segment names: its GUID or its name (any case). */
   tenant(segment: string): ResolvedTenant | undefined {
     const wanted = segment.toLowerCase();
-    return this.#tenants.find(
-      (tenant) => tenant.tenantId.toLowerCase() === wanted || tenant.name.toLowerCase() === wanted,
-    );
+    return this.#byId.get(wanted) ?? this.#byName.get(wanted);
   }
 
   tenantById(tenantId: string): ResolvedTenant | undefined {
-    return this.#tenants.find((tenant) => tenant.tenantId.toLowerCase() === tenantId.toLowerCase());
+    return this.#byId.get(tenantId.toLowerCase());
   }
 
   /** `GET /{tenant}/v2.0/.well-known/openid-configuration` */

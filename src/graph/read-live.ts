@@ -35,8 +35,14 @@ export type ReadProgressEvent =
 export interface ReadLiveStateOptions {
   /** Only these tenants (by name); default all tenants that have declared objects. */
   readonly tenants?: readonly string[];
-  /** Tenants read at once. Default 8. */
+  /** Tenants read at once. Default 8; ignored when `forEachTenant` decides. */
   readonly concurrency?: number;
+  /** Decides how many tenants are read at once (e.g. adapting to throttling). */
+  readonly forEachTenant?: <T>(
+    groups: readonly T[],
+    tenantOf: (group: T) => string,
+    task: (group: T) => Promise<void>,
+  ) => Promise<void>;
   readonly onProgress?: (event: ReadProgressEvent) => void;
   readonly abortSignal?: AbortSignal;
 }
@@ -217,14 +223,13 @@ export async function readLiveState(
     });
   }
 
-  await forEachLimited(
-    [...plan.entries()],
-    Math.max(1, options.concurrency ?? 8),
-    async (entry) => {
-      if (options.abortSignal?.aborted) return;
-      await readTenant(entry[0], entry[1]);
-    },
-  );
+  const readEntry = async (entry: [string, CollectionRead[]]) => {
+    if (options.abortSignal?.aborted) return;
+    await readTenant(entry[0], entry[1]);
+  };
+  await (options.forEachTenant === undefined
+    ? forEachLimited([...plan.entries()], Math.max(1, options.concurrency ?? 8), readEntry)
+    : options.forEachTenant([...plan.entries()], (entry) => entry[0], readEntry));
 
   // Completion order depends on the network; the snapshot must not.
   const order = (

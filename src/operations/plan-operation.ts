@@ -9,6 +9,11 @@ import { oneLine } from "../graph/graph-error.ts";
 import { createPlan } from "../plan/planner.ts";
 import { TOOL_VERSION } from "../version.ts";
 import { createConnectionPool, type ConnectionSettings } from "./connections.ts";
+import {
+  createTenantConcurrency,
+  observedBy,
+  type TenantConcurrency,
+} from "./tenant-concurrency.ts";
 
 export interface PlanRunOptions extends ConnectionSettings {
   /** The tenants to plan, already narrowed by `--tenant` / `--shard`. */
@@ -18,8 +23,8 @@ export interface PlanRunOptions extends ConnectionSettings {
    * preflight fails before any read when the app cannot write.
    */
   readonly operation: GraphOperation;
-  /** Tenants read at once (default 8). */
-  readonly concurrency?: number;
+  /** How many tenants run at once (default: adaptive, see tenant-concurrency.ts). */
+  readonly concurrency?: TenantConcurrency;
   readonly onReadProgress?: (event: ReadProgressEvent) => void;
   readonly abortSignal?: AbortSignal;
   /** Today, for the acceptances' expiry (default: the system clock). */
@@ -30,6 +35,8 @@ export interface PlanRun {
   readonly plan: Plan;
   /** The connected clients, so `apply` reuses the same token and preflight. */
   readonly clientFor: (tenant: string) => Promise<GraphClient>;
+  /** The tenant concurrency the reads adapted, for `apply` to go on with. */
+  readonly concurrency: TenantConcurrency;
 }
 
 /**
@@ -39,10 +46,14 @@ export interface PlanRun {
  * withheld (`beta-guard.ts`).
  */
 export async function planTenants(state: DesiredState, options: PlanRunOptions): Promise<PlanRun> {
-  const clientFor = createConnectionPool(state, options.operation, options);
+  const concurrency = options.concurrency ?? createTenantConcurrency(state);
+  const clientFor = createConnectionPool(state, options.operation, {
+    ...options,
+    onRequest: observedBy(concurrency, options.onRequest),
+  });
   const live = await readLiveState(state, clientFor, {
     tenants: options.tenants,
-    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    forEachTenant: (groups, tenantOf, task) => concurrency.forEachTenant(groups, tenantOf, task),
     ...(options.onReadProgress === undefined ? {} : { onProgress: options.onReadProgress }),
     ...(options.abortSignal === undefined ? {} : { abortSignal: options.abortSignal }),
   });
@@ -54,9 +65,9 @@ export async function planTenants(state: DesiredState, options: PlanRunOptions):
     ...(options.now === undefined ? {} : { now: options.now }),
   });
   const checks = betaChecksFor(plan);
-  if (checks.length === 0) return { plan, clientFor };
+  if (checks.length === 0) return { plan, clientFor, concurrency };
   const beta = await readBetaChecks(checks, clientFor, options.abortSignal);
-  return { plan: withholdBetaDataLoss(plan, beta), clientFor };
+  return { plan: withholdBetaDataLoss(plan, beta), clientFor, concurrency };
 }
 
 /** The beta reads of `betaChecksFor`, all at once (there is at most one per tenant and kind). */

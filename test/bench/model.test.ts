@@ -9,8 +9,15 @@ import {
   type Schedule,
   type TenantShape,
 } from "../../bench/model.ts";
-import { buildRow, shapeOf } from "../../bench/report.ts";
-import type { ToolFigures } from "../../bench/jobs.ts";
+import {
+  buildRow,
+  evaluateTargets,
+  physicalFloor,
+  physicalSchedule,
+  shapeOf,
+  type BenchRow,
+} from "../../bench/report.ts";
+import type { FloorFigures, PeerFigures, ToolFigures } from "../../bench/jobs.ts";
 import { generateScenario, type Scenario } from "../../bench/scenario.ts";
 
 const SCHEDULE: Schedule = {
@@ -160,6 +167,43 @@ describe("generateScenario", () => {
   });
 });
 
+describe("the physical floor", () => {
+  it("does not depend on the tool's own limits: every tenant at once, Intune's write limit", () => {
+    const shape = tenantsOf(500, [
+      { objects: 2, changes: 0 },
+      { objects: 2, changes: 0 },
+    ]);
+    const schedule = physicalSchedule(25, 100);
+    // One token, then both collections at once: two round trips, whatever the tenant count.
+    expect(latencyFloor(shape, "plan", schedule).totalMs).toBe(50);
+    expect(latencyFloor(tenantsOf(1, shape[0]!.collections), "plan", schedule).totalMs).toBe(50);
+    // 150 writes in one tenant: all at once, but the second 100 wait for Intune's next window.
+    const writes: TenantShape[] = [{ name: "a", collections: [{ objects: 150, changes: 150 }] }];
+    expect(latencyFloor(writes, "apply", schedule).writeMs).toBe(25 + 20_000 + 2 * 25);
+  });
+
+  it("adds the measured CPU to the latency critical path", () => {
+    const scenario = generateScenario({
+      tenants: 4,
+      remoteAssistancePartners: 1,
+      deviceManagementPartners: 1,
+      driftFraction: 0.5,
+      randomSeed: 1,
+    });
+    const floor = physicalFloor(scenario, "plan-drifted", physicalSchedule(25, 100), {
+      startupCpuMs: 30,
+      workCpuMs: 12,
+    });
+    expect(floor).toEqual({
+      latencyMs: 50,
+      cpuMs: 42,
+      startupCpuMs: 30,
+      workCpuMs: 12,
+      totalMs: 92,
+    });
+  });
+});
+
 describe("buildRow", () => {
   const scenario = generateScenario({
     tenants: 3,
@@ -168,30 +212,47 @@ describe("buildRow", () => {
     driftFraction: 0.25,
     randomSeed: 1,
   });
-  const tool = (changes: number): ToolFigures => ({
+  const floor: FloorFigures = {
+    latencyMs: 50,
+    cpuMs: 50,
+    startupCpuMs: 30,
+    workCpuMs: 20,
+    totalMs: 100,
+  };
+  const tool = (changes: number, exitCode = 2): ToolFigures => ({
     wallMs: 300,
     cpuMs: 10,
+    peakRssBytes: 100 * 1024 * 1024,
+    runs: [{ wallMs: 300, cpuMs: 10, peakRssBytes: 100 * 1024 * 1024 }],
     emulatorCpuMs: 10,
     requests: { token: 3, discovery: 3, get: 6, patch: 0, other: 0, failed: 0 },
-    peakRssBytes: 100 * 1024 * 1024,
-    heapUsedBytes: 1,
-    outcome: { changes, unchanged: 12 - changes, problems: 0 },
-    phases: { planMs: 300, tenantReadMs: { mean: 1, p95: 1, max: 1 } },
+    outcome: { exitCode, changes, unchanged: 12 - changes, problems: 0 },
+  });
+  const peer = (differing: number): PeerFigures => ({
+    wallMs: 6000,
+    cpuMs: 600,
+    peakRssBytes: 50 * 1024 * 1024,
+    runs: 3,
+    scale: 1,
+    requests: { token: 3, discovery: 3, get: 6, patch: 0, other: 0, failed: 0 },
+    differing,
+    expectedDiffering: 3,
+    failedRuns: 0,
   });
 
-  it("divides by the minimum and the floor", () => {
+  it("divides by the minimum, the floor and the peer model", () => {
     const row = buildRow({
       scenario,
       name: "plan-drifted",
-      schedule: SCHEDULE,
-      moduleLoadMs: 0,
+      pageSize: 100,
       tool: tool(3),
+      floor,
+      peer: peer(3),
     });
     expect(row.minimum).toMatchObject({ token: 3, get: 6, patch: 0 });
     expect(row.ratios.requestsPerMinimum).toBeCloseTo(12 / 9);
-    expect(row.ratios.requestsPerMinimumWithoutDiscovery).toBe(1);
-    expect(row.floor.totalMs).toBe(50);
-    expect(row.ratios.wallPerFloor).toBe(6);
+    expect(row.ratios.wallPerFloor).toBe(3);
+    expect(row.ratios.speedupOverPeer).toBe(20);
     expect(row.problems).toEqual([]);
   });
 
@@ -199,11 +260,14 @@ describe("buildRow", () => {
     const row = buildRow({
       scenario,
       name: "plan-drifted",
-      schedule: SCHEDULE,
-      moduleLoadMs: 0,
-      tool: tool(2),
+      pageSize: 100,
+      tool: tool(2, 1),
+      floor,
+      peer: peer(1),
     });
     expect(row.problems).toContain("the plan has 2 change(s), the scenario 3");
+    expect(row.problems).toContain("the CLI exited 1, expected 2");
+    expect(row.problems).toContain("the peer model found 1 difference(s), expected 3");
   });
 
   it("knows which collections have changes", () => {
@@ -211,6 +275,52 @@ describe("buildRow", () => {
     expect(changed.reduce((sum, collection) => sum + collection.changes, 0)).toBe(3);
     const inSync = shapeOf(scenario, "plan-in-sync").flatMap((tenant) => tenant.collections);
     expect(inSync.every((collection) => collection.changes === 0)).toBe(true);
+  });
+});
+
+describe("evaluateTargets", () => {
+  const row = (tenants: number, wallMs: number, rssMb: number, peerMs?: number): BenchRow =>
+    ({
+      tenants,
+      scenario: "plan-drifted",
+      tool: {
+        wallMs,
+        peakRssBytes: rssMb * 1024 * 1024,
+        requests: { token: tenants, discovery: tenants, get: 2 * tenants, patch: 0, other: 0 },
+      },
+      ...(peerMs === undefined
+        ? {}
+        : {
+            peer: {
+              wallMs: peerMs,
+              requests: {
+                token: tenants,
+                discovery: tenants,
+                get: 2 * tenants,
+                patch: 0,
+                other: 0,
+              },
+            },
+          }),
+      ratios: peerMs === undefined ? {} : { speedupOverPeer: peerMs / wallMs },
+    }) as unknown as BenchRow;
+
+  it("compares the 500-tenant plan with the 1-tenant plan, RSS with its limits, and the peer", () => {
+    const targets = evaluateTargets([
+      row(1, 600, 90),
+      row(500, 1700, 140, 40_000),
+      row(2000, 5000, 210),
+    ]);
+    expect(targets.map((target) => target.met)).toEqual([
+      true, // 1700 / 600 = 2.83
+      true, // 140 MB
+      false, // 210 MB > 200 MB
+      true, // 40 000 / 1700 = 23.5, same requests
+      "not measured",
+    ]);
+    expect(
+      evaluateTargets([row(1, 500, 90), row(500, 1700, 140, 30_000)]).map((target) => target.met),
+    ).toEqual([false, true, "not measured", false, "not measured"]);
   });
 });
 

@@ -9,8 +9,17 @@ import type { GraphClient } from "../../graph/types.ts";
 import type { Plan } from "../../plan/model.ts";
 import { declaredObjectOf, planDisagreement } from "../../plan/config-agreement.ts";
 import { redactPlan } from "../../plan/redact-plan.ts";
-import { appOfTenant, createConnectionPool } from "../../operations/connections.ts";
+import {
+  appOfTenant,
+  createConnectionPool,
+  startLoadingGraphModules,
+} from "../../operations/connections.ts";
 import { planTenants } from "../../operations/plan-operation.ts";
+import {
+  createTenantConcurrency,
+  observedBy,
+  type TenantConcurrency,
+} from "../../operations/tenant-concurrency.ts";
 import { renderApplyJson } from "../../render/apply-json.ts";
 import {
   renderApplyEvent,
@@ -101,6 +110,7 @@ export const command: Command = {
       planFile === undefined
         ? undefined
         : await readSavedPlan(planFile, context, "Nothing was written.");
+    startLoadingGraphModules();
     const state = await loadConfigOrExit(configDir, context, { color, ...loadOptionsOf(values) });
     const debug = debugSink(values, context);
     const settings = {
@@ -112,6 +122,7 @@ export const command: Command = {
 
     let plan: Plan;
     let clientFor: (tenant: string) => Promise<GraphClient>;
+    let concurrency: TenantConcurrency;
     if (saved !== undefined) {
       checkPlanMatchesConfig(saved, state);
       // As with a fresh plan: a plan that could not see every declared object is not applied.
@@ -121,7 +132,11 @@ export const command: Command = {
         );
       }
       plan = restrictToSelection(saved, values, state);
-      clientFor = createConnectionPool(state, "write", settings);
+      concurrency = createTenantConcurrency(state);
+      clientFor = createConnectionPool(state, "write", {
+        ...settings,
+        onRequest: observedBy(concurrency),
+      });
     } else {
       const tenants = selectedTenants(
         values,
@@ -137,6 +152,7 @@ export const command: Command = {
       });
       plan = fresh.plan;
       clientFor = fresh.clientFor;
+      concurrency = fresh.concurrency;
       const out = format === "json" ? context.stderr : context.stdout;
       out.write(
         renderPlanText(redactPlan(withPathPrefix(plan, configPathPrefix(configDir, context.cwd))), {
@@ -165,6 +181,7 @@ export const command: Command = {
     const result = await applyPlan(plan, {
       clientFor,
       appOf: appOfTenant(state),
+      scheduler: concurrency,
       failFast: values["fail-fast"] === true,
       matchOf: (change) => declaredObjectOf(change, state)?.match,
       abortSignal: context.abortSignal,

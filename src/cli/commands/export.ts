@@ -6,6 +6,7 @@ import { ExitError, UsageError } from "../../errors.ts";
 import { exportTenants } from "../../operations/export-operation.ts";
 import { sanitizeText } from "../../render/style.ts";
 import type { Command } from "../command.ts";
+import { startLoadingGraphModules } from "../../operations/connections.ts";
 import { loadConfigOrExit } from "../load-config.ts";
 import {
   CONFIG_OPTION,
@@ -68,6 +69,7 @@ export const command: Command = {
       );
     }
     const configDir = configDirOf(values, context);
+    startLoadingGraphModules();
     const state = await loadConfigOrExit(configDir, context, {
       color: useColor(values, context),
       ...loadOptionsOf(values),

@@ -10,6 +10,7 @@ import { configPathPrefix } from "../../render/diagnostics-text.ts";
 import { plural } from "../../render/plan-values.ts";
 import { PLAN_FORMATS, progressPrinter, renderPlan, withPathPrefix } from "../plan-output.ts";
 import type { Command, CommandContext, OptionValues } from "../command.ts";
+import { startLoadingGraphModules } from "../../operations/connections.ts";
 import { loadConfigOrExit } from "../load-config.ts";
 import {
   CONFIG_OPTION,
@@ -68,6 +69,7 @@ export const command: Command = {
     const format = formatOf(values, PLAN_FORMATS);
     const color = useColor(values, context);
     const configDir = configDirOf(values, context);
+    startLoadingGraphModules();
     const state = await loadConfigOrExit(configDir, context, { color, ...loadOptionsOf(values) });
     const tenants = selectedTenants(
       values,
