@@ -173,91 +173,97 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 }, 120_000);
 
-describe("the configuration-repository template, run as GitHub runs it", () => {
-  it("is a repository of its own: its configuration, .gitignore and the three workflows", () => {
-    const tracked = execFileSync("git", ["ls-files"], { cwd: workspace, encoding: "utf8" }).split(
-      "\n",
-    );
-    expect(tracked).toEqual(
-      expect.arrayContaining([
-        ".gitignore",
-        ".github/workflows/intune-gitops-plan.yml",
-        ".github/workflows/intune-gitops-apply.yml",
-        ".github/workflows/intune-gitops-drift.yml",
-        "intune/tenants.yaml",
-        "package.json",
-        "package-lock.json",
-        "README.md",
-      ]),
-    );
-  });
-
-  it("plan on a pull request: the read-only app, the comment body, the summary and the artifact", async () => {
-    emulator.reset();
-    const result = await job("intune-gitops-plan.yml", "plan", "pull_request");
-    expectPassed(result);
-    const [validate, plan] = result.steps.filter((step) => step.outputs["exit-code"] !== undefined);
-    expect(validate!.outputs).toMatchObject({ "exit-code": "0", errors: "0" });
-    expect(plan!.outputs).toMatchObject({ "exit-code": "2", changes: "2", errors: "0" });
-    // The comment step (GitHub's API) posts this file: the Markdown plan with its marker.
-    const body = readFileSync(join(workspace, plan!.outputs["markdown-file"]!), "utf8");
-    expect(body).toContain("<!-- intune-gitops-plan -->");
-    expect(body).toMatch(/2 to change/);
-    expect(body).toContain("onboardingStatus");
-    expect(result.steps.find((step) => step.name.startsWith("Comment"))?.outcome).toBe(
-      "github-api",
-    );
-    expect(result.summary).toBe(body);
-    expect(readdirSync(join(artifacts, "intune-gitops-plan")).sort()).toEqual([
-      "plan.json",
-      "plan.md",
-    ]);
-    expect(new Set(signedInApps())).toEqual(new Set([READ_APP]));
-    expect(issuer.issued.every((subject) => subject === SUBJECTS.pullRequest)).toBe(true);
-    expect(emulator.requests.filter((request) => request.method === "PATCH")).toEqual([]);
-  });
-
-  it("apply after merge: the write app, in intune-production, applies the reviewed artifact", async () => {
-    emulator.reset();
-    const issuedBefore = issuer.issued.length;
-    const result = await job("intune-gitops-apply.yml", "apply", "push");
-    expectPassed(result);
-    const apply = result.steps.find((step) => step.outputs["exit-code"] !== undefined)!;
-    expect(apply.outputs).toMatchObject({ "exit-code": "0", changes: "2", errors: "0" });
-    expect(existsSync(join(workspace, "reviewed/plan.json"))).toBe(true);
-    expect(new Set(signedInApps())).toEqual(new Set([WRITE_APP]));
-    expect(new Set(issuer.issued.slice(issuedBefore))).toEqual(new Set([SUBJECTS.production]));
-    expect(emulator.requests.filter((request) => request.method === "PATCH")).toHaveLength(2);
-    expect(emulator.objects("contoso", "remoteAssistancePartners")[0]).toMatchObject({
-      onboardingStatus: "onboarded",
+describe(
+  "the configuration-repository template, run as GitHub runs it",
+  { timeout: 180_000 },
+  () => {
+    it("is a repository of its own: its configuration, .gitignore and the three workflows", () => {
+      const tracked = execFileSync("git", ["ls-files"], { cwd: workspace, encoding: "utf8" }).split(
+        "\n",
+      );
+      expect(tracked).toEqual(
+        expect.arrayContaining([
+          ".gitignore",
+          ".github/workflows/intune-gitops-plan.yml",
+          ".github/workflows/intune-gitops-apply.yml",
+          ".github/workflows/intune-gitops-drift.yml",
+          "intune/tenants.yaml",
+          "package.json",
+          "package-lock.json",
+          "README.md",
+        ]),
+      );
     });
-  });
 
-  it("nightly drift: four shards with the read-only app, then the issue body", async () => {
-    // Back to the seed: the tenants now differ from the configuration, as after a change by hand.
-    emulator.reset();
-    const workflow = readWorkflow(join(WORKFLOWS, "intune-gitops-drift.yml"));
-    const shards = workflow.jobs.detect!.strategy?.matrix?.shard ?? [];
-    expect(shards).toEqual([1, 2, 3, 4]);
-    for (const shard of shards) {
-      expectPassed(await job("intune-gitops-drift.yml", "detect", "schedule", { shard }));
-    }
-    expect(new Set(signedInApps())).toEqual(new Set([READ_APP]));
-    const report = await job("intune-gitops-drift.yml", "report", "schedule");
-    expectPassed(report);
-    // The issue step (GitHub's API) posts this body when some shard drifted and none failed.
-    const body = report.steps.find((step) => step.name === "Build the issue body")!;
-    expect(body.outputs.failed).toBe("0");
-    expect(Number(body.outputs.drifted)).toBeGreaterThan(0);
-    const issue = readFileSync(join(workspace, "issue-body.md"), "utf8");
-    expect(issue).toContain(
-      "Drift found by [the nightly run](https://github.com/contoso/intune-config/actions/runs/4242).",
-    );
-    expect(issue).toContain("onboardingStatus");
-    expect(issue).toContain("<!-- intune-gitops-plan -->");
-    expect(report.steps.at(-1)?.outcome).toBe("github-api");
-  });
-});
+    it("plan on a pull request: the read-only app, the comment body, the summary and the artifact", async () => {
+      emulator.reset();
+      const result = await job("intune-gitops-plan.yml", "plan", "pull_request");
+      expectPassed(result);
+      const [validate, plan] = result.steps.filter(
+        (step) => step.outputs["exit-code"] !== undefined,
+      );
+      expect(validate!.outputs).toMatchObject({ "exit-code": "0", errors: "0" });
+      expect(plan!.outputs).toMatchObject({ "exit-code": "2", changes: "2", errors: "0" });
+      // The comment step (GitHub's API) posts this file: the Markdown plan with its marker.
+      const body = readFileSync(join(workspace, plan!.outputs["markdown-file"]!), "utf8");
+      expect(body).toContain("<!-- intune-gitops-plan -->");
+      expect(body).toMatch(/2 to change/);
+      expect(body).toContain("onboardingStatus");
+      expect(result.steps.find((step) => step.name.startsWith("Comment"))?.outcome).toBe(
+        "github-api",
+      );
+      expect(result.summary).toBe(body);
+      expect(readdirSync(join(artifacts, "intune-gitops-plan")).sort()).toEqual([
+        "plan.json",
+        "plan.md",
+      ]);
+      expect(new Set(signedInApps())).toEqual(new Set([READ_APP]));
+      expect(issuer.issued.every((subject) => subject === SUBJECTS.pullRequest)).toBe(true);
+      expect(emulator.requests.filter((request) => request.method === "PATCH")).toEqual([]);
+    });
+
+    it("apply after merge: the write app, in intune-production, applies the reviewed artifact", async () => {
+      emulator.reset();
+      const issuedBefore = issuer.issued.length;
+      const result = await job("intune-gitops-apply.yml", "apply", "push");
+      expectPassed(result);
+      const apply = result.steps.find((step) => step.outputs["exit-code"] !== undefined)!;
+      expect(apply.outputs).toMatchObject({ "exit-code": "0", changes: "2", errors: "0" });
+      expect(existsSync(join(workspace, "reviewed/plan.json"))).toBe(true);
+      expect(new Set(signedInApps())).toEqual(new Set([WRITE_APP]));
+      expect(new Set(issuer.issued.slice(issuedBefore))).toEqual(new Set([SUBJECTS.production]));
+      expect(emulator.requests.filter((request) => request.method === "PATCH")).toHaveLength(2);
+      expect(emulator.objects("contoso", "remoteAssistancePartners")[0]).toMatchObject({
+        onboardingStatus: "onboarded",
+      });
+    });
+
+    it("nightly drift: four shards with the read-only app, then the issue body", async () => {
+      // Back to the seed: the tenants now differ from the configuration, as after a change by hand.
+      emulator.reset();
+      const workflow = readWorkflow(join(WORKFLOWS, "intune-gitops-drift.yml"));
+      const shards = workflow.jobs.detect!.strategy?.matrix?.shard ?? [];
+      expect(shards).toEqual([1, 2, 3, 4]);
+      for (const shard of shards) {
+        expectPassed(await job("intune-gitops-drift.yml", "detect", "schedule", { shard }));
+      }
+      expect(new Set(signedInApps())).toEqual(new Set([READ_APP]));
+      const report = await job("intune-gitops-drift.yml", "report", "schedule");
+      expectPassed(report);
+      // The issue step (GitHub's API) posts this body when some shard drifted and none failed.
+      const body = report.steps.find((step) => step.name === "Build the issue body")!;
+      expect(body.outputs.failed).toBe("0");
+      expect(Number(body.outputs.drifted)).toBeGreaterThan(0);
+      const issue = readFileSync(join(workspace, "issue-body.md"), "utf8");
+      expect(issue).toContain(
+        "Drift found by [the nightly run](https://github.com/contoso/intune-config/actions/runs/4242).",
+      );
+      expect(issue).toContain("onboardingStatus");
+      expect(issue).toContain("<!-- intune-gitops-plan -->");
+      expect(report.steps.at(-1)?.outcome).toBe("github-api");
+    });
+  },
+);
 
 describe("template/package-lock.json", () => {
   const lock = JSON.parse(readFileSync(join(TEMPLATE, "package-lock.json"), "utf8")) as {
