@@ -49,7 +49,7 @@ describe("action.yml", () => {
   });
 });
 
-describe("the action, run as a composite action against the emulator", () => {
+describe("the action, run as a composite action against the emulator", { timeout: 120_000 }, () => {
   const emulator = useEmulator();
   let checkout: ActionCheckout;
   let workspace: TempConfig;

@@ -111,7 +111,8 @@ export function runStep(
   });
 }
 
-interface ActionStep {
+/** A step of a composite action or of a workflow job: the same keys in both. */
+export interface ActionStep {
   id?: string;
   name?: string;
   if?: string;
