@@ -85,6 +85,11 @@ export interface DesiredObject {
    * Keys are in the registry's property order.
    */
   readonly spec: Readonly<Record<string, JsonValue>>;
+  /**
+   * `observe` when `metadata.mode: observe`: planned and reported, never written. Absent for
+   * managed objects (the default), so their digest is what it was before modes existed.
+   */
+  readonly mode?: "observe";
   /** Where the document starts. */
   readonly source: SourceLocation;
   /** Where each declared property's value is, for messages about it. */

@@ -77,6 +77,7 @@ export function checkObjectDocument(
   const name = typeof rawName === "string" && NAME_PATTERN.test(rawName) ? rawName : undefined;
   const override = asGraphVersion(childOf(metadata, "graphVersion"));
   const match = asMatch(childOf(metadata, "match"));
+  const observe = childOf(metadata, "mode") === "observe";
   const targetTenants = resolveTenants(document, childOf(metadata, "tenants"), tenants, own);
 
   const spec = childOf(value, "spec");
@@ -131,6 +132,7 @@ export function checkObjectDocument(
         match,
         graphVersion,
         spec: built.spec,
+        ...(observe ? { mode: "observe" } : {}),
         source: document.start,
         propertySources: built.sources,
       },

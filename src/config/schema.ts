@@ -38,6 +38,9 @@ export const TENANT_KIND = "Tenant";
 /** `metadata.tenants: all`: every declared tenant. */
 export const ALL_TENANTS = "all";
 
+/** `metadata.mode`: whether apply writes the object or only plan reports on it. */
+export const OBJECT_MODES = ["manage", "observe"] as const;
+
 /** What a field expects, in words, for diagnostics (not part of the JSON Schema). */
 export interface FieldHelp {
   /** e.g. "a GUID", "an absolute http(s) URL". */
@@ -484,6 +487,11 @@ export function resourceDocumentSchema(resource: ResourceDefinition, spec: z.Zod
             description:
               "Graph version for this object, overriding the tenant's spec.graphVersion.",
           }).optional(),
+          mode: field(
+            z.enum(OBJECT_MODES),
+            "manage (default): plan and apply keep the object as declared. observe: planned and reported like any other object (drift included) but never written; apply skips it and says so.",
+            { expected: "manage or observe", example: "observe" },
+          ).optional(),
         }),
         "Which object this is, in which tenants, and how to find it.",
         {

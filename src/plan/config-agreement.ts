@@ -40,6 +40,10 @@ export function declaredObjectOf(
 function changeDisagreement(change: ResourceChange, state: DesiredState): string | undefined {
   const object = declaredObjectOf(change, state);
   if (object === undefined) return "the configuration declares no such object";
+  // An edited plan must not turn an observed object into a written one.
+  if (object.mode === "observe" && change.mode !== "observe") {
+    return "the configuration observes this object (metadata.mode: observe), the plan would write it";
+  }
   if (object.graphVersion !== change.graphVersion) {
     return `the configuration uses Graph ${object.graphVersion}, the plan ${change.graphVersion}`;
   }

@@ -83,6 +83,11 @@ export interface ResourceChange {
    * object and refuses to write when it no longer matches: someone changed it since the plan.
    */
   readonly fingerprint: string;
+  /**
+   * `observe` for an object declared with `metadata.mode: observe`: its drift is reported like
+   * any other change, but apply never writes it. Absent for managed objects.
+   */
+  readonly mode?: "observe";
 }
 
 /**

@@ -56,6 +56,7 @@ const ResourceChangeSchema = z
     patch: z.record(z.string(), Json),
     declaredProperties: z.array(z.string()).optional(),
     fingerprint: Fingerprint,
+    mode: z.literal("observe").optional(),
   })
   .superRefine((change, context) => {
     const issue = (message: string, path: (string | number)[] = []) =>

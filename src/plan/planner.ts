@@ -191,6 +191,7 @@ function planObject({ object, resource, live }: Match): ResourceChange | undefin
     declaredProperties: properties,
     // `before` holds exactly the normalised live values fingerprintObject would compute.
     fingerprint: fingerprintValues(before),
+    ...(object.mode === undefined ? {} : { mode: object.mode }),
   };
 }
 

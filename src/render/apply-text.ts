@@ -7,6 +7,7 @@ import type {
   SkipReason,
 } from "../apply/model.ts";
 import type { JsonValue } from "../json.ts";
+import type { ResourceChange } from "../plan/model.ts";
 import { formatSeconds } from "../format-duration.ts";
 import { plural } from "./plan-values.ts";
 import { createStyle, sanitizeText, type Style } from "./style.ts";
@@ -238,4 +239,18 @@ function showValue(value: JsonValue | undefined): string {
   if (value === undefined) return "nothing (the property or the object is gone)";
   const text = sanitizeText(JSON.stringify(value));
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+/** Apply's word on each observe-only object with drift: reported by plan, never written. */
+export function renderObservedSkips(
+  observed: readonly ResourceChange[],
+  options: ApplyTextOptions,
+): string {
+  const paint = createStyle(options.color);
+  return observed
+    .map(
+      (change) =>
+        `${paint.dim("-")} ${sanitizeText(change.address)}: skipped, observe-only (metadata.mode: observe): its drift in ${change.changes.map((property) => property.property).join(", ")} is reported, never written\n`,
+    )
+    .join("");
 }

@@ -25,7 +25,7 @@ describe("renderPlanJson", () => {
       tool_version: "0.1.0",
       config_digest: "c0ffee",
       tenants: ["contoso"],
-      summary: { to_change: 1, unchanged: 5, errors: 1 },
+      summary: { to_change: 1, observed: 0, unchanged: 5, errors: 1 },
       changes: [
         {
           address: "remoteAssistancePartner[contoso].teamviewer",
@@ -48,6 +48,7 @@ describe("renderPlanJson", () => {
           patch: { onboardingStatus: "onboarded" },
           declared_properties: ["onboardingStatus", "onboardingUrl"],
           fingerprint: "0".repeat(64),
+          mode: "manage",
         },
       ],
       problems: [
@@ -96,8 +97,10 @@ describe("renderPlanJson", () => {
         const json = JSON.parse(text);
         expect(json.format_version).toBe(1);
         expect(json.changes).toHaveLength(anyPlan.changes.length);
+        const observed = anyPlan.changes.filter((change) => change.mode === "observe").length;
         expect(json.summary).toEqual({
-          to_change: anyPlan.changes.length,
+          to_change: anyPlan.changes.length - observed,
+          observed,
           unchanged: anyPlan.unchangedCount,
           errors: anyPlan.problems.length,
         });

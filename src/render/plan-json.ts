@@ -11,7 +11,7 @@ import { assignmentDiff, summarisePlan } from "./plan-values.ts";
  *   "tool_version": "0.1.0",
  *   "config_digest": "<sha256 of the configuration>",
  *   "tenants": ["contoso", …],
- *   "summary": { "to_change": 2, "unchanged": 5, "errors": 1 },
+ *   "summary": { "to_change": 2, "observed": 0, "unchanged": 5, "errors": 1 },
  *   "changes": [{
  *     "address": "remoteAssistancePartner[contoso].teamviewer",
  *     "kind": "RemoteAssistancePartner", "graph_type": "remoteAssistancePartner",
@@ -25,7 +25,8 @@ import { assignmentDiff, summarisePlan } from "./plan-values.ts";
  *                      "before": "include", "after": "none" }] }] }],
  *     "patch": { "onboardingStatus": "onboarded" },
  *     "declared_properties": ["onboardingUrl", "onboardingStatus"] | null,
- *     "fingerprint": "<sha256 hex of the declared properties' live values>"
+ *     "fingerprint": "<sha256 hex of the declared properties' live values>",
+ *     "mode": "manage" | "observe"
  *   }],
  *   "problems": [{
  *     "code": "not-found" | "ambiguous" | "duplicate-match" | "read-failed"
@@ -54,7 +55,12 @@ export function renderPlanJson(plan: Plan): string {
     tool_version: plan.toolVersion,
     config_digest: plan.configDigest,
     tenants: [...plan.tenants],
-    summary: { to_change: summary.toChange, unchanged: summary.unchanged, errors: summary.errors },
+    summary: {
+      to_change: summary.toChange,
+      observed: summary.observed,
+      unchanged: summary.unchanged,
+      errors: summary.errors,
+    },
     changes: plan.changes.map(changeJson),
     problems: plan.problems.map(problemJson),
   };
@@ -81,6 +87,8 @@ function changeJson(change: ResourceChange): JsonObject {
     patch: change.patch,
     declared_properties: change.declaredProperties ? [...change.declaredProperties] : null,
     fingerprint: change.fingerprint,
+    // "manage" or "observe" (never written by apply): every change says which.
+    mode: change.mode ?? "manage",
   };
 }
 

@@ -212,7 +212,8 @@ function problemItem(problem: PlanProblem): string {
 }
 
 function changeHeading(change: ResourceChange): string {
-  return `<code>~ ${escape(shortAddress(change))}</code> (tenant ${escape(truncate(change.tenant, 100))}, id <code>${escape(shortId(change.liveId))}</code>, ${escape(change.graphVersion)})`;
+  const observe = change.mode === "observe" ? ", observe only: never written" : "";
+  return `<code>~ ${escape(shortAddress(change))}</code> (tenant ${escape(truncate(change.tenant, 100))}, id <code>${escape(shortId(change.liveId))}</code>, ${escape(change.graphVersion)}${observe})`;
 }
 
 function changeDetails(change: ResourceChange): string {

@@ -44,11 +44,19 @@ export function renderPlanText(plan: Plan, options: PlanTextOptions): string {
   const summary = summarisePlan(plan);
   const blocks: string[] = [];
 
-  if (plan.changes.length > 0) {
+  const managed = plan.changes.filter((change) => change.mode !== "observe");
+  const observed = plan.changes.filter((change) => change.mode === "observe");
+  if (managed.length > 0) {
     blocks.push(
-      `intune-gitops will update ${plural(plan.changes.length, "object")} in place (${style.yellow("~")} = update):`,
+      `intune-gitops will update ${plural(managed.length, "object")} in place (${style.yellow("~")} = update):`,
     );
-    for (const change of plan.changes) blocks.push(changeBlock(change, style, maxValue));
+    for (const change of managed) blocks.push(changeBlock(change, style, maxValue));
+  }
+  if (observed.length > 0) {
+    blocks.push(
+      `${plural(observed.length, "observe-only object")} ${observed.length === 1 ? "differs" : "differ"} from the configuration (metadata.mode: observe: reported, never written):`,
+    );
+    for (const change of observed) blocks.push(changeBlock(change, style, maxValue));
   }
   if (plan.problems.length > 0) {
     blocks.push(style.red(style.bold(`${plural(plan.problems.length, "problem")}:`)));

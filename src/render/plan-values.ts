@@ -20,7 +20,10 @@ export interface TenantSummary {
 }
 
 export interface PlanSummary {
+  /** Objects apply will write: changes of observe-only objects are counted in `observed`. */
   readonly toChange: number;
+  /** Observe-only objects that differ: drift that is reported, never written. */
+  readonly observed: number;
   readonly unchanged: number;
   readonly errors: number;
   /** Every planned tenant, plus any tenant a change or problem names; sorted. */
@@ -35,12 +38,14 @@ export function summarisePlan(plan: Plan): PlanSummary {
   ]);
   const tenants = [...names].sort(compareStrings).map((tenant) => ({
     tenant,
-    toChange: plan.changes.filter((change) => change.tenant === tenant).length,
+    toChange: plan.changes.filter((change) => change.tenant === tenant && change.mode !== "observe")
+      .length,
     unchanged: plan.unchangedByTenant ? (plan.unchangedByTenant[tenant] ?? 0) : undefined,
     errors: plan.problems.filter((problem) => problem.tenant === tenant).length,
   }));
   return {
-    toChange: plan.changes.length,
+    toChange: plan.changes.filter((change) => change.mode !== "observe").length,
+    observed: plan.changes.filter((change) => change.mode === "observe").length,
     unchanged: plan.unchangedCount,
     errors: plan.problems.length,
     tenants,
@@ -49,13 +54,14 @@ export function summarisePlan(plan: Plan): PlanSummary {
 
 /** Whether there is nothing to report: no change and no problem. */
 export function isClean(summary: PlanSummary): boolean {
-  return summary.toChange === 0 && summary.errors === 0;
+  return summary.toChange === 0 && summary.observed === 0 && summary.errors === 0;
 }
 
-/** `2 to change, 5 unchanged, 1 error` (errors only when there are some). */
+/** `2 to change, 1 observed (not written), 5 unchanged, 1 error` (the optional parts only when not 0). */
 export function summaryCounts(summary: PlanSummary): string {
   const errors = summary.errors > 0 ? `, ${plural(summary.errors, "error")}` : "";
-  return `${summary.toChange} to change, ${summary.unchanged} unchanged${errors}`;
+  const observed = summary.observed > 0 ? `, ${summary.observed} observed (not written)` : "";
+  return `${summary.toChange} to change${observed}, ${summary.unchanged} unchanged${errors}`;
 }
 
 /** `Plan: 2 to change, 5 unchanged, 1 error.` or `No changes. The tenants match the configuration.` */

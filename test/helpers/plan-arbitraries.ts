@@ -419,27 +419,46 @@ const propertyName = fc.oneof(
  * could hold it, and a bug elsewhere should not hide the plan).
  */
 export function anyPlanArbitrary(options: { maxChanges?: number } = {}): fc.Arbitrary<Plan> {
-  const change: fc.Arbitrary<ResourceChange> = fc.record({
-    address: nastyString,
-    kind: fc.oneof(fc.constantFrom(...RESOURCES.map((resource) => resource.kind)), nastyString),
-    graphType: nastyString,
-    name: nastyString,
-    tenant: nastyString,
-    graphVersion: fc.constantFrom(...GRAPH_VERSIONS),
-    collectionPath: nastyString,
-    liveId: nastyString,
-    liveDisplayName: fc.option(nastyString, { nil: null }),
-    changes: fc.array(
-      fc.record({
-        property: propertyName,
-        before: fc.option(anyValue, { nil: undefined }),
-        after: anyValue,
-      }),
-      { maxLength: 4 },
-    ),
-    patch: fc.dictionary(nastyString, anyValue, { maxKeys: 3 }),
-    fingerprint: nastyString,
-  });
+  const change: fc.Arbitrary<ResourceChange> = fc.record(
+    {
+      address: nastyString,
+      kind: fc.oneof(fc.constantFrom(...RESOURCES.map((resource) => resource.kind)), nastyString),
+      graphType: nastyString,
+      name: nastyString,
+      tenant: nastyString,
+      graphVersion: fc.constantFrom(...GRAPH_VERSIONS),
+      collectionPath: nastyString,
+      liveId: nastyString,
+      liveDisplayName: fc.option(nastyString, { nil: null }),
+      changes: fc.array(
+        fc.record({
+          property: propertyName,
+          before: fc.option(anyValue, { nil: undefined }),
+          after: anyValue,
+        }),
+        { maxLength: 4 },
+      ),
+      patch: fc.dictionary(nastyString, anyValue, { maxKeys: 3 }),
+      fingerprint: nastyString,
+      mode: fc.constant("observe" as const),
+    },
+    {
+      requiredKeys: [
+        "address",
+        "kind",
+        "graphType",
+        "name",
+        "tenant",
+        "graphVersion",
+        "collectionPath",
+        "liveId",
+        "liveDisplayName",
+        "changes",
+        "patch",
+        "fingerprint",
+      ],
+    },
+  );
   const problem: fc.Arbitrary<PlanProblem> = fc.record(
     {
       code: fc.constantFrom("not-found", "ambiguous", "duplicate-match", "read-failed"),

@@ -1,6 +1,7 @@
 import { createInterface } from "node:readline/promises";
 import { applyPlan } from "../../apply/applier.ts";
 import { applySucceeded, type ApplyResult } from "../../apply/model.ts";
+import { withoutObserved } from "../../apply/observed.ts";
 import type { DesiredState } from "../../config/model.ts";
 import { ExitError } from "../../errors.ts";
 import type { GraphClient } from "../../graph/types.ts";
@@ -18,7 +19,11 @@ import {
   type TenantConcurrency,
 } from "../../operations/tenant-concurrency.ts";
 import { renderApplyJson } from "../../render/apply-json.ts";
-import { renderApplyEvent, renderApplySummary } from "../../render/apply-text.ts";
+import {
+  renderApplyEvent,
+  renderApplySummary,
+  renderObservedSkips,
+} from "../../render/apply-text.ts";
 import { configPathPrefix } from "../../render/diagnostics-text.ts";
 import { renderPlanText } from "../../render/plan-text.ts";
 import type { Command, CommandContext, OptionValues } from "../command.ts";
@@ -154,15 +159,20 @@ export const command: Command = {
           "the plan has errors (above): nothing was written. Fix them and run apply again.",
         );
       }
-      if (plan.changes.length === 0) return 0;
-      if (values["auto-approve"] !== true) await confirm(plan, context);
     }
+    const eventsOut = format === "json" ? context.stderr : context.stdout;
+    const { plan: writable, observed } = withoutObserved(plan);
+    eventsOut.write(renderObservedSkips(observed, { color }));
+    plan = writable;
     if (plan.changes.length === 0) {
-      context.stderr.write("The saved plan has no changes: nothing to apply.\n");
+      if (observed.length > 0)
+        context.stderr.write("Only observe-only objects differ: nothing to apply.\n");
+      else if (saved !== undefined)
+        context.stderr.write("The saved plan has no changes: nothing to apply.\n");
       return 0;
     }
+    if (saved === undefined && values["auto-approve"] !== true) await confirm(plan, context);
 
-    const eventsOut = format === "json" ? context.stderr : context.stdout;
     const result = await applyPlan(plan, {
       clientFor,
       appOf: appOfTenant(state),
