@@ -1,4 +1,5 @@
 import type { DesiredState } from "../config/model.ts";
+import { nowFrom } from "../clock.ts";
 import { loadConfig, type LoadConfigOptions } from "../config/loader.ts";
 import { ExitError } from "../errors.ts";
 import { configPathPrefix, renderDiagnosticsText } from "../render/diagnostics-text.ts";
@@ -14,7 +15,10 @@ export async function loadConfigOrExit(
   context: CommandContext,
   options: { readonly color: boolean } & LoadConfigOptions,
 ): Promise<DesiredState> {
-  const { state, diagnostics } = await loadConfig(configDir, options);
+  const { state, diagnostics } = await loadConfig(configDir, {
+    ...options,
+    now: options.now ?? nowFrom(context.env),
+  });
   if (diagnostics.length > 0) {
     // Paths as `validate` shows them: relative to where the user is, so they can be opened.
     const pathPrefix = configPathPrefix(configDir, context.cwd);

@@ -12,7 +12,15 @@ export function desiredStateDigest(
 ): string {
   const data = {
     tenants: tenants.map(({ source: _source, ...tenant }) => tenant),
-    objects: objects.map(({ source: _source, propertySources: _sources, ...object }) => object),
+    objects: objects.map(
+      ({ source: _source, propertySources: _sources, acceptances, ...object }) => ({
+        ...object,
+        // Where an acceptance is written is layout, like the object's own source.
+        ...(acceptances === undefined
+          ? {}
+          : { acceptances: acceptances.map(({ source: _at, ...acceptance }) => acceptance) }),
+      }),
+    ),
   };
   return sha256Hex(canonicalJson(data));
 }

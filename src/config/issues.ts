@@ -1,3 +1,4 @@
+import { CALENDAR_DATE_PATTERN } from "./calendar-date.ts";
 import type * as z from "zod";
 import type { Diagnostic } from "../diagnostics.ts";
 import { DATE_TIME_OFFSET_PATTERN, explainDateTimeOffset } from "../date-time-offset.ts";
@@ -148,6 +149,15 @@ function customIssue(
       explainDateTimeOffset(value),
     );
   }
+  if (code === "invalid-date" && typeof value === "string") {
+    return at(
+      context,
+      path,
+      "invalid-date",
+      `${display(path)}: ${shown(path, value, context)} is not a day of the calendar`,
+      "write an existing date as YYYY-MM-DD, e.g. 2027-01-31",
+    );
+  }
   if (code === "invalid-match") {
     const both = isMapping(value) && Object.keys(value).length > 1;
     return at(
@@ -203,6 +213,15 @@ function badFormat(
     return at(context, path, "invalid-url", `${what} is not an absolute http(s) URL`, hint);
   }
   const pattern = "pattern" in issue ? String(issue.pattern) : "";
+  if (pattern === String(CALENDAR_DATE_PATTERN)) {
+    return at(
+      context,
+      path,
+      "invalid-date",
+      `${what} is not a date YYYY-MM-DD`,
+      "write the date as YYYY-MM-DD, e.g. 2027-01-31 (no time: the acceptance holds to the end of that day, UTC)",
+    );
+  }
   if (pattern === String(DATE_TIME_OFFSET_PATTERN)) {
     return at(
       context,

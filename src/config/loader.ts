@@ -26,6 +26,8 @@ export interface LoadConfigOptions {
    * the process can.
    */
   readonly followSymlinks?: boolean;
+  /** Today, for the acceptances' expiry (default: the system clock). */
+  readonly now?: Date;
 }
 
 /**
@@ -33,6 +35,9 @@ export interface LoadConfigOptions {
  * so): a configuration is a few levels deep, and a walk must stay bounded whatever it meets.
  */
 export const MAX_FOLDER_DEPTH = 32;
+
+/** What parsing needs beyond the files. */
+export type ParseOptions = Pick<LoadConfigOptions, "now">;
 
 /**
  * Loads the configuration: every `*.yaml` / `*.yml` under `dir` (recursively, sorted; `node_modules`
@@ -106,7 +111,7 @@ export async function loadConfig(
   }
   // The files that could not be read are reported with the rest, and count as problems (not as
   // an empty configuration).
-  return parseConfig(files, diagnostics);
+  return parseConfig(files, diagnostics, options);
 }
 
 const YAML_NAME = /\.ya?ml$/i;
@@ -262,7 +267,9 @@ function errorCode(error: unknown): string {
 export function parseConfig(
   files: readonly ConfigFile[],
   initialDiagnostics: readonly Diagnostic[] = [],
+  options: ParseOptions = {},
 ): ConfigResult {
+  const now = options.now ?? new Date();
   const read = readConfigFiles(files);
   const diagnostics: Diagnostic[] = [...initialDiagnostics, ...read.diagnostics];
   const tenants: TenantDeclaration[] = [];
@@ -279,7 +286,7 @@ export function parseConfig(
       // Objects are checked once every tenant is known: they may come from a later file.
       const { resource, value } = classified;
       pending.push(() =>
-        checkObjectDocument(document, resource, value, tenantsByName, secrets, diagnostics),
+        checkObjectDocument(document, resource, value, tenantsByName, secrets, diagnostics, now),
       );
     }
   }

@@ -90,10 +90,29 @@ export interface DesiredObject {
    * managed objects (the default), so their digest is what it was before modes existed.
    */
   readonly mode?: "observe";
+  /** The accepted deviations that apply in this tenant (`acceptedDeviations`); absent when none. */
+  readonly acceptances?: readonly AcceptedDeviation[];
   /** Where the document starts. */
   readonly source: SourceLocation;
   /** Where each declared property's value is, for messages about it. */
   readonly propertySources: Readonly<Record<string, SourceLocation>>;
+}
+
+/**
+ * A known difference in one property, accepted until a day: plan shows it, does not count it as
+ * a change or drift, and never writes it, while it has not expired and (when `value` is given)
+ * the live value is still the accepted one.
+ */
+export interface AcceptedDeviation {
+  readonly property: string;
+  /** The accepted live value, as written; absent: any live value is accepted. */
+  readonly value?: JsonValue;
+  readonly reason: string;
+  readonly owner: string;
+  /** The last day (UTC) it holds, `YYYY-MM-DD`. */
+  readonly expires: string;
+  /** Where the acceptance is written. */
+  readonly source: SourceLocation;
 }
 
 /** The validated configuration. */

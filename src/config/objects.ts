@@ -12,6 +12,7 @@ import {
   type PropertyDefinition,
   type ResourceDefinition,
 } from "../resources/types.ts";
+import { checkAcceptances } from "./acceptances.ts";
 import { display, issuesToDiagnostics, type IssueContext } from "./issues.ts";
 import type { DesiredObject, ObjectMatch } from "./model.ts";
 import {
@@ -56,6 +57,7 @@ export function checkObjectDocument(
   tenants: ReadonlyMap<string, TenantDeclaration>,
   secrets: SecretFindings,
   diagnostics: Diagnostic[],
+  now: Date,
 ): ObjectDeclaration {
   const own: Diagnostic[] = [];
   const reported = (path: Path) => secrets.paths.some((secret) => isPrefix(secret, path));
@@ -106,6 +108,7 @@ export function checkObjectDocument(
       );
     }
   }
+  const acceptancesFor = checkAcceptances(document, value, targetTenants, now, own);
   diagnostics.push(...own);
   const declaration = {
     resource,
@@ -124,6 +127,7 @@ export function checkObjectDocument(
     const graphVersion = override ?? tenants.get(tenant)?.config?.graphVersion;
     if (graphVersion === undefined) return [];
     const built = buildSpec(document, resource, graphVersion, spec as PlainMap);
+    const acceptances = acceptancesFor(tenant);
     return [
       {
         kind: resource.kind,
@@ -133,6 +137,7 @@ export function checkObjectDocument(
         graphVersion,
         spec: built.spec,
         ...(observe ? { mode: "observe" } : {}),
+        ...(acceptances.length > 0 ? { acceptances } : {}),
         source: document.start,
         propertySources: built.sources,
       },

@@ -21,6 +21,7 @@ import {
   DATE_TIME_OFFSET_PATTERN,
   isDateTimeOffset,
 } from "../date-time-offset.ts";
+import { CALENDAR_DATE_PATTERN, isExistingDate } from "./calendar-date.ts";
 import { ENV_VAR_NAME_PATTERN, NAME_PATTERN } from "./formats.ts";
 
 /**
@@ -469,6 +470,41 @@ const TenantSelector = field(
   { expected: "all, a tenant name, or a list of tenant names", example: "[contoso, fabrikam]" },
 );
 
+const AcceptedDeviation = field(
+  z.strictObject({
+    tenant: name(
+      "The tenant whose difference is accepted; omit for every tenant of this document.",
+      "fabrikam",
+    ).optional(),
+    property: nonEmpty(
+      "The spec property whose live value may differ from the declared one.",
+      "onboardingStatus",
+    ),
+    value: field(
+      z.json(),
+      "The live value being accepted. Omit to accept any live value; when given, a live value that moves away from it is drift again.",
+      { expected: "the live value, as Graph returns it", example: "notOnboarded" },
+    ).optional(),
+    reason: nonEmpty("Why the difference is accepted, for reviewers.", "licence not bought yet"),
+    owner: nonEmpty("Who answers for the acceptance.", "it-ops@contoso.com"),
+    expires: field(
+      z
+        .string()
+        .regex(CALENDAR_DATE_PATTERN)
+        .refine((text) => !CALENDAR_DATE_PATTERN.test(text) || isExistingDate(text), {
+          params: { code: "invalid-date" },
+        }),
+      "Last day (UTC) the acceptance holds, YYYY-MM-DD, at most a year ahead: after it the difference is drift again.",
+      { expected: "a date YYYY-MM-DD at most a year ahead", example: "2027-01-31" },
+    ),
+  }),
+  "A known difference between the live and the declared value of one property, accepted until a date: shown in plans, not counted as a change or drift, never written.",
+  {
+    expected: "a mapping with property, reason, owner and expires",
+    example: "{ property: onboardingStatus, reason: ..., owner: ..., expires: 2027-01-31 }",
+  },
+);
+
 /** A partner object document; `spec` is passed in (per Graph version, or a loose mapping). */
 export function resourceDocumentSchema(resource: ResourceDefinition, spec: z.ZodType) {
   return field(
@@ -500,6 +536,11 @@ export function resourceDocumentSchema(resource: ResourceDefinition, spec: z.Zod
         },
       ),
       spec,
+      acceptedDeviations: field(
+        z.array(AcceptedDeviation).min(1),
+        "Known differences accepted until a date (per property and tenant): reported, never written.",
+        { expected: "a list of acceptances" },
+      ).optional(),
     }),
     resource.description,
   );

@@ -27,6 +27,8 @@ export interface PlanRunOptions extends ConnectionSettings {
   readonly concurrency?: TenantConcurrency;
   readonly onReadProgress?: (event: ReadProgressEvent) => void;
   readonly abortSignal?: AbortSignal;
+  /** Today, for the acceptances' expiry (default: the system clock). */
+  readonly now?: Date;
 }
 
 export interface PlanRun {
@@ -60,6 +62,7 @@ export async function planTenants(state: DesiredState, options: PlanRunOptions):
     live,
     toolVersion: TOOL_VERSION,
     tenants: options.tenants,
+    ...(options.now === undefined ? {} : { now: options.now }),
   });
   const checks = betaChecksFor(plan);
   if (checks.length === 0) return { plan, clientFor, concurrency };

@@ -123,6 +123,47 @@ export interface PlanProblem {
   readonly candidates?: readonly { readonly id: string; readonly displayName: string | null }[];
 }
 
+/**
+ * A difference in one property that an acceptance (`acceptedDeviations`) covers: shown, not a
+ * change nor drift, never written.
+ */
+export interface AcceptedDifference {
+  readonly address: string;
+  readonly tenant: string;
+  readonly property: string;
+  /** The live value, normalised as `PropertyChange.before`. */
+  readonly live: JsonValue;
+  /** The declared value, as it would be sent. */
+  readonly desired: JsonValue;
+  /** The last day (UTC) the acceptance holds, `YYYY-MM-DD`. */
+  readonly expires: string;
+  readonly owner: string;
+  readonly reason: string;
+}
+
+/**
+ * Something the plan's reader must know that is not a change nor a problem: an acceptance that
+ * no longer covers a difference (expired, or the live value moved away from the accepted one).
+ */
+export interface PlanWarning {
+  readonly code: "acceptance-expired" | "acceptance-value-moved";
+  readonly tenant: string;
+  readonly address: string;
+  readonly summary: string;
+  /** Where the acceptance is written. */
+  readonly source?: SourceLocation;
+}
+
+/** An acceptance that ends within 14 days of the plan: someone should renew it or fix the drift. */
+export interface ExpiringAcceptance {
+  readonly address: string;
+  readonly tenant: string;
+  readonly property: string;
+  readonly expires: string;
+  readonly owner: string;
+  readonly reason: string;
+}
+
 export interface Plan {
   readonly formatVersion: typeof PLAN_FORMAT_VERSION;
   readonly toolVersion: string;
@@ -142,4 +183,10 @@ export interface Plan {
   readonly unchangedByTenant?: Readonly<Record<string, number>>;
   /** Sorted by tenant, then address. */
   readonly problems: readonly PlanProblem[];
+  /** Differences covered by an acceptance, sorted by address then property. Absent when none. */
+  readonly accepted?: readonly AcceptedDifference[];
+  /** Acceptances that stopped covering a difference, sorted by address. Absent when none. */
+  readonly warnings?: readonly PlanWarning[];
+  /** Acceptances of the planned tenants ending within 14 days, by date. Absent when none. */
+  readonly expiringAcceptances?: readonly ExpiringAcceptance[];
 }

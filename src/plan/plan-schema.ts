@@ -156,6 +156,12 @@ function assignmentsProblem(value: JsonValue): string | undefined {
   return undefined;
 }
 
+const SourceSchema = z.strictObject({
+  file: z.string(),
+  line: z.number().int().positive(),
+  column: z.number().int().positive(),
+});
+
 const CandidateSchema = z.strictObject({ id: z.string(), displayName: z.string().nullable() });
 
 const PlanProblemSchema = z.strictObject({
@@ -170,14 +176,38 @@ const PlanProblemSchema = z.strictObject({
   address: z.string().min(1).optional(),
   summary: z.string(),
   detail: z.string(),
-  source: z
-    .strictObject({
-      file: z.string(),
-      line: z.number().int().positive(),
-      column: z.number().int().positive(),
-    })
-    .optional(),
+  source: SourceSchema.optional(),
   candidates: z.array(CandidateSchema).optional(),
+});
+
+const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD");
+
+const AcceptedDifferenceSchema = z.strictObject({
+  address: z.string().min(1),
+  tenant: z.string().min(1),
+  property: z.string().min(1),
+  live: Json,
+  desired: Json,
+  expires: Day,
+  owner: z.string(),
+  reason: z.string(),
+});
+
+const PlanWarningSchema = z.strictObject({
+  code: z.enum(["acceptance-expired", "acceptance-value-moved"]),
+  tenant: z.string().min(1),
+  address: z.string().min(1),
+  summary: z.string(),
+  source: SourceSchema.optional(),
+});
+
+const ExpiringAcceptanceSchema = z.strictObject({
+  address: z.string().min(1),
+  tenant: z.string().min(1),
+  property: z.string().min(1),
+  expires: Day,
+  owner: z.string(),
+  reason: z.string(),
 });
 
 export const PlanSchema = z
@@ -190,6 +220,10 @@ export const PlanSchema = z
     unchangedCount: z.number().int().nonnegative(),
     unchangedByTenant: z.record(z.string(), z.number().int().nonnegative()).optional(),
     problems: z.array(PlanProblemSchema),
+    // Shown only: apply writes from `changes` alone, so these need no cross-checks.
+    accepted: z.array(AcceptedDifferenceSchema).optional(),
+    warnings: z.array(PlanWarningSchema).optional(),
+    expiringAcceptances: z.array(ExpiringAcceptanceSchema).optional(),
   })
   .superRefine((plan, context) => {
     const issue = (message: string, path: (string | number)[]) =>

@@ -17,7 +17,8 @@ import {
   type PropertyChange,
   type ResourceChange,
 } from "./model.ts";
-import { normaliseValue } from "./normalise.ts";
+import { AcceptanceLedger } from "./acceptance-ledger.ts";
+import { normaliseValue, valuesEqual } from "./normalise.ts";
 import { propertyTypeOf } from "./property-type.ts";
 
 export interface CreatePlanInput {
@@ -26,6 +27,8 @@ export interface CreatePlanInput {
   readonly toolVersion: string;
   /** The tenants to plan (`--tenant`, `--shard`); default: every tenant of the configuration. */
   readonly tenants?: readonly string[];
+  /** Today, for the acceptances' expiry (default: the system clock). */
+  readonly now?: Date;
 }
 
 type Candidate = NonNullable<PlanProblem["candidates"]>[number];
@@ -72,8 +75,10 @@ export function createPlan(input: CreatePlanInput): Plan {
   );
   const { unique, duplicates } = splitDuplicateMatches(matches);
   problems.push(...duplicates);
+  const now = input.now ?? new Date();
+  const acceptances = new AcceptanceLedger(now);
   for (const match of unique) {
-    const change = planObject(match);
+    const change = planObject(match, acceptances);
     if (change) changes.push(change);
     else unchangedByTenant[match.object.tenant] = (unchangedByTenant[match.object.tenant] ?? 0) + 1;
   }
@@ -89,6 +94,9 @@ export function createPlan(input: CreatePlanInput): Plan {
     unchangedCount: Object.values(unchangedByTenant).reduce((sum, count) => sum + count, 0),
     unchangedByTenant,
     problems: problems.sort(compareProblems),
+    ...acceptances.report(objects, (object) =>
+      addressOf(getResource(object.kind), object.tenant, object.name),
+    ),
   };
 }
 
@@ -150,7 +158,10 @@ interface Match {
   readonly live: LiveObject;
 }
 
-function planObject({ object, resource, live }: Match): ResourceChange | undefined {
+function planObject(
+  { object, resource, live }: Match,
+  acceptances: AcceptanceLedger,
+): ResourceChange | undefined {
   const version = object.graphVersion;
   const properties = declaredProperties(resource, version, object.spec);
   const before: JsonObject = {};
@@ -167,6 +178,16 @@ function planObject({ object, resource, live }: Match): ResourceChange | undefin
     const head: unknown = difference.path?.[0];
     if (typeof head === "string") changed.add(head);
   }
+  const address = addressOf(resource, object.tenant, object.name);
+  for (const property of [...changed]) {
+    const type = propertyTypeOf(resource, version, property);
+    const covered = acceptances.covers(object, address, property, {
+      live: before[property] ?? null,
+      desired: patchValue(type, object.spec[property] ?? null),
+      sameAsLive: (accepted) => valuesEqual(type, accepted, live[property], version),
+    });
+    if (covered) changed.delete(property);
+  }
   if (changed.size === 0) return undefined;
 
   const changes: PropertyChange[] = [];
@@ -177,7 +198,7 @@ function planObject({ object, resource, live }: Match): ResourceChange | undefin
     patch[property] = value;
   }
   return {
-    address: addressOf(resource, object.tenant, object.name),
+    address,
     kind: resource.kind,
     graphType: resource.graphType,
     name: object.name,

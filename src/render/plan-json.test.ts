@@ -25,7 +25,7 @@ describe("renderPlanJson", () => {
       tool_version: "0.1.0",
       config_digest: "c0ffee",
       tenants: ["contoso"],
-      summary: { to_change: 1, observed: 0, unchanged: 5, errors: 1 },
+      summary: { to_change: 1, observed: 0, accepted: 0, unchanged: 5, errors: 1 },
       changes: [
         {
           address: "remoteAssistancePartner[contoso].teamviewer",
@@ -62,6 +62,9 @@ describe("renderPlanJson", () => {
           candidates: [{ id: "1", display_name: null }],
         },
       ],
+      accepted: [],
+      warnings: [],
+      expiring_acceptances: [],
     });
   });
 
@@ -101,6 +104,7 @@ describe("renderPlanJson", () => {
         expect(json.summary).toEqual({
           to_change: anyPlan.changes.length - observed,
           observed,
+          accepted: 0,
           unchanged: anyPlan.unchangedCount,
           errors: anyPlan.problems.length,
         });

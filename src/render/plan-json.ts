@@ -11,7 +11,7 @@ import { assignmentDiff, summarisePlan } from "./plan-values.ts";
  *   "tool_version": "0.1.0",
  *   "config_digest": "<sha256 of the configuration>",
  *   "tenants": ["contoso", …],
- *   "summary": { "to_change": 2, "observed": 0, "unchanged": 5, "errors": 1 },
+ *   "summary": { "to_change": 2, "observed": 0, "accepted": 0, "unchanged": 5, "errors": 1 },
  *   "changes": [{
  *     "address": "remoteAssistancePartner[contoso].teamviewer",
  *     "kind": "RemoteAssistancePartner", "graph_type": "remoteAssistancePartner",
@@ -34,7 +34,11 @@ import { assignmentDiff, summarisePlan } from "./plan-values.ts";
  *     "tenant": "contoso", "address": "…" | null, "summary": "…", "detail": "…",
  *     "source": { "file": "…", "line": 1, "column": 1 } | null,
  *     "candidates": [{ "id": "…", "display_name": "…" | null }]
- *   }]
+ *   }],
+ *   "accepted": [{ "address", "tenant", "property", "live", "desired", "expires", "owner", "reason" }],
+ *   "warnings": [{ "code": "acceptance-expired" | "acceptance-value-moved", "tenant", "address",
+ *                  "summary", "source": { "file", "line", "column" } | null }],
+ *   "expiring_acceptances": [{ "address", "tenant", "property", "expires", "owner", "reason" }]
  * }
  * ```
  *
@@ -58,11 +62,39 @@ export function renderPlanJson(plan: Plan): string {
     summary: {
       to_change: summary.toChange,
       observed: summary.observed,
+      accepted: summary.accepted,
       unchanged: summary.unchanged,
       errors: summary.errors,
     },
     changes: plan.changes.map(changeJson),
     problems: plan.problems.map(problemJson),
+    accepted: (plan.accepted ?? []).map((difference) => ({
+      address: difference.address,
+      tenant: difference.tenant,
+      property: difference.property,
+      live: difference.live,
+      desired: difference.desired,
+      expires: difference.expires,
+      owner: difference.owner,
+      reason: difference.reason,
+    })),
+    warnings: (plan.warnings ?? []).map((warning) => ({
+      code: warning.code,
+      tenant: warning.tenant,
+      address: warning.address,
+      summary: warning.summary,
+      source: warning.source
+        ? { file: warning.source.file, line: warning.source.line, column: warning.source.column }
+        : null,
+    })),
+    expiring_acceptances: (plan.expiringAcceptances ?? []).map((acceptance) => ({
+      address: acceptance.address,
+      tenant: acceptance.tenant,
+      property: acceptance.property,
+      expires: acceptance.expires,
+      owner: acceptance.owner,
+      reason: acceptance.reason,
+    })),
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }

@@ -1,6 +1,7 @@
 import type { JsonValue } from "../json.ts";
 import type { Plan, PlanProblem, PropertyChange, ResourceChange } from "../plan/model.ts";
 import {
+  acceptedText,
   assignmentDiff,
   assignmentText,
   plural,
@@ -109,7 +110,50 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}
       );
     }
   }
+  const acceptances = acceptanceSections(plan);
+  if (acceptances !== "") {
+    if (out.fits(acceptances)) out.push(acceptances);
+    else out.pushNote(`\n… acceptances not shown: ${MORE}.\n`);
+  }
   return out.finish(limit);
+}
+
+/** Accepted differences, acceptances that no longer hold, and those ending within 14 days. */
+function acceptanceSections(plan: Plan): string {
+  const parts: string[] = [];
+  const warnings = plan.warnings ?? [];
+  if (warnings.length > 0) {
+    parts.push(
+      `\n#### ${plural(warnings.length, "acceptance")} no longer ${warnings.length === 1 ? "holds" : "hold"}\n`,
+      ...warnings.map(
+        (warning) =>
+          `- :warning: <code>${escape(warning.address)}</code>: ${escape(truncate(warning.summary, 1000))}`,
+      ),
+    );
+  }
+  const accepted = plan.accepted ?? [];
+  if (accepted.length > 0) {
+    parts.push(
+      `\n#### ${plural(accepted.length, "accepted difference")} (not changed, not drift)\n`,
+      "| object | property | live | desired | accepted |",
+      "| --- | --- | --- | --- | --- |",
+      ...accepted.map(
+        (difference) =>
+          `| <code>${escape(difference.address)}</code> | ${escape(difference.property)} | ${codeCell(difference.live)} | ${codeCell(difference.desired)} | ${escape(acceptedText(difference))} |`,
+      ),
+    );
+  }
+  const expiring = plan.expiringAcceptances ?? [];
+  if (expiring.length > 0) {
+    parts.push(
+      `\n#### ${plural(expiring.length, "acceptance")} ${expiring.length === 1 ? "ends" : "end"} within 14 days\n`,
+      ...expiring.map(
+        (acceptance) =>
+          `- ${escape(acceptance.expires)}: <code>${escape(acceptance.address)}</code> ${escape(acceptance.property)} (owner: ${escape(truncate(acceptance.owner, 200))}, reason: ${escape(truncate(acceptance.reason, 500))})`,
+      ),
+    );
+  }
+  return parts.length === 0 ? "" : `${parts.join("\n")}\n`;
 }
 
 /** Text built within a budget; notes may use the reserve beyond it. */

@@ -1,5 +1,6 @@
 import type { Plan, PlanProblem, PropertyChange, ResourceChange } from "../plan/model.ts";
 import {
+  acceptedText,
   assignmentDiff,
   assignmentText,
   plural,
@@ -58,6 +59,7 @@ export function renderPlanText(plan: Plan, options: PlanTextOptions): string {
     );
     for (const change of observed) blocks.push(changeBlock(change, style, maxValue));
   }
+  blocks.push(...acceptanceBlocks(plan, style, maxValue));
   if (plan.problems.length > 0) {
     blocks.push(style.red(style.bold(`${plural(plan.problems.length, "problem")}:`)));
     for (const problem of plan.problems) blocks.push(problemBlock(problem, style, maxValue));
@@ -138,4 +140,42 @@ function problemBlock(problem: PlanProblem, style: Style, maxValue: number): str
   }
   if (problem.detail) lines.push(`    → ${truncate(sanitizeText(problem.detail), 2000)}`);
   return lines.join("\n");
+}
+
+/** Accepted differences, acceptances that no longer hold, and those ending soon. */
+function acceptanceBlocks(plan: Plan, style: Style, maxValue: number): string[] {
+  const blocks: string[] = [];
+  const accepted = plan.accepted ?? [];
+  if (accepted.length > 0) {
+    blocks.push(
+      [
+        `${plural(accepted.length, "accepted difference")} (not changed, not drift; ${style.dim("=")} = accepted):`,
+        ...accepted.map(
+          (difference) =>
+            `  ${style.dim("=")} ${sanitizeText(difference.address)} ${sanitizeText(difference.property)}: live ${valueText(difference.live, maxValue)}, declared ${valueText(difference.desired, maxValue)}: ${acceptedText(difference)}`,
+        ),
+      ].join("\n"),
+    );
+  }
+  for (const warning of plan.warnings ?? []) {
+    const at = warning.source
+      ? `\n    ${style.dim(`at ${sanitizeText(warning.source.file)}:${warning.source.line}:${warning.source.column}`)}`
+      : "";
+    blocks.push(
+      `${style.yellow("!")} ${sanitizeText(warning.address)}: ${truncate(sanitizeText(warning.summary), 2000)}${at}`,
+    );
+  }
+  const expiring = plan.expiringAcceptances ?? [];
+  if (expiring.length > 0) {
+    blocks.push(
+      [
+        `${plural(expiring.length, "acceptance")} ${expiring.length === 1 ? "ends" : "end"} within 14 days (renew or fix the drift):`,
+        ...expiring.map(
+          (acceptance) =>
+            `  - ${acceptance.expires} ${sanitizeText(acceptance.address)} ${sanitizeText(acceptance.property)} (owner: ${sanitizeText(acceptance.owner)}, reason: ${truncate(sanitizeText(acceptance.reason), 500)})`,
+        ),
+      ].join("\n"),
+    );
+  }
+  return blocks;
 }

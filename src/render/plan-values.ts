@@ -24,6 +24,8 @@ export interface PlanSummary {
   readonly toChange: number;
   /** Observe-only objects that differ: drift that is reported, never written. */
   readonly observed: number;
+  /** Differences an acceptance covers: shown, not counted as changes. */
+  readonly accepted: number;
   readonly unchanged: number;
   readonly errors: number;
   /** Every planned tenant, plus any tenant a change or problem names; sorted. */
@@ -46,6 +48,7 @@ export function summarisePlan(plan: Plan): PlanSummary {
   return {
     toChange: plan.changes.filter((change) => change.mode !== "observe").length,
     observed: plan.changes.filter((change) => change.mode === "observe").length,
+    accepted: plan.accepted?.length ?? 0,
     unchanged: plan.unchangedCount,
     errors: plan.problems.length,
     tenants,
@@ -66,7 +69,10 @@ export function summaryCounts(summary: PlanSummary): string {
 
 /** `Plan: 2 to change, 5 unchanged, 1 error.` or `No changes. The tenants match the configuration.` */
 export function summaryLine(summary: PlanSummary): string {
-  if (isClean(summary)) return "No changes. The tenants match the configuration.";
+  if (isClean(summary))
+    return summary.accepted > 0
+      ? `No changes. The tenants match the configuration, apart from ${plural(summary.accepted, "accepted difference")}.`
+      : "No changes. The tenants match the configuration.";
   return `Plan: ${summaryCounts(summary)}.`;
 }
 
@@ -257,4 +263,13 @@ export function assignmentText(element: JsonValue, maxLength: number): string {
       return `${key}=${typeof value === "string" ? value : JSON.stringify(value)}`;
     });
   return truncate(sanitizeText(["target", type, ...properties].join(" ")), maxLength);
+}
+
+/** `accepted until 2027-01-31 (owner: it-ops, reason: licence not bought yet)` */
+export function acceptedText(acceptance: {
+  readonly expires: string;
+  readonly owner: string;
+  readonly reason: string;
+}): string {
+  return `accepted until ${acceptance.expires} (owner: ${truncate(sanitizeText(acceptance.owner), 200)}, reason: ${truncate(sanitizeText(acceptance.reason), 500)})`;
 }

@@ -1,4 +1,5 @@
 import { createInterface } from "node:readline/promises";
+import { nowFrom } from "../../clock.ts";
 import { applyPlan } from "../../apply/applier.ts";
 import { applySucceeded, type ApplyResult } from "../../apply/model.ts";
 import { withoutObserved } from "../../apply/observed.ts";
@@ -145,6 +146,7 @@ export const command: Command = {
         tenants,
         operation: "write",
         abortSignal: context.abortSignal,
+        now: nowFrom(context.env),
         onReadProgress: progressPrinter(context),
       });
       plan = fresh.plan;

@@ -1,5 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import { nowFrom } from "../../clock.ts";
 import { ExitError } from "../../errors.ts";
 import type { Plan } from "../../plan/model.ts";
 import { serializePlanFile } from "../../plan/plan-file.ts";
@@ -95,6 +96,7 @@ export const command: Command = {
       configDir,
       allowCustomEndpoint: values["allow-custom-endpoint"] === true,
       abortSignal: context.abortSignal,
+      now: nowFrom(context.env),
       onReadProgress: progressPrinter(context),
       ...(debug === undefined ? {} : { debug }),
     });

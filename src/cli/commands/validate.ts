@@ -1,3 +1,4 @@
+import { nowFrom } from "../../clock.ts";
 import { loadConfig } from "../../config/loader.ts";
 import { renderValidationJson } from "../../render/diagnostics-json.ts";
 import { configPathPrefix, renderValidationText } from "../../render/diagnostics-text.ts";
@@ -64,7 +65,10 @@ export const command: Command = {
   async run({ values }, context) {
     const format = formatOf(values, ["text", "json"] as const);
     const configDir = configDirOf(values, context);
-    const result = await loadConfig(configDir, loadOptionsOf(values));
+    const result = await loadConfig(configDir, {
+      ...loadOptionsOf(values),
+      now: nowFrom(context.env),
+    });
     const pathPrefix = configPathPrefix(configDir, context.cwd);
     context.stdout.write(
       format === "json"
