@@ -30,6 +30,11 @@ export const COMMANDS: readonly {
     load: async () => (await import("./commands/show.ts")).command,
   },
   {
+    name: "adopt",
+    summary: "Write a tenant's live values of drifted properties back into the YAML (for a PR).",
+    load: async () => (await import("./commands/adopt.ts")).command,
+  },
+  {
     name: "invoke",
     summary: "Run a partner lifecycle action (beginOnboarding, disconnect, terminate), confirmed.",
     load: async () => (await import("./commands/invoke.ts")).command,
