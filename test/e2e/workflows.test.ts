@@ -122,16 +122,16 @@ describe("GitHub workflows", () => {
     }
   });
 
-  it("calls intune-gitops and github-script in the three user workflows (not in the project CI)", () => {
+  it("has github-script in the three user workflows; they run the CLI through the action", () => {
     const users = ["intune-gitops-apply.yml", "intune-gitops-drift.yml", "intune-gitops-plan.yml"];
-    expect(CALLING.map(([file]) => file).sort()).toEqual(users);
     expect(SCRIPTING.map(([file]) => file).sort()).toEqual(users);
+    // No run script calls the CLI directly now: the check below has nothing to check until one
+    // does, and this line says so rather than letting it pass over nothing unnoticed.
+    expect(CALLING.map(([file]) => file)).toEqual([]);
   });
 
-  it.each(CALLING)("%s runs only commands and flags the CLI has", async (_file, workflow) => {
-    const calls = callsIn(workflow);
-    expect(calls.length).toBeGreaterThan(0);
-    for (const call of calls) {
+  it("runs only commands and flags the CLI has, wherever a run script calls it", async () => {
+    for (const call of CALLING.flatMap(([, workflow]) => callsIn(workflow))) {
       const entry = COMMANDS.find((command) => command.name === call.command);
       expect(entry, `intune-gitops ${call.command}`).toBeDefined();
       const command = await entry!.load();
