@@ -236,7 +236,9 @@ describe("applyPlan", () => {
     const second = await apply(graph, replan);
     expect(second.result.results[0]).toMatchObject({
       status: "stale",
-      staleReason: "a declared property changed since the plan was made",
+      // The element that differs, not a bare "something changed".
+      staleReason:
+        'onboardingUrl is now "https://elsewhere.example.com/" (the plan saw the configuration\'s value)',
     });
     expect(graph.patches()).toHaveLength(patchesBefore);
   });

@@ -281,13 +281,22 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
           for (const change of group.changes) {
             const object = byId.get(change.liveId);
             const match = options.matchOf?.(change);
-            const reason =
-              (match === undefined ? undefined : matchReason(group, change, match, live)) ??
-              (object ? staleReason(group, change, object) : vanishedReason(change));
-            if (reason === undefined) {
+            // The match rule first: a twin that appeared since makes the plan's target doubtful.
+            const matchProblem =
+              match === undefined ? undefined : matchReason(group, change, match, live);
+            const check =
+              matchProblem ??
+              (object ? checkObject(group, change, object) : vanishedReason(change));
+            if (check === "current") {
               current.push(change);
               continue;
             }
+            if (check === "already-applied") {
+              settle(change, { status: "already-applied" });
+              emit({ type: "object-already-applied", object: refOf(change) });
+              continue;
+            }
+            const reason = check;
             staleCount++;
             settle(change, { status: "stale", staleReason: reason });
             emit({ type: "object-stale", object: refOf(change), reason });
@@ -584,37 +593,78 @@ function typeOf(group: ChangeGroup, property: string): PropertyType {
   return findProperty(group.resource, group.graphVersion, property)!.type;
 }
 
-/** Undefined when the live object still has the fingerprint the plan saw; else what moved. */
-function staleReason(
+/**
+ * Whether the plan still describes the live object: `current` when it has the fingerprint the
+ * plan saw; `already-applied` when it holds the plan's values and nothing else declared moved
+ * (the plan's own earlier write, so running a saved plan again finishes it); else what moved.
+ */
+function checkObject(
   group: ChangeGroup,
   change: ResourceChange,
   object: LiveObject,
-): string | undefined {
+): "current" | "already-applied" | string {
+  const fingerprint = (candidate: LiveObject) =>
+    fingerprintObject(
+      group.resource,
+      group.graphVersion,
+      candidate,
+      fingerprintPropertiesOf(change),
+    );
+  // The object as the plan saw it, if only the plan's own changes were made since.
+  const planned = new Map(change.changes.map(({ property, before }) => [property, before]));
+  const asPlanned: LiveObject = {
+    ...Object.fromEntries(Object.entries(object).filter(([property]) => !planned.has(property))),
+    ...Object.fromEntries(
+      [...planned].filter((entry): entry is [string, JsonValue] => entry[1] !== undefined),
+    ),
+    id: object.id,
+  };
+  const othersUnmoved = fingerprint(asPlanned) === change.fingerprint;
+  const holds = (property: string, value: JsonValue | undefined) =>
+    valuesEqual(typeOf(group, property), value, object[property], group.graphVersion);
   // The object must still be the one the plan matched and the reviewer saw: a rename since, or a
   // plan file edited to aim at another object, is caught here (the fingerprint covers only the
-  // declared properties, which two objects may share).
+  // declared properties, which two objects may share). A rename the plan itself makes is fine.
   const displayName = object["displayName"] ?? null;
-  if (displayName !== change.liveDisplayName) {
+  const renamedByPlan = change.changes.some(
+    ({ property, after }) => property === "displayName" && holds(property, after),
+  );
+  if (displayName !== change.liveDisplayName && !renamedByPlan) {
     return `its displayName is now ${showValue(displayName)} (the plan saw ${showValue(change.liveDisplayName)})`;
   }
-  const fingerprint = fingerprintObject(
-    group.resource,
-    group.graphVersion,
-    object,
-    fingerprintPropertiesOf(change),
-  );
-  if (fingerprint === change.fingerprint) return undefined;
-  const moved = change.changes.filter(
-    ({ property, before }) =>
-      !valuesEqual(typeOf(group, property), before, object[property], group.graphVersion),
-  );
-  if (moved.length === 0) return "a declared property changed since the plan was made";
-  return moved
+  if (fingerprint(object) === change.fingerprint) return "current";
+  if (othersUnmoved && change.changes.every(({ property, after }) => holds(property, after))) {
+    return "already-applied";
+  }
+  const moved = change.changes
+    .filter(({ property, before, after }) => !holds(property, before) && !holds(property, after))
     .map(({ property, before }) => {
       const live = normaliseValue(typeOf(group, property), object[property], group.graphVersion);
       return `${property} is now ${showValue(live)} (the plan saw ${showValue(before)})`;
-    })
-    .join("; ");
+    });
+  if (!othersUnmoved) {
+    // Declared but unchanged by the plan: which one moved is not in the plan (only its
+    // fingerprint), so name each with its live value; with one candidate, that is the one.
+    const changed = new Set(propertiesOf(change));
+    const others = fingerprintPropertiesOf(change)
+      .filter((property) => !changed.has(property))
+      .map((property) => ({
+        property,
+        live: showValue(
+          normaliseValue(typeOf(group, property), object[property], group.graphVersion),
+        ),
+      }));
+    const [only] = others;
+    if (only !== undefined && others.length === 1) {
+      moved.push(`${only.property} is now ${only.live} (the plan saw the configuration's value)`);
+    } else if (others.length > 1) {
+      const list = others.map(({ property, live }) => `${property} (now ${live})`).join(", ");
+      moved.push(`one of ${list} is no longer the value the plan saw`);
+    }
+  }
+  return moved.length > 0
+    ? moved.join("; ")
+    : "a declared property changed since the plan was made";
 }
 
 /** Undefined when `match` still selects exactly the plan's object; else why it does not. */

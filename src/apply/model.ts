@@ -29,10 +29,14 @@ export interface ObjectRef {
  *   `error.status` is undefined (network error, timeout) the write may or may not have landed.
  * - `skipped`: never written; `skipReason` says why.
  * - `stale`: the object moved (or vanished) since the plan was made; never written.
+ * - `already-applied`: the object already holds the plan's values, and nothing else the
+ *   configuration declares for it moved since the plan: an earlier run of the same plan wrote
+ *   it. Not written again; a success.
  * - `not-converged`: the PATCH succeeded but the server holds other values than the plan's;
  *   `notConverged` lists them.
  */
-export type ApplyStatus = "changed" | "failed" | "skipped" | "stale" | "not-converged";
+export type ApplyStatus =
+  "changed" | "already-applied" | "failed" | "skipped" | "stale" | "not-converged";
 
 /**
  * Why an object was not written although it was not itself at fault.
@@ -103,6 +107,7 @@ export interface ObjectResult extends ObjectRef {
 /** Counts by status; `total` is the number of changes in the plan. */
 export interface ApplySummary {
   readonly changed: number;
+  readonly alreadyApplied: number;
   readonly failed: number;
   readonly skipped: number;
   readonly stale: number;
@@ -129,7 +134,7 @@ export interface ApplyResult {
  * Progress, as it happens. Events for one object come in order (`object-started` before
  * `object-written` / `object-failed`, `object-verified` / `object-not-converged` after those);
  * objects interleave. Every object ends with exactly one of `object-written` + a verify event,
- * `object-failed`, `object-skipped` or `object-stale` (plus `verify-failed` for its collection
+ * `object-failed`, `object-skipped`, `object-stale` or `object-already-applied` (plus `verify-failed` for its collection
  * when the read-back failed).
  */
 export type ApplyEvent =
@@ -141,6 +146,8 @@ export type ApplyEvent =
       readonly objects: number;
     }
   | { readonly type: "object-stale"; readonly object: ObjectRef; readonly reason: string }
+  /** The object already holds the plan's values (an earlier run of this plan): not written. */
+  | { readonly type: "object-already-applied"; readonly object: ObjectRef }
   /** Some object is stale: nothing will be written. */
   | { readonly type: "refused"; readonly staleObjects: number }
   /** Phase 2: writing. */
@@ -213,6 +220,7 @@ export function summarise(results: readonly ObjectResult[]): ApplySummary {
     results.filter((result) => result.status === status).length;
   return {
     changed: count("changed"),
+    alreadyApplied: count("already-applied"),
     failed: count("failed"),
     skipped: count("skipped"),
     stale: count("stale"),

@@ -56,6 +56,7 @@ describe("renderApplyJson", () => {
       summary: {
         total: 3,
         changed: 1,
+        already_applied: 0,
         failed: 1,
         skipped: 0,
         stale: 0,

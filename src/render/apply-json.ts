@@ -23,6 +23,7 @@ export function applyJsonDocument(result: ApplyResult): JsonObject {
     summary: {
       total: summary.total,
       changed: summary.changed,
+      already_applied: summary.alreadyApplied,
       failed: summary.failed,
       skipped: summary.skipped,
       stale: summary.stale,

@@ -33,6 +33,8 @@ export function renderApplyEvent(event: ApplyEvent, options: ApplyTextOptions): 
       );
     case "object-stale":
       return `${paint.yellow("!")} ${event.object.address}: changed since the plan was made: ${sanitizeText(event.reason)}`;
+    case "object-already-applied":
+      return `${paint.green("✓")} ${event.object.address}: already applied (it holds the plan's values: not written again)`;
     case "refused":
       return paint.yellow(
         `Nothing will be written: ${plural(event.staleObjects, "object")} changed since the plan was made.`,
@@ -100,6 +102,7 @@ export function renderApplySummary(result: ApplyResult, options: ApplyTextOption
 
   const counts = [
     `${summary.changed} changed`,
+    ...(summary.alreadyApplied > 0 ? [`${summary.alreadyApplied} already applied`] : []),
     `${summary.failed} failed`,
     `${summary.skipped} skipped`,
     ...(summary.notConverged > 0 ? [`${summary.notConverged} not converged`] : []),

@@ -151,7 +151,9 @@ describe("apply against the emulator", () => {
     expect(result.summary).toMatchObject({ stale: 1, skipped: 1, changed: 0 });
     const stale = result.results.find((r) => r.status === "stale")!;
     expect(stale.address).toBe("deviceManagementPartner[contoso].jamf");
-    expect(stale.staleReason).toBe("a declared property changed since the plan was made");
+    expect(stale.staleReason).toBe(
+      'partnerAppType is now "singleTenantApp" (the plan saw the configuration\'s value)',
+    );
     // The untouched object was not written either.
     expect(
       harness.emulator.objects("contoso", "remoteAssistancePartners")[0]!["onboardingStatus"],

@@ -61,7 +61,9 @@ changed object carrying exactly the changed properties, nothing else.
                    when it was edited, or when it has errors.
 
 Before writing, every object is read again: if any changed since the plan was made, nothing at
-all is written (plan again). Writes are retried on throttling (429, honouring Retry-After) and
+all is written (plan again). An object that already holds the plan's values, nothing else in it
+having moved, was written by an earlier run of the same plan: it is reported as already applied
+and not written again, so running 'apply PLANFILE' again finishes a run that failed part-way. Writes are retried on throttling (429, honouring Retry-After) and
 transient errors, and kept under Intune's limit of 100 writes per 20 s per app and tenant. After
 writing, each tenant's objects are read back to confirm the change took.
 
