@@ -284,9 +284,12 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
             // The match rule first: a twin that appeared since makes the plan's target doubtful.
             const matchProblem =
               match === undefined ? undefined : matchReason(group, change, match, live);
-            const check =
-              matchProblem ??
-              (object ? checkObject(group, change, object) : vanishedReason(change));
+            const check: ObjectCheck =
+              matchProblem !== undefined
+                ? { stale: matchProblem }
+                : object
+                  ? checkObject(group, change, object)
+                  : { stale: vanishedReason(change) };
             if (check === "current") {
               current.push(change);
               continue;
@@ -296,7 +299,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
               emit({ type: "object-already-applied", object: refOf(change) });
               continue;
             }
-            const reason = check;
+            const reason = check.stale;
             staleCount++;
             settle(change, { status: "stale", staleReason: reason });
             emit({ type: "object-stale", object: refOf(change), reason });
@@ -593,16 +596,15 @@ function typeOf(group: ChangeGroup, property: string): PropertyType {
   return findProperty(group.resource, group.graphVersion, property)!.type;
 }
 
+/** See `checkObject`. */
+type ObjectCheck = "current" | "already-applied" | { readonly stale: string };
+
 /**
  * Whether the plan still describes the live object: `current` when it has the fingerprint the
  * plan saw; `already-applied` when it holds the plan's values and nothing else declared moved
  * (the plan's own earlier write, so running a saved plan again finishes it); else what moved.
  */
-function checkObject(
-  group: ChangeGroup,
-  change: ResourceChange,
-  object: LiveObject,
-): "current" | "already-applied" | string {
+function checkObject(group: ChangeGroup, change: ResourceChange, object: LiveObject): ObjectCheck {
   const fingerprint = (candidate: LiveObject) =>
     fingerprintObject(
       group.resource,
@@ -630,7 +632,9 @@ function checkObject(
     ({ property, after }) => property === "displayName" && holds(property, after),
   );
   if (displayName !== change.liveDisplayName && !renamedByPlan) {
-    return `its displayName is now ${showValue(displayName)} (the plan saw ${showValue(change.liveDisplayName)})`;
+    return {
+      stale: `its displayName is now ${showValue(displayName)} (the plan saw ${showValue(change.liveDisplayName)})`,
+    };
   }
   if (fingerprint(object) === change.fingerprint) return "current";
   if (othersUnmoved && change.changes.every(({ property, after }) => holds(property, after))) {
@@ -662,9 +666,10 @@ function checkObject(
       moved.push(`one of ${list} is no longer the value the plan saw`);
     }
   }
-  return moved.length > 0
-    ? moved.join("; ")
-    : "a declared property changed since the plan was made";
+  return {
+    stale:
+      moved.length > 0 ? moved.join("; ") : "a declared property changed since the plan was made",
+  };
 }
 
 /** Undefined when `match` still selects exactly the plan's object; else why it does not. */
