@@ -123,11 +123,13 @@ export const DEFAULT_GRACE_IN_MS = 2_000;
 
 /** See `ApplyOptions.scheduler`. */
 export interface ApplyScheduler {
+  /** Runs `task` per group, starting groups in order as their tenant (or its app) has room. */
   forEachTenant<T>(
     groups: readonly T[],
     tenantOf: (group: T) => string,
     task: (group: T) => Promise<void>,
   ): Promise<void>;
+  /** Runs `task` per item of one tenant, as many at once as that tenant's write limit allows. */
   forEachWrite<T>(
     tenant: string,
     items: readonly T[],

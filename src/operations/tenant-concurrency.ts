@@ -1,4 +1,5 @@
 import { AdaptiveLimit, forEachAdaptive } from "../adaptive-limit.ts";
+import type { ApplyScheduler } from "../apply/applier.ts";
 import type { DesiredState } from "../config/model.ts";
 import type { GraphRequestEvent } from "../graph/client.ts";
 import { appOfTenant } from "./connections.ts";
@@ -22,19 +23,7 @@ export const INITIAL_WRITES_PER_TENANT = 4;
  *   writes in flight. The write budget (apply/write-budget.ts) still caps the rate on top.
  * Both grow back while requests succeed, up to where they started.
  */
-export interface TenantConcurrency {
-  /** Runs `task` per group, starting groups in order as their tenant's app has room. */
-  forEachTenant<T>(
-    groups: readonly T[],
-    tenantOf: (group: T) => string,
-    task: (group: T) => Promise<void>,
-  ): Promise<void>;
-  /** Runs `task` per item of one tenant, as many at once as that tenant's write limit allows. */
-  forEachWrite<T>(
-    tenant: string,
-    items: readonly T[],
-    task: (item: T) => Promise<void>,
-  ): Promise<void>;
+export interface TenantConcurrency extends ApplyScheduler {
   /** A request's outcome: feed it every `GraphRequestEvent`. */
   observe(event: GraphRequestEvent): void;
 }
