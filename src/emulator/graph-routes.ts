@@ -1,5 +1,7 @@
 import type { JsonObject } from "../json.ts";
 import { ACTION_EFFECTS } from "./actions.ts";
+import { auditEventFor, type AuditLog } from "./audit-log.ts";
+import { AUDIT_EVENTS_PATH, handleAuditEvents } from "./audit-routes.ts";
 import { graphError, intuneMessage } from "./graph-errors.ts";
 import { GRAPH_JSON, jsonResponse, type EmulatorResponse, type RequestIds } from "./http.ts";
 import {
@@ -28,6 +30,10 @@ export interface GraphContext {
   readonly baseUrl: string;
   readonly pageSize: number;
   readonly patchStatus: 200 | 204;
+  /** Intune's audit log: every accepted PATCH adds an event. */
+  readonly audit: AuditLog;
+  /** The display name of a tenant's app registration, for the audit event's actor. */
+  readonly appDisplayName: (tenantId: string, appId: string) => string;
 }
 
 /** One Graph request as the routes need it: the body as text, headers already picked out. */
@@ -67,6 +73,21 @@ export function handleGraphRequest(context: GraphContext, request: GraphRequest)
   }
   const tenantId = check.claims.tid;
   const respond = (response: EmulatorResponse): GraphOutcome => ({ response, tenantId });
+
+  const audit = AUDIT_EVENTS_PATH.exec(request.path);
+  if (audit) {
+    const version = GRAPH_API_VERSIONS.find((candidate) => candidate === audit[1]) ?? "v1.0";
+    return respond(
+      handleAuditEvents(context.audit, tenantId, context.baseUrl, context.pageSize, {
+        method: request.method,
+        version,
+        path: request.path,
+        query: request.query,
+        roles: check.claims.roles,
+        ids,
+      }),
+    );
+  }
 
   const route = parseRoute(context, request.path);
   if ("error" in route) return respond(graphError(ids, 400, "BadRequest", route.error));
@@ -234,8 +255,30 @@ function patch(
     );
   }
   const { id: _ignored, ...values } = result.value;
+  const before = context.store.get(tenantId, entity.collectionName, id);
   const updated = context.store.update(tenantId, entity.collectionName, id, values);
-  if (!updated) return notFoundError(request, entity, id);
+  if (!before || !updated) return notFoundError(request, entity, id);
+  if (request.access.ok) {
+    const { appid } = request.access.claims;
+    context.audit.record(
+      tenantId,
+      auditEventFor({
+        typeName: entity.typeName,
+        objectId: id,
+        objectDisplayName:
+          typeof updated["displayName"] === "string" ? updated["displayName"] : null,
+        before,
+        written: values,
+        actor: {
+          kind: "application",
+          applicationId: appid,
+          applicationDisplayName: context.appDisplayName(tenantId, appid),
+        },
+        clientRequestId: request.ids.clientRequestId,
+        atMs: Date.now(),
+      }),
+    );
+  }
   if (context.patchStatus === 204) return { status: 204 };
   return entityResponse(context, schema, entity, updated, undefined, undefined);
 }

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { JsonObject } from "../json.ts";
+import { AuditLog } from "./audit-log.ts";
 import { FaultInjector, parseFaults, type FaultRule } from "./faults.ts";
 import { graphSchemas } from "./metadata-schema.ts";
 import { RequestLog, type RequestLogEntry } from "./request-log.ts";
@@ -14,6 +15,7 @@ import {
   type EmulatorSeed,
   type ResolvedTenant,
 } from "./seed.ts";
+import { applyPortalChange, PortalChangeSchema, type PortalChange } from "./portal-change.ts";
 import { startServer } from "./server.ts";
 import { ObjectStore } from "./store.ts";
 import { createTlsMaterial } from "./tls.ts";
@@ -29,6 +31,7 @@ import { createTokenService } from "./tokens.ts";
 export type { Fault, FaultRule, FaultsFile } from "./faults.ts";
 export { loadFaults, parseFaults } from "./faults.ts";
 export type { RequestKind, RequestLogEntry } from "./request-log.ts";
+export type { PortalChange } from "./portal-change.ts";
 export type {
   EmulatorSeed,
   SeedApp,
@@ -89,6 +92,13 @@ export interface Emulator {
    * in the canonical 7-digit UTC form. Copies: changing them changes nothing.
    */
   objects(tenant: string, collection: string): JsonObject[];
+  /**
+   * A change by a person in the admin center: the object changes and the audit log records it
+   * with their user principal name. Returns the audit event. Same as `POST /_emulator/portal-change`.
+   */
+  portalChange(change: PortalChange): JsonObject;
+  /** Copies of a tenant's audit events (name or GUID), oldest first, as beta shows them. */
+  auditEvents(tenant: string): JsonObject[];
   close(): Promise<void>;
 }
 
@@ -111,15 +121,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     createTokenService(tenants, options.tokenLifetimeSeconds ?? 3600),
   ]);
   const store = new ObjectStore(tenants);
+  const audit = new AuditLog();
   const log = new RequestLog();
   const faults = new FaultInjector(faultRules, options.randomSeed ?? 1);
   const reset = () => {
     log.clear();
     store.reset();
+    audit.reset();
   };
   const directory = await mkdtemp(join(tmpdir(), "intune-gitops-emulator-"));
   const caFile = join(directory, "ca.pem");
   await writeFile(caFile, tls.caPem, { mode: 0o644 });
+  const schemas = graphSchemas();
   let running;
   try {
     running = await startServer(
@@ -127,9 +140,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         tls,
         tokens,
         store,
+        audit,
         log,
         faults,
-        schemas: graphSchemas(),
+        schemas,
         pageSize,
         patchStatus,
         latencyMs,
@@ -175,6 +189,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         );
       }
       return store.list(found.tenantId, name);
+    },
+    portalChange(change) {
+      const outcome = applyPortalChange(
+        { store, audit, tokens, schema: schemas.beta },
+        PortalChangeSchema.parse(change),
+      );
+      if ("error" in outcome) throw new Error(outcome.error);
+      return outcome.event;
+    },
+    auditEvents(tenant) {
+      const found = tokens.tenant(tenant);
+      if (!found) throw new Error(`unknown tenant '${tenant}'`);
+      return audit.list(found.tenantId);
     },
     close() {
       closing ??= server.close().then(() => rm(directory, { recursive: true, force: true }));

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { aadError } from "./aad-errors.ts";
+import type { AuditLog } from "./audit-log.ts";
 import { faultResponse, parseFaults, type FaultInjector, type TokenClaimsFault } from "./faults.ts";
 import { graphError } from "./graph-errors.ts";
 import { handleGraphRequest } from "./graph-routes.ts";
@@ -14,6 +15,7 @@ import {
   type RequestLog,
   type RequestLogEntry,
 } from "./request-log.ts";
+import { applyPortalChange, PortalChangeSchema } from "./portal-change.ts";
 import type { ObjectStore } from "./store.ts";
 import type { TlsMaterial } from "./tls.ts";
 import type { TokenService } from "./tokens.ts";
@@ -27,6 +29,7 @@ export interface ServerParts {
   readonly tls: TlsMaterial;
   readonly tokens: TokenService;
   readonly store: ObjectStore;
+  readonly audit: AuditLog;
   readonly log: RequestLog;
   readonly faults: FaultInjector;
   readonly schemas: Readonly<Record<GraphApiVersion, GraphSchema>>;
@@ -212,6 +215,12 @@ async function handle(
           baseUrl,
           pageSize: parts.pageSize,
           patchStatus: parts.patchStatus,
+          audit: parts.audit,
+          appDisplayName: (tenantId, appId) =>
+            parts.tokens
+              .tenantById(tenantId)
+              ?.apps.find((app) => app.clientId.toLowerCase() === appId.toLowerCase())
+              ?.displayName ?? appId,
         },
         {
           method,
@@ -230,7 +239,10 @@ async function handle(
   }
 }
 
-/** `GET /_emulator/requests`, `POST /_emulator/reset`, `PUT /_emulator/faults`, `GET /_emulator/health`. */
+/**
+ * `GET /_emulator/requests`, `POST /_emulator/reset`, `PUT /_emulator/faults`,
+ * `GET /_emulator/health`, `POST /_emulator/portal-change` (see portal-change.ts).
+ */
 function handleAdmin(
   parts: ServerParts,
   method: string,
@@ -247,6 +259,8 @@ function handleAdmin(
     case "POST /_emulator/reset":
       parts.reset();
       return { status: 204 };
+    case "POST /_emulator/portal-change":
+      return portalChange(parts, body, ids);
     case "PUT /_emulator/faults":
       try {
         parts.faults.setRules(parseFaults(JSON.parse(body || "[]"), "request body").faults);
@@ -264,9 +278,32 @@ function handleAdmin(
         ids,
         404,
         "NotFound",
-        `No admin route ${route}. Routes: GET /_emulator/requests, POST /_emulator/reset, PUT /_emulator/faults, GET /_emulator/health.`,
+        `No admin route ${route}. Routes: GET /_emulator/requests, POST /_emulator/reset, PUT /_emulator/faults, GET /_emulator/health, POST /_emulator/portal-change.`,
       );
   }
+}
+
+/** Simulates a person's change in the admin center; answers 201 with the audit event recorded. */
+function portalChange(parts: ServerParts, body: string, ids: RequestIds): EmulatorResponse {
+  let input: unknown;
+  try {
+    input = JSON.parse(body || "null");
+  } catch (error) {
+    return graphError(ids, 400, "BadRequest", `Invalid JSON. ${String(error)}`);
+  }
+  const parsed = PortalChangeSchema.safeParse(input);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map(
+      (issue) => `${issue.path.join(".") || "(body)"}: ${issue.message}`,
+    );
+    return graphError(ids, 400, "BadRequest", `Invalid portal change: ${issues.join("; ")}`);
+  }
+  const outcome = applyPortalChange(
+    { store: parts.store, audit: parts.audit, tokens: parts.tokens, schema: parts.schemas.beta },
+    parsed.data,
+  );
+  if ("error" in outcome) return graphError(ids, 400, "BadRequest", outcome.error);
+  return jsonResponse(201, outcome.event);
 }
 
 function classify(path: string): RequestKind {

@@ -137,6 +137,7 @@ describe("client secret", () => {
       roles: [
         "DeviceManagementServiceConfig.ReadWrite.All",
         "DeviceManagementConfiguration.ReadWrite.All",
+        "DeviceManagementApps.Read.All",
       ],
       aud: "https://graph.microsoft.com",
       iss: `${defaultEmulator.url}/${CONTOSO}/v2.0`,
