@@ -1,7 +1,10 @@
 import type { Diagnostic } from "../diagnostics.ts";
 import type { JsonValue } from "../json.ts";
+import { GRAPH_VERSIONS, type ResourceDefinition } from "../resources/types.ts";
 import { daysAfter, isExistingDate, oneYearAfter, utcDay } from "./calendar-date.ts";
+import { issuesToDiagnostics } from "./issues.ts";
 import type { AcceptedDeviation } from "./model.ts";
+import { specSchema } from "./schema.ts";
 import { childOf, isMapping } from "./schema-walk.ts";
 import { listWords, nearest } from "./suggest.ts";
 import type { Path, PlainMap, SourceDocument } from "./yaml-document.ts";
@@ -10,11 +13,14 @@ import type { Path, PlainMap, SourceDocument } from "./yaml-document.ts";
  * The checks on `acceptedDeviations` that need more than the schema: the property must be one the
  * document declares under `spec` (only declared properties are compared, so accepting another
  * would silence nothing), the tenant one of the document's, and `expires` at most a year from
- * today. An acceptance that has expired is valid but a warning: the difference is drift again,
- * and plan says so too.
+ * today. An accepted `value` must be one the property can hold (checked with the property's own
+ * schema): a value no live object can have would never match, so the acceptance would silently
+ * accept nothing. An acceptance that has expired is valid but a warning: the difference is drift
+ * again, and plan says so too.
  */
 export function checkAcceptances(
   document: SourceDocument,
+  resource: ResourceDefinition,
   value: PlainMap,
   targetTenants: readonly string[],
   now: Date,
@@ -43,6 +49,11 @@ export function checkAcceptances(
         detail: `accept a difference only in a property this document manages (${declared.length > 0 ? listWords(declared, "or") : "none declared"})${suggestion === undefined ? "" : `; did you mean ${suggestion}?`}`,
         source: document.locate(at("property")),
       });
+    }
+    if (typeof property === "string" && declared.includes(property) && "value" in entry) {
+      const problems = valueProblems(document, resource, property, entry["value"], at("value"));
+      if (problems.length > 0) usable = false;
+      diagnostics.push(...problems);
     }
     if (typeof tenant === "string" && !targetTenants.includes(tenant)) {
       usable = false;
@@ -96,6 +107,24 @@ export function checkAcceptances(
     accepted
       .filter((entry) => entry.tenant === undefined || entry.tenant === tenant)
       .map((entry) => entry.deviation);
+}
+
+/**
+ * What is wrong with an accepted value, by the rules a declared value follows. The schema of every
+ * Graph version is used: the value is a live one, read through whichever version the tenant uses.
+ */
+function valueProblems(
+  document: SourceDocument,
+  resource: ResourceDefinition,
+  property: string,
+  value: unknown,
+  path: Path,
+): Diagnostic[] {
+  const schema = specSchema(resource, GRAPH_VERSIONS).shape[property];
+  if (schema === undefined) return [];
+  const result = schema.safeParse(value);
+  if (result.success) return [];
+  return issuesToDiagnostics(result.error.issues, { document, schema, data: value, prefix: path });
 }
 
 /** Whether an acceptance still holds on `now`'s day (it holds through its `expires` day, UTC). */

@@ -108,7 +108,7 @@ export function checkObjectDocument(
       );
     }
   }
-  const acceptancesFor = checkAcceptances(document, value, targetTenants, now, own);
+  const acceptancesFor = checkAcceptances(document, resource, value, targetTenants, now, own);
   diagnostics.push(...own);
   const declaration = {
     resource,
