@@ -400,6 +400,49 @@ describe.concurrent("every command, with --debug where it has one", { timeout: 1
   });
 });
 
+// invoke and adopt change the emulator's objects: run apart from the concurrent runs above, whose
+// plans expect the seeded state.
+describe("invoke and adopt, with --debug", { timeout: 120_000 }, () => {
+  it("the partner actions and adopt print and write no credential", async () => {
+    const work = tempConfig({ fromExamples: true });
+    try {
+      const runs: Record<string, CliRun> = {};
+      for (const [label, args] of [
+        ["invoke beginOnboarding", ["beginOnboarding", "--object", "teamviewer"]],
+        ["invoke disconnect", ["disconnect", "--object", "teamviewer"]],
+        ["invoke terminate", ["terminate", "--object", "jamf", "--allow-destructive"]],
+      ] as const) {
+        const run = await runCli(
+          ["invoke", ...args, "--tenant", "contoso", "--auto-approve", "--debug"],
+          { cwd: work.dir, env: env() },
+        );
+        expect(run.code, `${label}: ${run.stderr}`).toBe(0);
+        expect(run.stderr).toMatch(/^debug: graph contoso: POST /m);
+        runs[label] = run;
+      }
+      // A tenant-specific object, so that contoso's live value can be adopted into it.
+      const file = join(work.dir, "remote-assistance.yaml");
+      writeFileSync(file, readFileSync(file, "utf8").replace("tenants: all", "tenants: contoso"));
+      runs["adopt"] = await runCli(["adopt", "--tenant", "contoso", "--debug", "--config", "."], {
+        cwd: work.dir,
+        env: env(),
+      });
+      expect(runs["adopt"].code, runs["adopt"].stderr).toBe(0);
+      expect(runs["adopt"].stdout).toContain("adopted remoteAssistancePartner[contoso].teamviewer");
+      expect(runs["adopt"].stderr).toMatch(/^debug: graph contoso: GET /m);
+
+      for (const [label, run] of Object.entries(runs)) expectNoCredentials(label, outputsOf(run));
+      expectNoCredentials(
+        "files after invoke and adopt",
+        Object.fromEntries(filesUnder(work.dir).map((written) => [written.path, written.text])),
+      );
+    } finally {
+      work.cleanup();
+      emulator.reset();
+    }
+  });
+});
+
 describe("a hostile Graph that echoes the bearer token back", { timeout: 120_000 }, () => {
   let fake: FakeGraph;
   let caFile: string;
