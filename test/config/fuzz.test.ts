@@ -130,7 +130,8 @@ function mutate(text: string, change: Mutation): string {
 function checkResult(files: readonly ConfigFile[]): void {
   const result = parseConfig(files);
   const lineCounts = new Map(
-    files.map((file) => [file.path, String(file.text).split("\n").length]),
+    // Bytes are counted as bytes: String() of a Uint8Array is "10,10,128", one line whatever it holds.
+    files.map((file) => [file.path, Buffer.from(file.text).toString("latin1").split("\n").length]),
   );
   for (const diagnostic of result.diagnostics) {
     expect(["error", "warning"]).toContain(diagnostic.severity);
@@ -182,7 +183,8 @@ describe("the loader under random edits", () => {
       fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
         checkResult([...EXAMPLES, { path: "random.yaml", text: bytes }]);
       }),
-      { numRuns: 300 },
+      // [10, 10, 128]: a bad UTF-8 byte on line 3, once found by chance: kept as a fixed case.
+      { numRuns: 300, examples: [[Uint8Array.from([10, 10, 128])]] },
     );
   });
 
