@@ -3,7 +3,7 @@ import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "coverage/", "bin/", "reports/", ".stryker-tmp/"] },
+  { ignores: ["dist/", "node_modules/", "coverage/", "bin/", "reports/", ".stryker-tmp*/"] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
