@@ -45,6 +45,11 @@ export const COMMANDS: readonly {
     load: async () => (await import("./commands/export.ts")).command,
   },
   {
+    name: "drift-report",
+    summary: "Build the nightly drift report from every shard's 'plan --format json'.",
+    load: async () => (await import("./commands/drift-report.ts")).command,
+  },
+  {
     name: "schema",
     summary: "Print the JSON Schema of the configuration format, for editors.",
     load: async () => (await import("./commands/schema.ts")).command,

@@ -1,5 +1,6 @@
 /** How `plan` and `apply` show a plan, and the reading that leads to it. */
 import type { ReadProgressEvent } from "../graph/read-live.ts";
+import type { Shard } from "../operations/tenant-selection.ts";
 import type { Plan } from "../plan/model.ts";
 import { sanitizeText } from "../render/style.ts";
 import type { CommandContext } from "./command.ts";
@@ -7,10 +8,18 @@ import type { CommandContext } from "./command.ts";
 export const PLAN_FORMATS = ["text", "markdown", "json"] as const;
 export type PlanFormat = (typeof PLAN_FORMATS)[number];
 
-export async function renderPlan(plan: Plan, format: PlanFormat, color: boolean): Promise<string> {
+export async function renderPlan(
+  plan: Plan,
+  format: PlanFormat,
+  color: boolean,
+  shard?: Shard,
+): Promise<string> {
   switch (format) {
     case "json":
-      return (await import("../render/plan-json.ts")).renderPlanJson(plan);
+      return (await import("../render/plan-json.ts")).renderPlanJson(
+        plan,
+        shard === undefined ? {} : { shard },
+      );
     case "markdown":
       return (await import("../render/plan-markdown.ts")).renderPlanMarkdown(plan);
     case "text":

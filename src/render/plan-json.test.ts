@@ -25,7 +25,15 @@ describe("renderPlanJson", () => {
       tool_version: "0.1.0",
       config_digest: "c0ffee",
       tenants: ["contoso"],
-      summary: { to_change: 1, observed: 0, accepted: 0, unchanged: 5, errors: 1 },
+      shard: null,
+      summary: {
+        to_change: 1,
+        observed: 0,
+        accepted: 0,
+        unchanged: 5,
+        errors: 1,
+        tenants: [{ tenant: "contoso", to_change: 1, observed: 0, unchanged: null, errors: 1 }],
+      },
       changes: [
         {
           address: "remoteAssistancePartner[contoso].teamviewer",
@@ -101,7 +109,7 @@ describe("renderPlanJson", () => {
         expect(json.format_version).toBe(1);
         expect(json.changes).toHaveLength(anyPlan.changes.length);
         const observed = anyPlan.changes.filter((change) => change.mode === "observe").length;
-        expect(json.summary).toEqual({
+        expect(json.summary).toMatchObject({
           to_change: anyPlan.changes.length - observed,
           observed,
           accepted: 0,

@@ -11,7 +11,10 @@ import { assignmentDiff, summarisePlan } from "./plan-values.ts";
  *   "tool_version": "0.1.0",
  *   "config_digest": "<sha256 of the configuration>",
  *   "tenants": ["contoso", …],
- *   "summary": { "to_change": 2, "observed": 0, "accepted": 0, "unchanged": 5, "errors": 1 },
+ *   "shard": { "index": 2, "count": 4 } | null,
+ *   "summary": { "to_change": 2, "observed": 0, "accepted": 0, "unchanged": 5, "errors": 1,
+ *     "tenants": [{ "tenant": "contoso", "to_change": 2, "observed": 0, "unchanged": 5,
+ *                   "errors": 1 }] },
  *   "changes": [{
  *     "address": "remoteAssistancePartner[contoso].teamviewer",
  *     "kind": "RemoteAssistancePartner", "graph_type": "remoteAssistancePartner",
@@ -49,22 +52,41 @@ import { assignmentDiff, summarisePlan } from "./plan-values.ts";
  * sets sorted), `after` and `patch` the declared values as sent. Changes are sorted by address,
  * problems by tenant then address. Adding keys is not a format change; removing or renaming one
  * bumps `format_version`. Ends with a newline.
+ *
+ * Drift or failure: a tenant with `errors > 0` in `summary.tenants` could not be (fully) checked,
+ * and `problems` says why; a tenant with `to_change > 0` drifted (or has changes to apply), and
+ * `observed > 0` counts drift of observe-only objects (reported, never written). Both
+ * can be true of one tenant. The exit code follows terraform (errors win: 1 even when there is
+ * drift too), so a drift job reads this document, not the exit code, to report both.
  */
 export const PLAN_JSON_FORMAT_VERSION = 1;
 
-export function renderPlanJson(plan: Plan): string {
+export interface PlanJsonOptions {
+  /** The `--shard` the plan covers, so a report over every shard can tell one is missing. */
+  readonly shard?: { readonly index: number; readonly count: number };
+}
+
+export function renderPlanJson(plan: Plan, options: PlanJsonOptions = {}): string {
   const summary = summarisePlan(plan);
   const document: JsonObject = {
     format_version: PLAN_JSON_FORMAT_VERSION,
     tool_version: plan.toolVersion,
     config_digest: plan.configDigest,
     tenants: [...plan.tenants],
+    shard: options.shard === undefined ? null : { ...options.shard },
     summary: {
       to_change: summary.toChange,
       observed: summary.observed,
       accepted: summary.accepted,
       unchanged: summary.unchanged,
       errors: summary.errors,
+      tenants: summary.tenants.map((tenant) => ({
+        tenant: tenant.tenant,
+        to_change: tenant.toChange,
+        observed: tenant.observed,
+        unchanged: tenant.unchanged ?? null,
+        errors: tenant.errors,
+      })),
     },
     changes: plan.changes.map(changeJson),
     problems: plan.problems.map(problemJson),

@@ -61,13 +61,58 @@ describe("renderPlanMarkdown", () => {
     expect(markdown).toContain("#### 1 problem\n- ❌ could not read tenant fabrikam&#58; down");
   });
 
-  it("puts each change in a collapsible table of live and desired values", () => {
+  it("shows a small plan inline: a table of live and desired values per object", () => {
     const markdown = renderPlanMarkdown(plan({ changes: [change()] }));
     expect(markdown).toContain(
-      "<details><summary><code>~ remoteAssistancePartner.teamviewer</code> (tenant contoso, id <code>7443c8b9…</code>, beta): 1 property</summary>\n\n" +
+      "<code>~ remoteAssistancePartner.teamviewer</code> (tenant contoso, id <code>7443c8b9…</code>, beta): 1 property\n\n" +
         "| property | live | desired |\n| --- | --- | --- |\n" +
-        '| <code>onboardingStatus</code> | <code>"notOnboarded"</code> | <code>"onboarded"</code> |\n\n' +
-        "</details>\n",
+        '| <code>onboardingStatus</code> | <code>"notOnboarded"</code> | <code>"onboarded"</code> |\n\n',
+    );
+    expect(markdown).not.toContain("<details>");
+  });
+
+  it("groups an identical change across tenants into one block that names the tenants", () => {
+    const tenants = Array.from(
+      { length: 42 },
+      (_, index) => `customer-${String(index).padStart(3, "0")}`,
+    );
+    const changes = tenants.map((tenant) =>
+      change({ tenant, address: `remoteAssistancePartner[${tenant}].teamviewer` }),
+    );
+    const other = change({
+      tenant: "customer-000",
+      address: "remoteAssistancePartner[customer-000].teamviewer2",
+      name: "teamviewer2",
+    });
+    const markdown = renderPlanMarkdown(
+      plan({
+        tenants,
+        changes: [...changes, other].sort((a, b) => (a.address < b.address ? -1 : 1)),
+      }),
+    );
+    expect(markdown.match(/onboardingStatus/g)).toHaveLength(2);
+    expect(markdown).toContain(
+      `<code>~ remoteAssistancePartner.teamviewer</code> in 42 tenants (beta): 1 property`,
+    );
+    expect(markdown).toContain(`Tenants: ${tenants.join(", ")}`);
+    expect(markdown).toContain("#### 43 objects to change, in 2 blocks");
+    // Forty-two quiet rows would say nothing the totals do not.
+    expect(markdown).not.toContain("| customer-041 |");
+  });
+
+  it("never cuts through a tag, whatever the limit", () => {
+    fc.assert(
+      fc.property(
+        anyPlanArbitrary({ maxChanges: 30 }),
+        fc.integer({ min: 1_000, max: 8_000 }),
+        (anyPlan, maxLength) => {
+          const markdown = renderPlanMarkdown(anyPlan, { maxLength });
+          for (const tag of ["details", "summary", "code"]) {
+            expect(markdown.split(`<${tag}>`).length).toBe(markdown.split(`</${tag}>`).length);
+          }
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 
@@ -164,7 +209,7 @@ describe("renderPlanMarkdown", () => {
     expect(markdown.startsWith(PLAN_MARKDOWN_MARKER)).toBe(true);
     expect(markdown).toMatch(/… \d+ more objects: run plan locally or see the JSON artifact\./);
     expect(markdown).toMatch(/… \d+ more problems: run plan locally or see the JSON artifact\./);
-    expect(markdown).toMatch(/… \d+ more tenants/);
+    expect(markdown).toContain("| 3000 tenants without changes |");
     expect(markdown).toContain("**5000**");
   });
 

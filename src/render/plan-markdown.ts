@@ -16,6 +16,7 @@ import {
   type PlanSummary,
   type TenantSummary,
 } from "./plan-values.ts";
+import { canonicalJson } from "../canonical-json.ts";
 import { sanitizeText } from "./style.ts";
 
 /**
@@ -44,6 +45,12 @@ const MAX_TARGET_CELL = 2_000;
 const MAX_TARGETS_PER_CELL = 20;
 const MAX_CANDIDATES = 10;
 const MAX_PROPERTIES_PER_LINE = 20;
+/** Tenants named in a grouped block before "… N more". */
+const MAX_TENANTS_PER_BLOCK = 200;
+/** Up to this many blocks, a plan is shown open; beyond, each block is collapsed. */
+const INLINE_BLOCKS = 5;
+/** Up to this many tenants, the summary table has a row per tenant. */
+const TENANT_ROWS = 10;
 /** Room kept for the "… N more" notes. */
 const NOTE_RESERVE = 600;
 const MORE = "run plan locally or see the JSON artifact";
@@ -79,17 +86,23 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}
   }
 
   if (plan.changes.length > 0) {
-    out.push(`#### ${plural(plan.changes.length, "object")} to change\n`);
-    // Every object listed beats some objects in full: an object gets its table only if the
-    // one-line form of all the objects after it still fits.
-    const compact = plan.changes.map(changeLine);
+    const blocks = groupIdenticalChanges(plan.changes);
+    const inBlocks =
+      blocks.length < plan.changes.length ? `, in ${plural(blocks.length, "block")}` : "";
+    out.push(`#### ${plural(plan.changes.length, "object")} to change${inBlocks}\n`);
+    // A short plan is read at a glance: shown open. A long one folds each block away.
+    const collapse = blocks.length > INLINE_BLOCKS;
+    // Every block listed beats some blocks in full: a block gets its table only if the
+    // one-line form of all the blocks after it still fits.
+    const compact = blocks.map(blockLine);
     const compactAfter: number[] = new Array<number>(compact.length).fill(0);
     for (let index = compact.length - 2; index >= 0; index -= 1) {
       compactAfter[index] = compactAfter[index + 1]! + compact[index + 1]!.length;
     }
     let shown = 0;
-    for (const [index, change] of plan.changes.entries()) {
-      const full = changeDetails(change);
+    let objectsShown = 0;
+    for (const [index, block] of blocks.entries()) {
+      const full = blockDetails(block, collapse);
       const line = compact[index]!;
       if (out.length + full.length + compactAfter[index]! <= out.budgetTotal) {
         out.push(full);
@@ -100,9 +113,10 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}
         break;
       }
       shown += 1;
+      objectsShown += block.changes.length;
     }
-    if (shown < plan.changes.length) {
-      out.pushNote(`\n… ${plural(plan.changes.length - shown, "more object")}: ${MORE}.\n`);
+    if (shown < blocks.length) {
+      out.pushNote(`\n… ${plural(plan.changes.length - objectsShown, "more object")}: ${MORE}.\n`);
     }
     if (out.compacted) {
       out.pushNote(
@@ -212,8 +226,45 @@ function tenantTable(summary: PlanSummary, budget: number): string {
     summary.tenants.length > 1
       ? `| **all ${summary.tenants.length} tenants** | **${summary.toChange}** | **${summary.unchanged}** | **${summary.errors}** |\n`
       : "";
-  if (header.length + all.join("").length + totals.length <= budget) {
+  if (
+    summary.tenants.length <= TENANT_ROWS &&
+    header.length + all.join("").length + totals.length <= budget
+  ) {
     return `${header}${all.join("")}${totals}\n`;
+  }
+  if (summary.tenants.length > TENANT_ROWS) {
+    // A fleet: a row per tenant would repeat the blocks below. Tenants with errors keep their
+    // own row (each needs a look); the others are counted in two rows.
+    const failing = summary.tenants.filter((tenant) => tenant.errors > 0);
+    const changing = summary.tenants.filter((tenant) => tenant.errors === 0 && tenant.toChange > 0);
+    const quiet = summary.tenants.filter((tenant) => tenant.errors === 0 && tenant.toChange === 0);
+    const sum = (tenants: readonly TenantSummary[], count: (tenant: TenantSummary) => number) =>
+      tenants.reduce((total, tenant) => total + count(tenant), 0);
+    const unchanged = (tenant: TenantSummary) => tenant.unchanged ?? 0;
+    const rows: string[] = [];
+    let size = header.length + totals.length + 400;
+    let omitted = 0;
+    for (const tenant of failing) {
+      const text = row(tenant);
+      if (size + text.length > budget) omitted += 1;
+      else {
+        rows.push(text);
+        size += text.length;
+      }
+    }
+    if (omitted > 0)
+      rows.push(`| … ${plural(omitted, "more tenant")} with errors (in the totals) | | | |\n`);
+    if (changing.length > 0) {
+      rows.push(
+        `| ${plural(changing.length, "tenant")} with changes | ${sum(changing, (t) => t.toChange)} | ${sum(changing, unchanged)} | 0 |\n`,
+      );
+    }
+    if (quiet.length > 0) {
+      rows.push(
+        `| ${plural(quiet.length, "tenant")} without changes | 0 | ${sum(quiet, unchanged)} | 0 |\n`,
+      );
+    }
+    return `${header}${rows.join("")}${totals}\n`;
   }
   // Too many tenants: the ones with something to say first, the quiet ones as one row.
   const rows: string[] = [];
@@ -255,35 +306,91 @@ function problemItem(problem: PlanProblem): string {
   return `${lines.join("\n")}\n`;
 }
 
-function changeHeading(change: ResourceChange): string {
-  const observe = change.mode === "observe" ? ", observe only: never written" : "";
-  return `<code>~ ${escape(shortAddress(change))}</code> (tenant ${escape(truncate(change.tenant, 100))}, id <code>${escape(shortId(change.liveId))}</code>, ${escape(change.graphVersion)}${observe})`;
+/**
+ * One change, or the same change in several tenants: `first` stands for all of them (their
+ * property changes are identical), `changes` lists every tenant's, `first` included.
+ */
+export interface ChangeBlock {
+  readonly first: ResourceChange;
+  readonly changes: readonly ResourceChange[];
 }
 
-function changeDetails(change: ResourceChange): string {
-  const rows = change.changes.map((property) => propertyRow(change, property));
+/**
+ * Changes that are the same change (same kind, name, Graph version, mode, and the same
+ * properties from the same live values to the same desired ones) in several tenants, as one
+ * block: a fleet of 400 tenants with one drifted setting reads as one block naming its tenants,
+ * not 400. In the order of each block's first change (the plan's order).
+ */
+export function groupIdenticalChanges(changes: readonly ResourceChange[]): ChangeBlock[] {
+  const blocks = new Map<string, { first: ResourceChange; changes: ResourceChange[] }>();
+  for (const change of changes) {
+    const key = canonicalJson([
+      change.graphType,
+      change.name,
+      change.graphVersion,
+      change.mode ?? "manage",
+      change.changes.map((property) => [
+        property.property,
+        property.before ?? null,
+        property.after,
+      ]),
+    ]);
+    const block = blocks.get(key);
+    if (block === undefined) blocks.set(key, { first: change, changes: [change] });
+    else block.changes.push(change);
+  }
+  return [...blocks.values()];
+}
+
+function blockHeading({ first, changes }: ChangeBlock): string {
+  const observe = first.mode === "observe" ? ", observe only: never written" : "";
+  if (changes.length === 1) {
+    return `<code>~ ${escape(shortAddress(first))}</code> (tenant ${escape(truncate(first.tenant, 100))}, id <code>${escape(shortId(first.liveId))}</code>, ${escape(first.graphVersion)}${observe})`;
+  }
+  return `<code>~ ${escape(shortAddress(first))}</code> in ${plural(changes.length, "tenant")} (${escape(first.graphVersion)}${observe})`;
+}
+
+/** The tenants of a grouped block, cut at a whole name with a count of the rest. */
+function blockTenants({ changes }: ChangeBlock): string {
+  const names = changes
+    .slice(0, MAX_TENANTS_PER_BLOCK)
+    .map((change) => escape(truncate(change.tenant, 100)));
+  const more =
+    changes.length > MAX_TENANTS_PER_BLOCK
+      ? `, … ${changes.length - MAX_TENANTS_PER_BLOCK} more`
+      : "";
+  return `Tenants: ${names.join(", ")}${more}`;
+}
+
+function blockDetails(block: ChangeBlock, collapse: boolean): string {
+  const { first } = block;
+  const rows = first.changes.map((property) => propertyRow(first, property));
+  const title = `${blockHeading(block)}: ${plural(first.changes.length, "property", "properties")}`;
+  const tenants = block.changes.length > 1 ? [blockTenants(block), ""] : [];
+  const table = ["| property | live | desired |", "| --- | --- | --- |", ...rows, ""];
+  if (!collapse) return [title, "", ...tenants, ...table, "", ""].join("\n");
   return [
-    `<details><summary>${changeHeading(change)}: ${plural(change.changes.length, "property", "properties")}</summary>`,
+    `<details><summary>${title}</summary>`,
     "",
-    "| property | live | desired |",
-    "| --- | --- | --- |",
-    ...rows,
-    "",
+    ...tenants,
+    ...table,
     "</details>",
     "",
     "",
   ].join("\n");
 }
 
-/** The summarised form of a change: one list item naming the changed properties. */
-function changeLine(change: ResourceChange): string {
-  const properties = change.changes
+/** The summarised form of a block: one list item naming the changed properties. */
+function blockLine(block: ChangeBlock): string {
+  const { first } = block;
+  const properties = first.changes
     .slice(0, MAX_PROPERTIES_PER_LINE)
     .map((property) => `<code>${escape(truncate(property.property, 100))}</code>`);
-  if (change.changes.length > MAX_PROPERTIES_PER_LINE) {
-    properties.push(`… ${change.changes.length - MAX_PROPERTIES_PER_LINE} more`);
+  if (first.changes.length > MAX_PROPERTIES_PER_LINE) {
+    properties.push(`… ${first.changes.length - MAX_PROPERTIES_PER_LINE} more`);
   }
-  return `- ${changeHeading(change)}: ${properties.join(", ")}\n`;
+  const tenants = block.changes.length > 1 ? ` (${blockTenants(block)})` : "";
+  return `- ${blockHeading(block)}: ${properties.join(", ")}${tenants}\n`;
 }
 
 function propertyRow(change: ResourceChange, property: PropertyChange): string {
@@ -335,7 +442,7 @@ function codeCell(value: JsonValue | undefined): string {
  * `#123` references, `:emoji:`, `$math$`, and the `https:` and `www.` of autolinks. Newlines
  * become spaces (a value never starts a line, so list and heading markers are harmless).
  */
-function escape(text: string): string {
+export function escape(text: string): string {
   // Control and bidi characters (from Graph's text) shown as \uXXXX, as in the text renderer.
   return sanitizeText(text.replace(/\r\n|\r|\n/g, " "))
     .replace(/[&<>|\\`*_[\]~@#:$]/g, (char) => `&#${char.charCodeAt(0)};`)

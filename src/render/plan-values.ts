@@ -14,6 +14,8 @@ import { sanitizeText } from "./style.ts";
 export interface TenantSummary {
   readonly tenant: string;
   readonly toChange: number;
+  /** Observe-only objects of the tenant that differ (drift, never written). */
+  readonly observed: number;
   /** Undefined for a plan without `unchangedByTenant` (made by hand). */
   readonly unchanged: number | undefined;
   readonly errors: number;
@@ -41,6 +43,8 @@ export function summarisePlan(plan: Plan): PlanSummary {
   const tenants = [...names].sort(compareStrings).map((tenant) => ({
     tenant,
     toChange: plan.changes.filter((change) => change.tenant === tenant && change.mode !== "observe")
+      .length,
+    observed: plan.changes.filter((change) => change.tenant === tenant && change.mode === "observe")
       .length,
     unchanged: plan.unchangedByTenant ? (plan.unchangedByTenant[tenant] ?? 0) : undefined,
     errors: plan.problems.filter((problem) => problem.tenant === tenant).length,

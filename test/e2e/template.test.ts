@@ -238,7 +238,7 @@ describe(
       });
     });
 
-    it("nightly drift: four shards with the read-only app, then the issue body", async () => {
+    it("nightly drift: four shards with the read-only app, then the drift report", async () => {
       // Back to the seed: the tenants now differ from the configuration, as after a change by hand.
       emulator.reset();
       const workflow = readWorkflow(join(WORKFLOWS, "intune-gitops-drift.yml"));
@@ -250,16 +250,23 @@ describe(
       expect(new Set(signedInApps())).toEqual(new Set([READ_APP]));
       const report = await job("intune-gitops-drift.yml", "report", "schedule");
       expectPassed(report);
-      // The issue step (GitHub's API) posts this body when some shard drifted and none failed.
-      const body = report.steps.find((step) => step.name === "Build the issue body")!;
-      expect(body.outputs.failed).toBe("0");
-      expect(Number(body.outputs.drifted)).toBeGreaterThan(0);
-      const issue = readFileSync(join(workspace, "issue-body.md"), "utf8");
-      expect(issue).toContain(
-        "Drift found by [the nightly run](https://github.com/contoso/intune-config/actions/runs/4242).",
+      // The issue step (GitHub's API) acts on this report: every tenant checked, some drifted.
+      const built = JSON.parse(readFileSync(join(workspace, "report.json"), "utf8")) as {
+        status: string;
+        issue_action: string;
+        checked_tenants: number;
+        body: string;
+      };
+      expect(built).toMatchObject({
+        status: "drift",
+        issue_action: "open-or-update",
+        checked_tenants: 2,
+      });
+      expect(built.body).toContain(
+        "by [the nightly run](https://github.com/contoso/intune-config/actions/runs/4242)",
       );
-      expect(issue).toContain("onboardingStatus");
-      expect(issue).toContain("<!-- intune-gitops-plan -->");
+      expect(built.body).toContain("onboardingStatus");
+      expect(built.body).toContain("<!-- intune-gitops-drift -->");
       expect(report.steps.at(-1)?.outcome).toBe("github-api");
     });
   },

@@ -103,7 +103,7 @@ export const command: Command = {
     });
 
     const shown = redactPlan(withPathPrefix(plan, configPathPrefix(configDir, context.cwd)));
-    context.stdout.write(await renderPlan(shown, format, color));
+    context.stdout.write(await renderPlan(shown, format, color, shard));
     if (typeof values.out === "string") await savePlan(plan, values.out, context);
     return exitCodeOf(plan, values);
   },

@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { change, plan, problem } from "../../test/helpers/plan-builders.ts";
+import { renderPlanJson } from "../render/plan-json.ts";
+import { buildDriftReport } from "./drift-report.ts";
+
+const shardJson = (index: number, content: Parameters<typeof plan>[0]) =>
+  renderPlanJson(plan(content), { shard: { index, count: 2 } });
+
+describe("buildDriftReport", () => {
+  it("is clean (close the issue) only when every shard reported and nothing drifted", () => {
+    const report = buildDriftReport(
+      [
+        {
+          name: "1",
+          text: shardJson(1, { tenants: ["a"], unchangedCount: 1, unchangedByTenant: { a: 1 } }),
+        },
+        {
+          name: "2",
+          text: shardJson(2, { tenants: ["b"], unchangedCount: 1, unchangedByTenant: { b: 1 } }),
+        },
+      ],
+      { shards: 2 },
+    );
+    expect(report).toMatchObject({ status: "clean", issueAction: "close", checkedTenants: 2 });
+    expect(report.markdown).toContain("All 2 tenants were checked");
+  });
+
+  it("never closes when a shard's output is missing, empty or not a plan", () => {
+    for (const text of [undefined, "", "{oops", '{"format_version": 99}']) {
+      const report = buildDriftReport(
+        [
+          { name: "drift-1/plan.json", text: shardJson(1, { tenants: ["a"] }) },
+          { name: "drift-2/plan.json", text },
+        ],
+        { shards: 2 },
+      );
+      expect(report.status, String(text)).toBe("incomplete");
+      expect(report.issueAction).toBe("update-if-open");
+      expect(report.unchecked).toEqual([expect.objectContaining({ shard: "drift-2/plan.json" })]);
+    }
+    // A shard whose artifact never arrived at all.
+    const absent = buildDriftReport([{ name: "1", text: shardJson(1, { tenants: ["a"] }) }], {
+      shards: 2,
+    });
+    expect(absent.status).toBe("incomplete");
+    expect(absent.unchecked[0]!.shard).toBe("1 shard of 2");
+  });
+
+  it("lists the drift and, in its own section, the tenant that could not be checked", () => {
+    const report = buildDriftReport([
+      {
+        name: "1",
+        text: shardJson(1, {
+          tenants: ["broken", "contoso"],
+          changes: [change()],
+          problems: [
+            problem({
+              tenant: "broken",
+              code: "read-failed",
+              address: undefined,
+              candidates: undefined,
+              summary: "could not sign in to tenant broken: the app is not consented",
+            }),
+          ],
+        }),
+      },
+    ]);
+    expect(report).toMatchObject({
+      status: "incomplete",
+      issueAction: "open-or-update",
+      driftedTenants: ["contoso"],
+      unchecked: [{ tenant: "broken", reasons: [expect.stringContaining("not consented")] }],
+    });
+    const unchecked = report.markdown.indexOf("#### Could not be checked");
+    const drifted = report.markdown.indexOf("#### Drifted: 1 tenant");
+    expect(unchecked).toBeGreaterThan(0);
+    expect(drifted).toBeGreaterThan(unchecked);
+    expect(report.markdown).toContain("onboardingStatus");
+  });
+});
