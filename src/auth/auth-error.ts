@@ -4,6 +4,7 @@
  * echoes request bodies) passes through `redact` first.
  */
 import { ExitError } from "../errors.ts";
+import type { FailureCause } from "../failure-cause.ts";
 import type { AuthConfig, AuthMethod } from "../config/model.ts";
 import { redact } from "./redact.ts";
 import { formatSeconds } from "../format-duration.ts";
@@ -19,9 +20,20 @@ export class AuthError extends ExitError {
   readonly method?: AuthMethod;
   /** Entra ID's error number, e.g. `7000215` for AADSTS7000215. */
   readonly aadsts?: string;
-  constructor(message: string, fields: { tenant: string; method?: AuthMethod; aadsts?: string }) {
+  /** What kind of fix it needs (default `credentials`). */
+  readonly failureCause: FailureCause;
+  constructor(
+    message: string,
+    fields: {
+      tenant: string;
+      method?: AuthMethod;
+      aadsts?: string;
+      failureCause?: FailureCause;
+    },
+  ) {
     super(redact(message), 1);
     this.tenant = fields.tenant;
+    this.failureCause = fields.failureCause ?? "credentials";
     if (fields.method !== undefined) this.method = fields.method;
     if (fields.aadsts !== undefined) this.aadsts = fields.aadsts;
   }
@@ -62,6 +74,13 @@ function where(context: AuthFailureContext): string {
 }
 
 const APP_REGISTRATION = "Entra ID > App registrations";
+
+/**
+ * AADSTS errors that mean the tenant has not consented to the app (or blocked it), not that the
+ * credential is wrong: 700016 (app not found in the directory: no service principal, i.e. never
+ * consented there), 65001 (consent missing), 7000112 (app disabled in the tenant).
+ */
+const CONSENT_AADSTS = new Set(["700016", "65001", "7000112"]);
 
 /** The likely fix for an AADSTS error, as specific as the configuration allows. */
 export function hintForAadsts(code: string, context: AuthFailureContext): string | undefined {
@@ -157,7 +176,7 @@ export function explainAuthFailure(error: unknown, context: AuthFailureContext):
       context.timeoutInMs === undefined ? "" : ` within ${formatSeconds(context.timeoutInMs)}`;
     return new AuthError(
       `${prefix}: ${host} did not answer${limit}. Check that this machine can reach ${host} (and HTTPS_PROXY / NO_PROXY if a proxy is in the way)`,
-      { tenant: context.tenantName, method: context.method },
+      { tenant: context.tenantName, method: context.method, failureCause: "network" },
     );
   }
   // MSAL reduces network failures to a bare code and drops the cause: say what it means.
@@ -165,7 +184,7 @@ export function explainAuthFailure(error: unknown, context: AuthFailureContext):
     const host = context.authorityHost ?? "the authority";
     return new AuthError(
       `${prefix}: could not read the sign-in configuration from ${host}${context.tenantId === undefined ? "" : `/${context.tenantId}/v2.0/.well-known/openid-configuration`} (MSAL endpoints_resolution_error: the host refused the connection, its certificate is not trusted, or it does not know this tenant). Check that this machine can reach ${host}, and the tenant's tenantId and cloud`,
-      { tenant: context.tenantName, method: context.method },
+      { tenant: context.tenantName, method: context.method, failureCause: "network" },
     );
   }
   if (/\bnetwork_error\b/.test(raw)) {
@@ -174,7 +193,7 @@ export function explainAuthFailure(error: unknown, context: AuthFailureContext):
       context.timeoutInMs === undefined ? "" : ` within ${formatSeconds(context.timeoutInMs)}`;
     return new AuthError(
       `${prefix}: the token request to ${host} failed (MSAL network_error: the connection was refused or reset, no answer came${limit}, or the answer was not the JSON a token endpoint sends). Check that this machine can reach ${host} (and HTTPS_PROXY / NO_PROXY if a proxy is in the way)`,
-      { tenant: context.tenantName, method: context.method },
+      { tenant: context.tenantName, method: context.method, failureCause: "network" },
     );
   }
   const aadsts = parseAadsts(raw);
@@ -182,7 +201,12 @@ export function explainAuthFailure(error: unknown, context: AuthFailureContext):
     const hint = hintForAadsts(aadsts.code, context);
     return new AuthError(
       `${prefix}: AADSTS${aadsts.code}: ${aadsts.text}${aadsts.trace === undefined ? "" : ` (${aadsts.trace})`}${hint === undefined ? "" : `. Fix: ${hint}`}`,
-      { tenant: context.tenantName, method: context.method, aadsts: aadsts.code },
+      {
+        tenant: context.tenantName,
+        method: context.method,
+        aadsts: aadsts.code,
+        failureCause: CONSENT_AADSTS.has(aadsts.code) ? "permissions" : "credentials",
+      },
     );
   }
   const hint = hintForMethod(context, raw);

@@ -47,7 +47,10 @@ function checkEndpoint(
   options: ResolveEndpointsOptions,
 ): URL {
   const fail = (why: string): never => {
-    throw new AuthError(`tenant ${tenant}: ${variable}=${displayUrl(text)} ${why}`, { tenant });
+    throw new AuthError(`tenant ${tenant}: ${variable}=${displayUrl(text)} ${why}`, {
+      tenant,
+      failureCause: "configuration",
+    });
   };
   let url: URL;
   try {

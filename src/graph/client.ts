@@ -63,6 +63,8 @@ export interface GraphRequestEvent {
   readonly networkError?: string;
   /** 1 for the first attempt. */
   readonly attempt: number;
+  /** The most attempts this request may take (the first included). */
+  readonly maxAttempts: number;
   readonly durationInMs: number;
   /** Set when another attempt follows after this many milliseconds. */
   readonly retryInMs?: number;
@@ -347,6 +349,7 @@ export function createGraphClient(options: GraphClientOptions): HttpGraphClient 
           path: url.pathname,
           status: response.status,
           attempt: attemptNumber,
+          maxAttempts: retry.maxAttempts,
           durationInMs,
         });
         debug(
@@ -402,6 +405,7 @@ export function createGraphClient(options: GraphClientOptions): HttpGraphClient 
             ...(error.status === undefined ? {} : { status: error.status }),
             ...(error.networkError === undefined ? {} : { networkError: error.networkError }),
             attempt: attemptNumber,
+            maxAttempts: retry.maxAttempts,
             durationInMs,
             ...(decision.retry ? { retryInMs: decision.delayInMs } : {}),
           });

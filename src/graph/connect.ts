@@ -65,10 +65,7 @@ export async function connectTenant(
   if (problems.length > 0) {
     throw new AuthError(
       `tenant ${tenant.name} (${tenant.auth.method}): ${problems.join("; and ")}`,
-      {
-        tenant: tenant.name,
-        method: tenant.auth.method,
-      },
+      { tenant: tenant.name, method: tenant.auth.method, failureCause: "permissions" },
     );
   }
   const client = createGraphClient({

@@ -178,8 +178,9 @@ describe("readLiveState with in-memory clients", () => {
         status: 403,
         code: "Forbidden",
         requestId: "r1",
+        cause: "permissions",
       },
-      { tenant: "c", message: "tenant c: could not get a token" },
+      { tenant: "c", message: "tenant c: could not get a token", cause: "credentials" },
     ]);
   });
 
@@ -192,7 +193,7 @@ describe("readLiveState with in-memory clients", () => {
     const snapshot = await readLiveState(desired, clients, { tenants: ["a"] });
     expect(snapshot).toEqual({
       collections: [],
-      failures: [{ tenant: "a", message: "tenant a: AADSTS7000215" }],
+      failures: [{ tenant: "a", message: "tenant a: AADSTS7000215", cause: "credentials" }],
     });
   });
 

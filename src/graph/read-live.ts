@@ -13,6 +13,7 @@ import { oneLine } from "./graph-error.ts";
 import type { GraphClient } from "./types.ts";
 import { compareStrings } from "../canonical-json.ts";
 import { forEachLimited } from "../for-each-limited.ts";
+import { failureCauseOf } from "../failure-cause.ts";
 
 /** Progress of one collection read, for the CLI's progress display. */
 export type ReadProgressEvent =
@@ -124,18 +125,20 @@ function selectList(
 /** One line for a failure; Graph's code and request-id are already in a GraphRequestError's message. */
 function describe(error: unknown): Omit<LiveReadFailure, "tenant" | "kind" | "graphVersion"> {
   const message = redact(oneLine(error instanceof Error ? error.message : String(error), 1000));
+  const cause = failureCauseOf(error);
   const details = (
     error as { details?: { status?: number; code?: string; requestId?: string } } | null
   )?.details;
   if (error instanceof Error && error.name === "GraphRequestError" && details !== undefined) {
     return {
       message,
+      cause,
       ...(details.status === undefined ? {} : { status: details.status }),
       ...(details.code === undefined ? {} : { code: details.code }),
       ...(details.requestId === undefined ? {} : { requestId: details.requestId }),
     };
   }
-  return { message };
+  return { message, cause };
 }
 
 /**

@@ -2,6 +2,7 @@ import type { SourceLocation } from "../diagnostics.ts";
 import type { JsonObject, JsonValue } from "../json.ts";
 import type { LiveObject } from "../graph/types.ts";
 import type { GraphVersion } from "../resources/types.ts";
+import type { FailureCause } from "../failure-cause.ts";
 
 /**
  * The plan: plain, versioned, deterministic data (same desired and live state in, same plan out,
@@ -34,6 +35,8 @@ export interface LiveReadFailure {
   readonly status?: number;
   readonly code?: string;
   readonly requestId?: string;
+  /** What kind of fix it needs; absent in snapshots made by hand. */
+  readonly cause?: FailureCause;
 }
 
 /**
@@ -121,6 +124,8 @@ export interface PlanProblem {
    * sorted by displayName then id.
    */
   readonly candidates?: readonly { readonly id: string; readonly displayName: string | null }[];
+  /** For `read-failed`: what kind of fix it needs (credentials, permissions, network, …). */
+  readonly cause?: FailureCause;
 }
 
 /**

@@ -178,6 +178,9 @@ const PlanProblemSchema = z.strictObject({
   detail: z.string(),
   source: SourceSchema.optional(),
   candidates: z.array(CandidateSchema).optional(),
+  cause: z
+    .enum(["credentials", "permissions", "network", "graph-outage", "graph-error", "configuration"])
+    .optional(),
 });
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD");

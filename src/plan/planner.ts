@@ -20,6 +20,7 @@ import {
 import { AcceptanceLedger } from "./acceptance-ledger.ts";
 import { normaliseValue, valuesEqual } from "./normalise.ts";
 import { propertyTypeOf } from "./property-type.ts";
+import type { FailureCause } from "../failure-cause.ts";
 
 export interface CreatePlanInput {
   readonly desired: DesiredState;
@@ -52,10 +53,15 @@ export function createPlan(input: CreatePlanInput): Plan {
     ...unreadCollections(objects, collections, input.live.failures),
   ];
 
+  // "The other tenants were planned" only when some tenant was not lost as a whole.
+  const lostTenants = new Set(
+    failures.filter((failure) => failure.kind === undefined).map((failure) => failure.tenant),
+  );
   const problems: PlanProblem[] = failures.map((failure) =>
     readFailedProblem(
       failure,
       objects.filter((object) => failureAffects(failure, object)),
+      tenants.some((tenant) => tenant !== failure.tenant && !lostTenants.has(tenant)),
     ),
   );
 
@@ -356,31 +362,76 @@ function splitDuplicateMatches(matches: readonly Match[]): {
 function readFailedProblem(
   failure: LiveReadFailure,
   affected: readonly DesiredObject[],
+  othersPlanned: boolean,
 ): PlanProblem {
   const kindName =
     failure.kind === undefined
       ? undefined
       : (findResource(failure.kind)?.graphType ?? failure.kind);
+  const tenant = failure.tenant;
+  const cause = failure.cause;
   const what = kindName
-    ? `${kindName} (${failure.graphVersion ?? "all versions"}) in tenant ${failure.tenant}`
-    : `tenant ${failure.tenant}`;
-  const advice =
-    failure.status === 401
-      ? `Check tenant ${failure.tenant}'s tenantId, cloud and auth settings, and that its credentials are valid.`
-      : failure.status === 403
-        ? `Grant the app the Microsoft Graph application permission DeviceManagementServiceConfig.Read.All (ReadWrite.All to apply), with admin consent, in tenant ${failure.tenant}.`
-        : "Run plan again later; if it keeps failing, quote the request-id to Microsoft support.";
+    ? `could not read ${kindName} (${failure.graphVersion ?? "all versions"}) in tenant ${tenant}`
+    : cause === "credentials"
+      ? `could not sign in to tenant ${tenant}`
+      : cause === "permissions"
+        ? `not permitted in tenant ${tenant}`
+        : cause === "configuration"
+          ? `tenant ${tenant} was not contacted`
+          : `could not read tenant ${tenant}`;
   const count = affected.length;
-  const consequence =
-    count === 0
-      ? "The other tenants were planned."
-      : `${count} declared object${count === 1 ? " was" : "s were"} not planned; the other tenants were.`;
+  const consequence = [
+    ...(count === 0
+      ? []
+      : [`${count} declared object${count === 1 ? " was" : "s were"} not planned.`]),
+    ...(othersPlanned ? ["The other tenants were planned."] : []),
+  ].join(" ");
   return {
     code: "read-failed",
-    tenant: failure.tenant,
-    summary: `could not read ${what}: ${failure.message}`,
-    detail: `${advice} ${consequence}`,
+    tenant,
+    // The message names the tenant itself at times ("tenant contoso: …"): once is enough.
+    summary: `${what}: ${withoutTenantPrefix(failure.message, tenant)}`,
+    detail: `${adviceFor(failure)} ${consequence}`.trim(),
+    ...(cause === undefined ? {} : { cause }),
   };
+}
+
+/** What to do, by cause: each has its own fix. */
+function adviceFor(failure: LiveReadFailure): string {
+  const tenant = failure.tenant;
+  switch (failure.cause ?? causeOfStatus(failure.status)) {
+    case "credentials":
+      return `Check tenant ${tenant}'s tenantId, cloud and auth settings, and that the credential they name (secret, certificate or federated credential) is set and valid.`;
+    case "permissions":
+      return `An administrator of tenant ${tenant} must grant the app the Microsoft Graph application permission named above (DeviceManagementServiceConfig.Read.All to plan, DeviceManagementServiceConfig.ReadWrite.All to apply) with admin consent.`;
+    case "network":
+      return "Check that this machine can reach the endpoint (DNS, firewall, HTTPS_PROXY / NO_PROXY), then run again.";
+    case "graph-outage":
+      return `Microsoft Graph is throttling or failing: run again later; if it lasts, quote the request-id${failure.requestId === undefined ? "" : ` ${failure.requestId}`} to Microsoft support.`;
+    case "configuration":
+      return "Fix the setting named above (or pass the flag it names), then run again.";
+    case "graph-error":
+    case undefined:
+      return failure.requestId === undefined
+        ? "Graph refused the request: its message above says why."
+        : `Graph refused the request: its message above says why; quote the request-id ${failure.requestId} if you ask Microsoft support.`;
+  }
+}
+
+/** A cause from the HTTP status alone, for failures recorded without one. */
+function causeOfStatus(status: number | undefined): FailureCause | undefined {
+  if (status === 401) return "credentials";
+  if (status === 403) return "permissions";
+  if (status === 429 || (status !== undefined && status >= 500)) return "graph-outage";
+  return undefined;
+}
+
+function withoutTenantPrefix(message: string, tenant: string): string {
+  const prefix = `tenant ${tenant}`;
+  if (!message.startsWith(prefix)) return message;
+  const rest = message.slice(prefix.length);
+  const match = /^(?: \([^)]*\))?: /.exec(rest);
+  return match === null ? message : rest.slice(match[0].length);
 }
 
 function failureAffects(failure: LiveReadFailure, object: DesiredObject): boolean {

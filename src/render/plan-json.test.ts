@@ -68,6 +68,7 @@ describe("renderPlanJson", () => {
           detail: "Create it in Intune first.",
           source: { file: "a.yaml", line: 3, column: 1 },
           candidates: [{ id: "1", display_name: null }],
+          cause: null,
         },
       ],
       accepted: [],

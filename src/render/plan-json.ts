@@ -36,7 +36,9 @@ import { assignmentDiff, summarisePlan } from "./plan-values.ts";
  *           | "would-clear-beta-data",
  *     "tenant": "contoso", "address": "…" | null, "summary": "…", "detail": "…",
  *     "source": { "file": "…", "line": 1, "column": 1 } | null,
- *     "candidates": [{ "id": "…", "display_name": "…" | null }]
+ *     "candidates": [{ "id": "…", "display_name": "…" | null }],
+ *     "cause": "credentials" | "permissions" | "network" | "graph-outage" | "graph-error"
+ *       | "configuration" | null
  *   }],
  *   "accepted": [{ "address", "tenant", "property", "live", "desired", "expires", "owner", "reason" }],
  *   "warnings": [{ "code": "acceptance-expired" | "acceptance-value-moved", "tenant", "address",
@@ -182,5 +184,6 @@ function problemJson(problem: PlanProblem): JsonObject {
       id: candidate.id,
       display_name: candidate.displayName,
     })),
+    cause: problem.cause ?? null,
   };
 }

@@ -3,6 +3,7 @@ import {
   acceptedText,
   assignmentDiff,
   assignmentText,
+  groupSharedProblems,
   plural,
   shortAddress,
   shortId,
@@ -38,6 +39,8 @@ const MAX_TARGET_TEXT = 2_000;
 
 /** How many candidates a problem lists before saying how many more there are. */
 const MAX_CANDIDATES = 10;
+/** How many tenants a shared problem names before saying how many more. */
+const MAX_TENANTS_LISTED = 50;
 
 export function renderPlanText(plan: Plan, options: PlanTextOptions): string {
   const style = createStyle(options.color);
@@ -62,7 +65,9 @@ export function renderPlanText(plan: Plan, options: PlanTextOptions): string {
   blocks.push(...acceptanceBlocks(plan, style, maxValue));
   if (plan.problems.length > 0) {
     blocks.push(style.red(style.bold(`${plural(plan.problems.length, "problem")}:`)));
-    for (const problem of plan.problems) blocks.push(problemBlock(problem, style, maxValue));
+    for (const group of groupSharedProblems(plan.problems)) {
+      blocks.push(problemBlock(group.problem, style, maxValue, group.tenants));
+    }
   }
   const line = summaryLine(summary);
   blocks.push(summary.errors > 0 ? style.red(line) : style.bold(line));
@@ -114,11 +119,26 @@ function propertyLines(
   return lines;
 }
 
-function problemBlock(problem: PlanProblem, style: Style, maxValue: number): string {
+function problemBlock(
+  problem: PlanProblem,
+  style: Style,
+  maxValue: number,
+  tenants: readonly string[],
+): string {
   const subject = problem.address ? `${sanitizeText(problem.address)}: ` : "";
   // A withheld write is a warning about data, not a failure to plan: `!` rather than `✗`.
   const mark = problem.code === "would-clear-beta-data" ? style.yellow("!") : style.red("✗");
-  const lines = [`${mark} ${subject}${truncate(sanitizeText(problem.summary), 2000)}`];
+  const shared =
+    tenants.length > 1
+      ? `${plural(tenants.length, "tenant")}, one cause (shown for the first): `
+      : "";
+  const lines = [`${mark} ${shared}${subject}${truncate(sanitizeText(problem.summary), 2000)}`];
+  if (tenants.length > 1) {
+    const names = tenants.slice(0, MAX_TENANTS_LISTED).map((tenant) => sanitizeText(tenant));
+    const more =
+      tenants.length > MAX_TENANTS_LISTED ? `, … ${tenants.length - MAX_TENANTS_LISTED} more` : "";
+    lines.push(`    tenants: ${names.join(", ")}${more}`);
+  }
   if (problem.source) {
     const { file, line, column } = problem.source;
     lines.push(style.dim(`    at ${sanitizeText(file)}:${line}:${column}`));

@@ -1,5 +1,5 @@
 import { isJsonObject, type JsonObject, type JsonValue } from "../json.ts";
-import type { Plan, ResourceChange } from "../plan/model.ts";
+import type { Plan, PlanProblem, ResourceChange } from "../plan/model.ts";
 import { canonicalJson, compareStrings } from "../canonical-json.ts";
 import { normaliseValue } from "../plan/normalise.ts";
 import { propertyTypeOf } from "../plan/property-type.ts";
@@ -276,4 +276,46 @@ export function acceptedText(acceptance: {
   readonly reason: string;
 }): string {
   return `accepted until ${acceptance.expires} (owner: ${truncate(sanitizeText(acceptance.owner), 200)}, reason: ${truncate(sanitizeText(acceptance.reason), 500)})`;
+}
+
+/** Problems that share one cause, shown once with the tenants they hit. */
+export interface ProblemGroup {
+  /** The first problem, as the group's text. */
+  readonly problem: PlanProblem;
+  /** Every tenant with this problem, in plan order (one entry for an ungrouped problem). */
+  readonly tenants: readonly string[];
+}
+
+const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+/**
+ * Failed reads whose text is the same once the tenant's own name and ids are set aside (a bad
+ * `INTUNE_GITOPS_GRAPH_URL`, Graph down for everyone, one multi-tenant app's secret expired) are
+ * one cause: reported once with the count, not once per tenant. Other problems stay one each.
+ */
+export function groupSharedProblems(problems: readonly PlanProblem[]): ProblemGroup[] {
+  const groups = new Map<string, { problem: PlanProblem; tenants: string[] }>();
+  const order: { problem: PlanProblem; tenants: string[] }[] = [];
+  for (const problem of problems) {
+    if (problem.code !== "read-failed") {
+      order.push({ problem, tenants: [problem.tenant] });
+      continue;
+    }
+    const generic = (text: string) =>
+      text.split(problem.tenant).join("\u0000").replace(GUID, "\u0001");
+    const key = JSON.stringify([
+      problem.cause ?? null,
+      generic(problem.summary),
+      generic(problem.detail),
+    ]);
+    const group = groups.get(key);
+    if (group === undefined) {
+      const created = { problem, tenants: [problem.tenant] };
+      groups.set(key, created);
+      order.push(created);
+    } else {
+      group.tenants.push(problem.tenant);
+    }
+  }
+  return order;
 }

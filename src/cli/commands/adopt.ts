@@ -9,7 +9,7 @@ import { valueText } from "../../render/plan-values.ts";
 import { sanitizeText } from "../../render/style.ts";
 import type { Command } from "../command.ts";
 import { loadConfigOrExit } from "../load-config.ts";
-import { progressPrinter } from "../plan-output.ts";
+import { readProgressPrinter, retryPrinter } from "../progress.ts";
 import {
   CONFIG_OPTION,
   CONNECTION_OPTIONS,
@@ -85,7 +85,8 @@ export const command: Command = {
       operation: "read",
       abortSignal: context.abortSignal,
       now: nowFrom(context.env),
-      onReadProgress: progressPrinter(context),
+      onReadProgress: readProgressPrinter(context, 1),
+      onRequest: retryPrinter(context),
       ...(debug === undefined ? {} : { debug }),
     });
     if (plan.problems.length > 0) {

@@ -1,7 +1,7 @@
 import { createInterface } from "node:readline/promises";
 import { nowFrom } from "../../clock.ts";
 import { applyPlan } from "../../apply/applier.ts";
-import { applySucceeded, type ApplyResult } from "../../apply/model.ts";
+import { applySucceeded, type ApplyEvent, type ApplyResult } from "../../apply/model.ts";
 import { withoutObserved } from "../../apply/observed.ts";
 import type { DesiredState } from "../../config/model.ts";
 import { ExitError } from "../../errors.ts";
@@ -30,7 +30,8 @@ import { configPathPrefix } from "../../render/diagnostics-text.ts";
 import { renderPlanText } from "../../render/plan-text.ts";
 import type { Command, CommandContext, OptionValues } from "../command.ts";
 import { loadConfigOrExit } from "../load-config.ts";
-import { progressPrinter, withPathPrefix } from "../plan-output.ts";
+import { withPathPrefix } from "../plan-output.ts";
+import { readProgressPrinter, retryPrinter } from "../progress.ts";
 import { readSavedPlan } from "../saved-plan.ts";
 import {
   CONFIG_OPTION,
@@ -47,6 +48,15 @@ import {
 } from "../shared-options.ts";
 
 const FORMATS = ["text", "json"] as const;
+
+/** The events that close an object's story (exactly one per object; see `ApplyEvent`). */
+const OBJECT_END_EVENTS: ReadonlySet<ApplyEvent["type"]> = new Set([
+  "object-written",
+  "object-already-applied",
+  "object-failed",
+  "object-skipped",
+  "object-stale",
+]);
 
 const HELP = `Usage: intune-gitops apply [PLANFILE] [options]
 
@@ -119,6 +129,7 @@ export const command: Command = {
       env: context.env,
       configDir,
       allowCustomEndpoint: values["allow-custom-endpoint"] === true,
+      onRequest: retryPrinter(context),
       ...(debug === undefined ? {} : { debug }),
     };
 
@@ -137,7 +148,7 @@ export const command: Command = {
       concurrency = createTenantConcurrency(state);
       clientFor = createConnectionPool(state, "write", {
         ...settings,
-        onRequest: observedBy(concurrency),
+        onRequest: observedBy(concurrency, settings.onRequest),
       });
     } else {
       const tenants = selectedTenants(
@@ -150,7 +161,7 @@ export const command: Command = {
         operation: "write",
         abortSignal: context.abortSignal,
         now: nowFrom(context.env),
-        onReadProgress: progressPrinter(context),
+        onReadProgress: readProgressPrinter(context, tenants.length),
       });
       plan = fresh.plan;
       clientFor = fresh.clientFor;
@@ -180,6 +191,7 @@ export const command: Command = {
     }
     if (saved === undefined && values["auto-approve"] !== true) await confirm(plan, context);
 
+    let objectsDone = 0;
     const result = await applyPlan(plan, {
       clientFor,
       appOf: appOfTenant(state),
@@ -189,7 +201,11 @@ export const command: Command = {
       abortSignal: context.abortSignal,
       onEvent: (event) => {
         const line = renderApplyEvent(event, { color });
-        if (line !== undefined) eventsOut.write(`${line}\n`);
+        if (line === undefined) return;
+        // `[n/N]` on each object's last line, so a long apply shows how far it is.
+        const ends = OBJECT_END_EVENTS.has(event.type);
+        if (ends) objectsDone++;
+        eventsOut.write(`${ends ? `[${objectsDone}/${plan.changes.length}] ` : ""}${line}\n`);
       },
     });
     writeResult(result, format, color, context);

@@ -8,6 +8,7 @@ import { sanitizeText } from "../../render/style.ts";
 import type { Command } from "../command.ts";
 import { startLoadingGraphModules } from "../../operations/connections.ts";
 import { loadConfigOrExit } from "../load-config.ts";
+import { retryPrinter } from "../progress.ts";
 import {
   CONFIG_OPTION,
   CONNECTION_OPTIONS,
@@ -80,6 +81,7 @@ export const command: Command = {
     );
     const outDir = typeof values.out === "string" ? resolve(context.cwd, values.out) : configDir;
     const debug = debugSink(values, context);
+    let done = 0;
 
     const files = await exportTenants(state, {
       tenants,
@@ -88,9 +90,13 @@ export const command: Command = {
       configDir,
       allowCustomEndpoint: values["allow-custom-endpoint"] === true,
       abortSignal: context.abortSignal,
+      onRequest: retryPrinter(context),
       onTenantDone: (tenant, tenantFiles) => {
         const count = tenantFiles.reduce((sum, file) => sum + file.objectCount, 0);
-        context.stderr.write(`Read ${tenant}: ${count} object${count === 1 ? "" : "s"}.\n`);
+        done++;
+        context.stderr.write(
+          `[${done}/${tenants.length}] Read ${tenant}: ${count} object${count === 1 ? "" : "s"}.\n`,
+        );
       },
       ...(debug === undefined ? {} : { debug }),
     }).catch(asExitError);

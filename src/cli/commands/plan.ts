@@ -8,7 +8,8 @@ import { redactPlan } from "../../plan/redact-plan.ts";
 import { planTenants } from "../../operations/plan-operation.ts";
 import { configPathPrefix } from "../../render/diagnostics-text.ts";
 import { plural } from "../../render/plan-values.ts";
-import { PLAN_FORMATS, progressPrinter, renderPlan, withPathPrefix } from "../plan-output.ts";
+import { PLAN_FORMATS, renderPlan, withPathPrefix } from "../plan-output.ts";
+import { readProgressPrinter, retryPrinter } from "../progress.ts";
 import type { Command, CommandContext, OptionValues } from "../command.ts";
 import { startLoadingGraphModules } from "../../operations/connections.ts";
 import { loadConfigOrExit } from "../load-config.ts";
@@ -98,7 +99,8 @@ export const command: Command = {
       allowCustomEndpoint: values["allow-custom-endpoint"] === true,
       abortSignal: context.abortSignal,
       now: nowFrom(context.env),
-      onReadProgress: progressPrinter(context),
+      onReadProgress: readProgressPrinter(context, tenants.length),
+      onRequest: retryPrinter(context),
       ...(debug === undefined ? {} : { debug }),
     });
 
