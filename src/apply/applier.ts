@@ -170,7 +170,12 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     change: ResourceChange,
     result: Omit<ObjectResult, keyof ObjectRef | "properties">,
   ) =>
-    results.set(change.address, { ...refOf(change), properties: propertiesOf(change), ...result });
+    results.set(change.address, {
+      ...refOf(change),
+      properties: propertiesOf(change),
+      propertyChanges: change.changes,
+      ...result,
+    });
   const amend = (change: ResourceChange, update: Partial<ObjectResult>) =>
     results.set(change.address, { ...results.get(change.address)!, ...update });
 

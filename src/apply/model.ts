@@ -1,4 +1,5 @@
 import type { JsonValue } from "../json.ts";
+import type { PropertyChange } from "../plan/model.ts";
 import type { GraphVersion } from "../resources/types.ts";
 
 /**
@@ -84,6 +85,11 @@ export interface ObjectResult extends ObjectRef {
   readonly status: ApplyStatus;
   /** The properties the plan changes on this object (the keys of its PATCH body, in plan order). */
   readonly properties: readonly string[];
+  /**
+   * The plan's change of each of those properties, live value before → value sent: the audit
+   * trail of what a `changed` object went from and to. Optional only for results built by hand.
+   */
+  readonly propertyChanges?: readonly PropertyChange[];
   readonly skipReason?: SkipReason;
   /**
    * For `failed`: `check` when the read before writing (or the sign-in) failed, so no PATCH was

@@ -10,6 +10,8 @@ const GENERAL_HELP = `intune-gitops ${TOOL_VERSION}: keep Intune partner setting
 
 Declare remoteAssistancePartner and deviceManagementPartner objects in YAML, review changes as a
 plan on every pull request, apply them with the smallest possible PATCH, and detect drift nightly.
+Objects are only ever updated in place: intune-gitops never creates or deletes one (Intune lists
+the partners itself; you manage their settings).
 
 Usage: intune-gitops <command> [options]
 
@@ -96,6 +98,17 @@ function printCommandHelp(command: Command, context: CommandContext): number {
 }
 
 function parseCommandLine(command: Command, args: readonly string[]): ParsedCommandLine {
+  const names = Object.keys(command.options);
+  // `-config dir` would read as `-c onfig` plus a stray `dir`: say what was meant instead.
+  for (const arg of args) {
+    const single = /^-([a-z][a-z-]+)(?:=.*)?$/.exec(arg);
+    if (single !== null && names.includes(single[1]!)) {
+      throw new UsageError(
+        `${command.name}: ${arg}: a long option takes two dashes: --${single[1]}`,
+      );
+    }
+    if (arg === "--") break;
+  }
   let parsed;
   try {
     parsed = parseArgs({
@@ -107,8 +120,12 @@ function parseCommandLine(command: Command, args: readonly string[]): ParsedComm
   } catch (error) {
     // node:util's parse errors are plain TypeErrors with a code; say the same in our words.
     const message = error instanceof Error ? error.message : String(error);
+    const unknown = /^Unknown option '--?([^']+)'/.exec(message)?.[1];
+    // Within two edits, as for commands: enough to catch "--confg" or "--tenants".
+    const suggestion =
+      unknown === undefined ? undefined : names.find((name) => editDistance(name, unknown, 2) <= 2);
     throw new UsageError(
-      `${command.name}: ${message.replace(/\. To specify a positional.*$/s, "")}`,
+      `${command.name}: ${message.replace(/\. To specify a positional.*$/s, "")}${suggestion === undefined ? "" : `; did you mean --${suggestion}?`}`,
     );
   }
   const maxPositionals = command.maxPositionals ?? 0;

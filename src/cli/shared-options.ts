@@ -32,7 +32,7 @@ export const SHARED_OPTIONS_HELP = {
     "      --shard I/N             Only the I-th of N parts of the tenants (for CI matrices): sorted by\n                              name and dealt round-robin, so sizes differ by at most one; an\n                              empty part is success",
   format: (formats: string) => `  -f, --format FORMAT         ${formats} (default: text)`,
   noColor:
-    "      --no-color              No ANSI colours (also: NO_COLOR=1; never coloured unless a TTY)",
+    "      --no-color              No ANSI colours (also: NO_COLOR=1 or TERM=dumb; FORCE_COLOR=1 forces them)",
   allowCustomEndpoint:
     "      --allow-custom-endpoint Accept a non-Microsoft, non-loopback INTUNE_GITOPS_GRAPH_URL / AZURE_AUTHORITY_HOST",
   debug:
@@ -57,10 +57,16 @@ export function formatOf<const F extends string>(values: OptionValues, allowed: 
   return match;
 }
 
-/** Colour only on a terminal, and never with NO_COLOR (any value) or --no-color. */
+/**
+ * Colour only on a terminal that has it: never with --no-color, NO_COLOR (any value) or
+ * TERM=dumb; always with FORCE_COLOR (any value but 0 or false), e.g. in CI logs that render it.
+ */
 export function useColor(values: OptionValues, context: CommandContext): boolean {
   if (values["no-color"] === true) return false;
   if (context.env.NO_COLOR !== undefined && context.env.NO_COLOR !== "") return false;
+  const force = context.env.FORCE_COLOR;
+  if (force !== undefined && force !== "" && force !== "0" && force !== "false") return true;
+  if (context.env.TERM === "dumb") return false;
   return context.stdout.isTTY === true;
 }
 

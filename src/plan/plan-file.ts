@@ -77,6 +77,18 @@ function readPlanFile(
     return { error: `the plan file is not valid JSON (truncated?)${reason}; ${runAgain}` };
   }
   if (
+    typeof data === "object" &&
+    data !== null &&
+    "format_version" in data &&
+    "changes" in data &&
+    !("intune_gitops_plan" in data)
+  ) {
+    return {
+      error:
+        "this is the output of 'plan --format json', which is for reading: apply needs the plan file that 'plan --out FILE' saves (checksummed, with everything apply checks)",
+    };
+  }
+  if (
     typeof data !== "object" ||
     data === null ||
     Array.isArray(data) ||

@@ -49,6 +49,13 @@ function objectJson(object: ObjectResult): JsonObject {
     status: object.status,
     properties: [...object.properties],
   };
+  if (object.propertyChanges !== undefined) {
+    json["property_changes"] = object.propertyChanges.map((change) => ({
+      property: change.property,
+      before: change.before ?? null,
+      after: change.after,
+    }));
+  }
   if (object.skipReason !== undefined) json["skip_reason"] = object.skipReason;
   if (object.staleReason !== undefined) json["stale_reason"] = object.staleReason;
   if (object.failedIn !== undefined) json["failed_in"] = object.failedIn;

@@ -110,6 +110,7 @@ export function renderApplySummary(result: ApplyResult, options: ApplyTextOption
   const headline = `${result.interrupted ? "Apply interrupted" : "Apply complete"}: ${counts}.`;
   const clean = summary.failed + summary.skipped + summary.notConverged + summary.unverified === 0;
   lines.push(paint.bold(clean ? paint.green(headline) : paint.yellow(headline)));
+  lines.push(...changedValues(result));
   lines.push(...listFailures(result, paint));
 
   const notConverged = result.results.filter((r) => r.status === "not-converged");
@@ -241,6 +242,12 @@ function notConvergedText(properties: readonly NotConvergedProperty[]): string {
 
 function showValue(value: JsonValue | undefined): string {
   if (value === undefined) return "nothing (the property or the object is gone)";
+  return writtenValue(value);
+}
+
+/** A value on one line, redacted, at most 120 characters. */
+function writtenValue(value: JsonValue | undefined): string {
+  if (value === undefined) return "(absent)";
   // Redacted before it is cut short: a cut token no longer looks like one to the output filter.
   const text = sanitizeText(redact(JSON.stringify(value)));
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
@@ -258,4 +265,24 @@ export function renderObservedSkips(
         `${paint.dim("-")} ${sanitizeText(change.address)}: skipped, observe-only (metadata.mode: observe): its drift in ${change.changes.map((property) => property.property).join(", ")} is reported, never written\n`,
     )
     .join("");
+}
+
+/** What each written object went from and to: the audit trail a change record needs. */
+function changedValues(result: ApplyResult): string[] {
+  const written = result.results.filter(
+    (object) =>
+      (object.status === "changed" || object.status === "not-converged") &&
+      object.propertyChanges !== undefined,
+  );
+  if (written.length === 0) return [];
+  const lines = ["", "Written (live before → sent):"];
+  for (const object of written) {
+    lines.push(`  ${sanitizeText(object.address)}:`);
+    for (const change of object.propertyChanges ?? []) {
+      lines.push(
+        `    ${sanitizeText(change.property)}: ${writtenValue(change.before)} → ${writtenValue(change.after)}`,
+      );
+    }
+  }
+  return lines;
 }

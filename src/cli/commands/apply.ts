@@ -28,6 +28,7 @@ import {
 } from "../../render/apply-text.ts";
 import { configPathPrefix } from "../../render/diagnostics-text.ts";
 import { renderPlanText } from "../../render/plan-text.ts";
+import { plural } from "../../render/plan-values.ts";
 import type { Command, CommandContext, OptionValues } from "../command.ts";
 import { loadConfigOrExit } from "../load-config.ts";
 import { withPathPrefix } from "../plan-output.ts";
@@ -242,24 +243,38 @@ function restrictToSelection(plan: Plan, values: OptionValues, state: DesiredSta
 }
 
 async function confirm(plan: Plan, context: CommandContext): Promise<void> {
-  if (context.stdin.isTTY !== true) {
-    throw new ExitError(
-      "refusing to apply without confirmation: there is no terminal to ask. Pass --auto-approve, or save a plan with 'plan --out FILE' and run 'apply FILE'.",
-    );
-  }
   const tenants = new Set(plan.changes.map((change) => change.tenant)).size;
+  const question = `\nApply these changes to ${plural(plan.changes.length, "object")} in ${plural(tenants, "tenant")}? Only 'yes' is accepted: `;
+  if (context.stdin.isTTY !== true) {
+    // Piped: `echo yes | intune-gitops apply` answers the question; no input at all refuses.
+    const answer = await firstLine(context.stdin);
+    if (answer === undefined) {
+      throw new ExitError(
+        "refusing to apply without confirmation: there is no terminal to ask and nothing on stdin. Pass --auto-approve, pipe 'yes' in, or save a plan with 'plan --out FILE' and run 'apply FILE'.",
+      );
+    }
+    context.stderr.write(`${question}${answer.trim()} (from stdin)\n`);
+    if (answer.trim() !== "yes") throw new ExitError("apply cancelled: nothing was written.");
+    return;
+  }
   const prompt = createInterface({ input: context.stdin, output: context.stderr });
   try {
     // Ctrl-C at the prompt cancels: the signal handler owns SIGINT, so readline would not.
-    const answer = await prompt
-      .question(
-        `\nApply these changes to ${plan.changes.length} object${plan.changes.length === 1 ? "" : "s"} in ${tenants} tenant${tenants === 1 ? "" : "s"}? Only 'yes' is accepted: `,
-        { signal: context.abortSignal },
-      )
-      .catch(() => "");
+    const answer = await prompt.question(question, { signal: context.abortSignal }).catch(() => "");
     if (answer.trim() !== "yes") throw new ExitError("apply cancelled: nothing was written.");
   } finally {
     prompt.close();
+  }
+}
+
+/** The first line of a stream, or undefined when it ends without one. */
+async function firstLine(input: NodeJS.ReadableStream): Promise<string | undefined> {
+  const lines = createInterface({ input, terminal: false });
+  try {
+    for await (const line of lines) return line;
+    return undefined;
+  } finally {
+    lines.close();
   }
 }
 

@@ -9,7 +9,7 @@ const HELP = `Usage: intune-gitops demo [--config DIR] [--format text|markdown|j
 
 Try intune-gitops without a tenant: starts the bundled Microsoft Graph emulator on 127.0.0.1
 (HTTPS, its own throw-away CA, seeded from config-examples/.emulator/seed.yaml), points the tool at
-it exactly as 'eval "$(intune-gitops emulator)"' would, runs 'intune-gitops plan' on the example
+it exactly as 'eval "$(intune-gitops emulator &)"' would, runs 'intune-gitops plan' on the example
 configuration, prints the plan and stops the emulator. Nothing leaves this machine.
 
 Options:

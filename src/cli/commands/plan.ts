@@ -106,12 +106,23 @@ export const command: Command = {
 
     const shown = redactPlan(withPathPrefix(plan, configPathPrefix(configDir, context.cwd)));
     context.stdout.write(await renderPlan(shown, format, color, shard));
-    if (typeof values.out === "string") await savePlan(plan, values.out, context);
+    if (typeof values.out === "string")
+      await savePlan(
+        plan,
+        values.out,
+        shellWord(typeof values.config === "string" ? values.config : "."),
+        context,
+      );
     return exitCodeOf(plan, values);
   },
 };
 
-async function savePlan(plan: Plan, out: string, context: CommandContext): Promise<void> {
+async function savePlan(
+  plan: Plan,
+  out: string,
+  configArgument: string,
+  context: CommandContext,
+): Promise<void> {
   const path = resolve(context.cwd, out);
   try {
     await writeFile(path, serializePlanFile(plan), { mode: 0o644 });
@@ -120,7 +131,7 @@ async function savePlan(plan: Plan, out: string, context: CommandContext): Promi
   }
   context.stderr.write(
     plan.changes.length > 0
-      ? `Saved the plan to ${out}: apply exactly these changes with 'intune-gitops apply ${out}'.\n`
+      ? `Saved the plan to ${out}: apply exactly these changes with 'intune-gitops apply ${out} --config ${configArgument}'.\n`
       : `Saved the plan to ${out} (no changes${plan.problems.length > 0 ? `, ${plan.problems.length} error${plan.problems.length === 1 ? "" : "s"}` : ""}).\n`,
   );
 }
@@ -129,4 +140,9 @@ function exitCodeOf(plan: Plan, values: OptionValues): number {
   if (plan.problems.length > 0) return 1;
   if (values["detailed-exitcode"] === true && plan.changes.length > 0) return 2;
   return 0;
+}
+
+/** A word as a POSIX shell reads it back: quoted only when it has to be. */
+function shellWord(text: string): string {
+  return /^[\w./@%+=:,-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
 }
