@@ -89,11 +89,7 @@ function unreadable(error: unknown): FileReadError {
   const code = error instanceof Error && "code" in error ? String(error.code) : "I/O error";
   // Opening a socket file fails with ENXIO.
   return new FileReadError(
-    code === "ENXIO"
-      ? "it is a socket, not a regular file"
-      : code === "ENOENT"
-        ? "there is no such file"
-        : `it cannot be read (${code})`,
+    code === "ENXIO" ? "it is a socket, not a regular file" : `it cannot be read (${code})`,
     code === "ENXIO" ? "not-regular" : "unreadable",
   );
 }

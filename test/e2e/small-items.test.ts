@@ -29,7 +29,7 @@ describe("first-use details (CLI against the emulator)", () => {
     const missing = await cli(["apply", "nope.json", "--config", "."]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain(
-      "cannot read the plan file nope.json: there is no such file. Nothing was written. Pass a plan saved by 'plan --out FILE'.",
+      "cannot read the plan file nope.json: it cannot be read (ENOENT). Nothing was written. Pass a plan saved by 'plan --out FILE'.",
     );
     expect(missing.stderr).not.toMatch(/: ENOENT$/m);
     const json = await cli(["plan", "--config", ".", "--format", "json"]);
