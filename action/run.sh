@@ -132,7 +132,8 @@ case "$command" in
     if [ "$format" = json ]; then cat "$json"; fi
     if [ -s "$json" ]; then
       changes=$(json_count "$json" summary.changed)
-      errors=$(($(json_count "$json" summary.total) - changes))
+      # Objects a re-run finds already holding the plan's values are done, not errors.
+      errors=$(($(json_count "$json" summary.total) - changes - $(json_count "$json" summary.already_applied)))
     else
       errors=$(config_errors)
     fi

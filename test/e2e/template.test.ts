@@ -238,6 +238,21 @@ describe(
       });
     });
 
+    it("apply run again by hand for the same pull request: the reviewed plan is already applied, nothing written twice", async () => {
+      // The tenants as the apply above left them; workflow_dispatch downloads the same artifact.
+      const before = emulator.requests.length;
+      const result = await job("intune-gitops-apply.yml", "apply", "workflow_dispatch");
+      expectPassed(result);
+      const apply = result.steps.find((step) => step.outputs["exit-code"] !== undefined)!;
+      // Already applied is neither a change nor an error.
+      expect(apply.outputs).toMatchObject({ "exit-code": "0", changes: "0", errors: "0" });
+      expect(apply.log).toMatch(/already applied/);
+      const patches = emulator.requests
+        .slice(before)
+        .filter((request) => request.method === "PATCH");
+      expect(patches).toEqual([]);
+    });
+
     it("nightly drift: four shards with the read-only app, then the drift report", async () => {
       // Back to the seed: the tenants now differ from the configuration, as after a change by hand.
       emulator.reset();
