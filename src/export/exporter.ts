@@ -27,6 +27,13 @@ export interface ExportInput {
   readonly objectsByKind: ReadonlyMap<string, readonly LiveObject[]>;
   /** Also export properties the service maintains (timestamps, state). Off by default. */
   readonly includeServerManaged?: boolean;
+  /**
+   * Live ids not to write (already declared, or not set up: see `estate.ts`). They still count
+   * when deciding whether a display name is unique, since the plan matches against every row.
+   */
+  readonly skip?: ReadonlySet<string>;
+  /** `metadata.name`s the tenant already declares, per kind: written objects take others. */
+  readonly takenNames?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 export interface ExportedFile {
@@ -52,12 +59,13 @@ export function exportedProperties(
 export function exportTenant(input: ExportInput): ExportedFile[] {
   const files: ExportedFile[] = [];
   for (const resource of RESOURCES) {
-    const objects = [...(input.objectsByKind.get(resource.kind) ?? [])].sort(byDisplayNameThenId);
+    const all = input.objectsByKind.get(resource.kind) ?? [];
+    const objects = all.filter((object) => !input.skip?.has(object.id)).sort(byDisplayNameThenId);
     if (objects.length === 0) continue;
     const properties = exportedProperties(resource, input.graphVersion, input.includeServerManaged);
-    const names = uniqueNames(objects, resource);
+    const names = uniqueNames(objects, resource, input.takenNames?.get(resource.kind));
     const nameCounts = new Map<JsonValue | undefined, number>();
-    for (const object of objects) {
+    for (const object of all) {
       nameCounts.set(object.displayName, (nameCounts.get(object.displayName) ?? 0) + 1);
     }
     const uniqueName = (object: LiveObject) => {
@@ -65,23 +73,24 @@ export function exportTenant(input: ExportInput): ExportedFile[] {
       return name !== null && nameCounts.get(name) === 1;
     };
     const withheld: string[] = [];
-    const documents = objects.map((object, index) =>
-      exportObject(resource, object, {
-        name: names[index]!,
+    const documents = objects.map((object, index) => {
+      const name = names[index] ?? object.id;
+      return exportObject(resource, object, {
+        name,
         tenant: input.tenant,
         graphVersion: input.graphVersion,
         properties,
         uniqueByName: uniqueName(object),
-        onWithheld: (property) => withheld.push(`${names[index]!}.${property}`),
-      }),
-    );
+        onWithheld: (property) => withheld.push(`${name}.${property}`),
+      });
+    });
     const header = [
       `# Exported by intune-gitops from tenant ${input.tenant} (Graph ${input.graphVersion}).`,
       "# Review before committing: every property written under spec is managed from now on.",
     ].join("\n");
     const text = `${header}\n${documents.map((doc) => doc.toString({ lineWidth: 0 })).join("---\n")}`;
     files.push({
-      path: `${input.tenant}/${kebab(resource.kind)}s.yaml`,
+      path: exportPath(input.tenant, resource.kind),
       text,
       objectCount: objects.length,
       withheld,
@@ -164,9 +173,21 @@ function exportValue(
   return normaliseValue(property.type, value, version) ?? null;
 }
 
-/** `metadata.name` for each object: its display name as a DNS label, made unique in the file. */
-function uniqueNames(objects: readonly LiveObject[], resource: ResourceDefinition): string[] {
-  const taken = new Set<string>();
+/** Where an export writes a tenant's objects of a kind, relative to the output folder. */
+export function exportPath(tenant: string, kind: string): string {
+  return `${tenant}/${kebab(kind)}s.yaml`;
+}
+
+/**
+ * `metadata.name` for each object: its display name as a DNS label, unique in the file and
+ * among the names the tenant already declares for the kind.
+ */
+function uniqueNames(
+  objects: readonly LiveObject[],
+  resource: ResourceDefinition,
+  declared: ReadonlySet<string> = new Set(),
+): string[] {
+  const taken = new Set<string>(declared);
   return objects.map((object) => {
     const base =
       slug(writableDisplayName(object) ?? "") ||

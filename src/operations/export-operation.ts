@@ -1,4 +1,5 @@
 import type { DesiredState } from "../config/model.ts";
+import { sortOutEstate, type AlreadyDeclared, type NotSetUp } from "../export/estate.ts";
 import { exportedProperties, exportTenant, type ExportedFile } from "../export/exporter.ts";
 import type { LiveObject } from "../graph/types.ts";
 import { RESOURCES } from "../resources/registry.ts";
@@ -7,23 +8,41 @@ import { createConnectionPool, type ConnectionSettings } from "./connections.ts"
 export interface ExportRunOptions extends ConnectionSettings {
   readonly tenants: readonly string[];
   readonly includeServerManaged: boolean;
+  /** Also export rows nobody set up (`ResourceDefinition.notSetUp`). */
+  readonly includeNotSetUp: boolean;
+  /**
+   * The declared objects an export must not declare again (normally every object of the
+   * configuration; `--force` leaves out those in the files it replaces).
+   */
+  readonly declared: DesiredState["objects"];
   readonly abortSignal?: AbortSignal;
   readonly onTenantDone?: (tenant: string, files: readonly ExportedFile[]) => void;
 }
 
+export interface ExportRun {
+  readonly files: readonly ExportedFile[];
+  /** Live objects a declared object already matches: listed, not written. */
+  readonly alreadyDeclared: readonly (AlreadyDeclared & { readonly tenant: string })[];
+  /** Rows nobody set up, left out (empty with `includeNotSetUp`). */
+  readonly notSetUp: readonly (NotSetUp & { readonly tenant: string })[];
+}
+
 /**
  * Reads each tenant's partner objects (one GET per kind, in the tenant's Graph version) and turns
- * them into configuration files. Tenants one after another: an export is a one-off, and the
- * output order then matches the input order.
+ * the ones the configuration does not declare yet into configuration files. Tenants one after
+ * another: an export is a one-off, and the output order then matches the input order.
  */
 export async function exportTenants(
   state: DesiredState,
   options: ExportRunOptions,
-): Promise<ExportedFile[]> {
+): Promise<ExportRun> {
   const clientFor = createConnectionPool(state, "read", options);
   const files: ExportedFile[] = [];
+  const alreadyDeclared: ExportRun["alreadyDeclared"][number][] = [];
+  const notSetUp: ExportRun["notSetUp"][number][] = [];
   for (const tenantName of options.tenants) {
-    const tenant = state.tenants.find((candidate) => candidate.name === tenantName)!;
+    const tenant = state.tenants.find((candidate) => candidate.name === tenantName);
+    if (tenant === undefined) throw new Error(`tenant ${tenantName} is not declared`);
     const client = await clientFor(tenantName);
     const objectsByKind = new Map<string, readonly LiveObject[]>();
     for (const resource of RESOURCES) {
@@ -32,20 +51,36 @@ export async function exportTenants(
         tenant.graphVersion,
         options.includeServerManaged,
       ).map((property) => property.name);
+      // What tells a row nobody set up apart may be server-managed: read it too, never written.
+      for (const name of Object.keys(resource.notSetUp ?? {})) {
+        if (!select.includes(name)) select.push(name);
+      }
       const objects = await client.listCollection(
         { graphVersion: tenant.graphVersion, collectionPath: resource.collectionPath, select },
         options.abortSignal === undefined ? undefined : { abortSignal: options.abortSignal },
       );
       objectsByKind.set(resource.kind, objects);
     }
+    const estate = sortOutEstate({
+      tenant: tenantName,
+      objectsByKind,
+      declared: options.declared,
+      includeNotSetUp: options.includeNotSetUp,
+    });
+    alreadyDeclared.push(
+      ...estate.alreadyDeclared.map((entry) => ({ ...entry, tenant: tenantName })),
+    );
+    notSetUp.push(...estate.notSetUp.map((entry) => ({ ...entry, tenant: tenantName })));
     const tenantFiles = exportTenant({
       tenant: tenantName,
       graphVersion: tenant.graphVersion,
       objectsByKind,
       includeServerManaged: options.includeServerManaged,
+      skip: estate.skip,
+      takenNames: estate.takenNames,
     });
     options.onTenantDone?.(tenantName, tenantFiles);
     files.push(...tenantFiles);
   }
-  return files;
+  return { files, alreadyDeclared, notSetUp };
 }

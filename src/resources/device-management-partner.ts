@@ -86,6 +86,8 @@ export const DeviceManagementPartner: ResourceDefinition = {
   displayNameProperty: "displayName",
   description:
     "A device management (MDM) partner connection: its app, state and the groups that enroll through it.",
+  // Intune lists the partners it knows of in every tenant; one nobody connected is not configured.
+  notSetUp: { isConfigured: false },
   properties: {
     "v1.0": common,
     beta: [

@@ -87,6 +87,22 @@ describe("resource registry", () => {
         }
       });
 
+      it("describes a row nobody set up by properties of the kind, with values they can hold", () => {
+        // Every kind Intune pre-lists has one; a misspelt name would match no row, silently.
+        expect(resource.notSetUp).toBeDefined();
+        for (const [name, value] of Object.entries(resource.notSetUp ?? {})) {
+          for (const version of GRAPH_VERSIONS) {
+            const property = findProperty(resource, version, name);
+            expect(property, `${name} in ${version}`).toBeDefined();
+            if (value === null)
+              expect(property?.nullable || property?.type.kind === "url").toBe(true);
+            else if (property?.type.kind === "enum") expect(property.type.members).toContain(value);
+            else
+              expect(typeof value).toBe(property?.type.kind === "boolean" ? "boolean" : "string");
+          }
+        }
+      });
+
       it.each(GRAPH_VERSIONS)("has exactly the metadata's properties in %s", (version) => {
         const schema = loadSchema(version);
         const entity = schema.entityTypes[resource.graphType]!;

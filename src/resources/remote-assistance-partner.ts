@@ -45,6 +45,8 @@ export const RemoteAssistancePartner: ResourceDefinition = {
   displayNameProperty: "displayName",
   description:
     "A Remote Assistance partner (TeamViewer): its onboarding portal and onboarding status.",
+  // Intune lists TeamViewer in every tenant; never onboarded and without a portal URL, it is unused.
+  notSetUp: { onboardingStatus: "notOnboarded", onboardingUrl: null },
   properties: {
     "v1.0": common,
     beta: [

@@ -64,4 +64,11 @@ export interface ResourceDefinition {
   readonly description: string;
   /** Every property in each Graph version, in a stable order (the order plans and exports use). */
   readonly properties: Readonly<Record<GraphVersion, readonly PropertyDefinition[]>>;
+  /**
+   * How a row looks that the service lists although nobody set it up (Intune shows partners an
+   * administrator never onboarded): every property named holds the value given, `null` meaning
+   * unset, `null` or `""`. `export` leaves such rows out unless asked; the names must be
+   * properties of the kind in every Graph version.
+   */
+  readonly notSetUp?: Readonly<Record<string, string | boolean | null>>;
 }
