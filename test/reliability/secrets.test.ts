@@ -194,6 +194,18 @@ beforeAll(async () => {
   emulator.reset();
 });
 
+/**
+ * The configuration's tenants without its partner objects, for export: it skips what the
+ * configuration declares, and these tests need it to write every object.
+ */
+function tenantsOnly(): TempConfig {
+  const only = tempConfig();
+  for (const file of ["tenants.yaml", "client.pem", "federated-token"]) {
+    cpSync(join(config.dir, file), join(only.dir, file));
+  }
+  return only;
+}
+
 afterAll(async () => {
   config.cleanup();
   await emulator.close();
@@ -255,11 +267,12 @@ describe.concurrent("every command, with --debug where it has one", { timeout: 1
       );
       expect(runs["apply PLANFILE"].code).toBe(0);
       expect(runs["apply PLANFILE"].stderr).toMatch(/^debug: graph contoso: PATCH /m);
+      const exportConfig = tenantsOnly();
       runs["export"] = await runCli(
         [
           "export",
           "--config",
-          config.dir,
+          exportConfig.dir,
           "--tenant",
           "contoso",
           "--out",
@@ -268,6 +281,7 @@ describe.concurrent("every command, with --debug where it has one", { timeout: 1
         ],
         { env: env() },
       );
+      exportConfig.cleanup();
       expect(runs["export"].code).toBe(0);
       emulator.reset();
       runs["apply --auto-approve"] = await runCli(
@@ -567,6 +581,8 @@ describe("a hostile Graph that echoes the bearer token back", { timeout: 120_000
     const before = structuredClone([...fake.collections]);
     const work = tempConfig();
     const common = ["--config", config.dir, "--tenant", "contoso", "--debug"];
+    const exportConfig = tenantsOnly();
+    const exportCommon = ["--config", exportConfig.dir, "--tenant", "contoso", "--debug"];
     const runEnv = {
       ...env(),
       INTUNE_GITOPS_GRAPH_URL: fake.server.url,
@@ -578,11 +594,15 @@ describe("a hostile Graph that echoes the bearer token back", { timeout: 120_000
         ["plan", ["plan"]],
         ["plan --format markdown", ["plan", "--format", "markdown"]],
         ["plan --format json --out", ["plan", "--format", "json", "--out", "plan.json"]],
-        ["export", ["export", "--out", "exported"]],
+        // Every row: one is named after the token (and never set up).
+        ["export", ["export", "--out", "exported", "--include-not-set-up"]],
         ["apply", ["apply", "--auto-approve"]],
         ["apply --format json", ["apply", "--auto-approve", "--format", "json"]],
       ] as const) {
-        runs[label] = await runCli([...args, ...common], { cwd: work.dir, env: runEnv });
+        runs[label] = await runCli([...args, ...(label === "export" ? exportCommon : common)], {
+          cwd: work.dir,
+          env: runEnv,
+        });
       }
       const tokens = [...received].filter((token) => JWT.test(token));
       // One run, one token at least: the fake really got them, and echoed them.
@@ -599,7 +619,7 @@ describe("a hostile Graph that echoes the bearer token back", { timeout: 120_000
       expect(JSON.stringify(shown)).toContain("[redacted]");
       expect(runs["export"]!.code).toBe(0);
       expect(runs["export"]!.stderr).toContain(
-        "Warning: contoso/remote-assistance-partners.yaml: left out teamviewer.onboardingUrl, remote-assistance-partner-ra2.displayName: the live value holds a secret",
+        "Warning: exported/contoso/remote-assistance-partners.yaml: left out teamviewer.onboardingUrl, remote-assistance-partner-ra2.displayName: the live value holds a secret",
       );
       // Written back by apply, the value still comes back with the token in it.
       expect(runs["apply"]!.code).toBe(1);
@@ -650,6 +670,7 @@ describe("a hostile Graph that echoes the bearer token back", { timeout: 120_000
       );
     } finally {
       work.cleanup();
+      exportConfig.cleanup();
       for (const [path, objects] of before) fake.collections.set(path, objects);
     }
   });
