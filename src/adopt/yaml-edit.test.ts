@@ -30,7 +30,7 @@ describe("editSpecValues", () => {
     expect(edited).toBe(FILE.replace("onboarded # keep me", "notOnboarded # keep me"));
   });
 
-  it("writes a list in flow style where the block list was, and YAML reads back the value", () => {
+  it("writes lists YAML reads back as the value, comments kept", () => {
     const groups = [{ target: { "@odata.type": "#microsoft.graph.allDevicesAssignmentTarget" } }];
     const edited = editSpecValues(FILE, [
       { documentLine: 9, property: "groupsRequiringPartnerEnrollment", value: groups },
@@ -43,6 +43,39 @@ describe("editSpecValues", () => {
     expect(edited).toContain("  # the groups\n");
     expect(edited).toContain("partnerAppType: singleTenantApp # last\n");
     expect(edited.split("\n---\n")[0]).toBe(FILE.split("\n---\n")[0]);
+  });
+
+  it("writes a block list back as a block list at its indentation: a diff shows only the elements that changed", () => {
+    const kept = {
+      target: {
+        "@odata.type": "#microsoft.graph.groupAssignmentTarget",
+        groupId: "4f1c2d3e-8a9b-4c7d-9e0f-1a2b3c4d5e6f",
+      },
+    };
+    const added = { target: { "@odata.type": "#microsoft.graph.allDevicesAssignmentTarget" } };
+    const edited = editSpecValues(FILE, [
+      { documentLine: 9, property: "groupsRequiringPartnerEnrollment", value: [kept, added] },
+    ]);
+    expect(edited).toBe(
+      FILE.replace(
+        "        groupId: 4f1c2d3e-8a9b-4c7d-9e0f-1a2b3c4d5e6f\n",
+        '        groupId: 4f1c2d3e-8a9b-4c7d-9e0f-1a2b3c4d5e6f\n    - target:\n        "@odata.type": "#microsoft.graph.allDevicesAssignmentTarget"\n',
+      ),
+    );
+  });
+
+  it("keeps a flow list in flow style", () => {
+    const flow = FILE.replace(
+      /groupsRequiringPartnerEnrollment:\n[\s\S]*?\n  partnerAppType/,
+      "groupsRequiringPartnerEnrollment: [] # none yet\n  partnerAppType",
+    );
+    const groups = [{ target: { "@odata.type": "#microsoft.graph.allDevicesAssignmentTarget" } }];
+    const edited = editSpecValues(flow, [
+      { documentLine: 9, property: "groupsRequiringPartnerEnrollment", value: groups },
+    ]);
+    expect(edited).toContain(
+      'groupsRequiringPartnerEnrollment: [{"target":{"@odata.type":"#microsoft.graph.allDevicesAssignmentTarget"}}] # none yet\n',
+    );
   });
 
   it("quotes a text YAML would read as something else", () => {

@@ -20,8 +20,9 @@ export interface SpecEdit {
 /**
  * Writes new `spec` values into YAML text in place: only the bytes of each changed value are
  * replaced, so comments, key order, quoting elsewhere, blank lines and the other documents stay
- * exactly as they were. A scalar keeps its trailing comment; a list is written in flow style
- * where the old one was (YAML keeps no layout to reuse for new content).
+ * exactly as they were. A scalar keeps its trailing comment; a block list is written back as a
+ * block list at its own indentation (so a diff shows only the elements that changed), a flow
+ * list as a flow list.
  */
 export function editSpecValues(text: string, edits: readonly SpecEdit[]): string {
   const lineCounter = new LineCounter();
@@ -42,7 +43,11 @@ export function editSpecValues(text: string, edits: readonly SpecEdit[]): string
     const [start, valueEnd] = node.range;
     // A block collection's range runs on to the next key's indentation: keep that whitespace.
     const end = start + text.slice(start, valueEnd).trimEnd().length;
-    return { start, end, text: yamlText(edit.value, isScalar(node)) };
+    const block = isCollection(node) && node.flow !== true;
+    const written = block
+      ? blockText(edit.value, start - (text.lastIndexOf("\n", start - 1) + 1))
+      : yamlText(edit.value, isScalar(node));
+    return { start, end, text: written };
   });
   // From the end, so earlier offsets stay valid.
   let result = text;
@@ -54,6 +59,18 @@ export function editSpecValues(text: string, edits: readonly SpecEdit[]): string
 
 function startOf(document: Document.Parsed): number {
   return document.contents?.range?.[0] ?? document.range[0];
+}
+
+/**
+ * A value as block YAML whose first line goes where the old block began (`column` characters
+ * into its line) and whose other lines are indented to match. An empty list or map can only be
+ * written in flow style (`[]`, `{}`).
+ */
+function blockText(value: JsonValue, column: number): string {
+  const lines = stringify(value, { lineWidth: 0 }).trimEnd().split("\n");
+  return lines
+    .map((line, index) => (index === 0 ? line : `${" ".repeat(column)}${line}`))
+    .join("\n");
 }
 
 /** A value as YAML on one line: plain where YAML 1.2 reads it back the same, else quoted. */
