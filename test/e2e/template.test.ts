@@ -28,6 +28,7 @@ import {
   startGitHubOidcIssuer,
   type GitHubOidcIssuer,
 } from "../helpers/github-oidc-issuer.ts";
+import { shouldRun } from "../helpers/workflow-expressions.ts";
 import {
   readWorkflow,
   runJob,
@@ -69,6 +70,7 @@ function job(
   name: string,
   event: string,
   matrix: Record<string, unknown> = {},
+  inputs: Record<string, string> = {},
 ): Promise<JobResult> {
   const options: JobOptions = {
     workspace,
@@ -87,7 +89,7 @@ function job(
       vars: { INTUNE_GITOPS_READ_CLIENT_ID: READ_APP, INTUNE_GITOPS_WRITE_CLIENT_ID: WRITE_APP },
       secrets: {},
       matrix,
-      inputs: {},
+      inputs,
       runner: { os: "Linux", arch: "X64" },
     },
     env: (definition: WorkflowJob) => ({
@@ -283,6 +285,87 @@ describe(
       expect(built.body).toContain("onboardingStatus");
       expect(built.body).toContain("<!-- intune-gitops-drift -->");
       expect(report.steps.at(-1)?.outcome).toBe("github-api");
+    });
+
+    it("the drift workflow run by hand with adopt-tenant adopts instead of detecting", () => {
+      const workflow = readWorkflow(join(WORKFLOWS, "intune-gitops-drift.yml"));
+      const runs = (inputs: Record<string, string>) =>
+        Object.entries(workflow.jobs)
+          .filter(([, definition]) =>
+            shouldRun(definition.if, { inputs, github: {} }, { failed: false }),
+          )
+          .map(([name]) => name);
+      // A scheduled run has no inputs; a run by hand leaves them empty unless given.
+      expect(runs({})).toEqual(["detect", "report"]);
+      expect(runs({ "adopt-tenant": "" })).toEqual(["detect", "report"]);
+      expect(runs({ "adopt-tenant": "contoso" })).toEqual(["adopt"]);
+    });
+
+    it("adopt by hand: the read-only app reads the tenant, the adopted value is pushed on a branch for a pull request", async () => {
+      emulator.reset();
+      const jamf = emulator
+        .objects("contoso", "deviceManagementPartners")
+        .find((object) => object["displayName"] === "Jamf Pro");
+      expect(jamf).toBeDefined();
+      // A person changed it in the admin center.
+      emulator.portalChange({
+        tenant: "contoso",
+        collection: "deviceManagementPartners",
+        id: String(jamf!["id"]),
+        values: { partnerAppType: "singleTenantApp" },
+        userPrincipalName: "admin@contoso.example",
+      });
+      const origin = join(scratch, "origin.git");
+      const git = (...args: string[]) =>
+        execFileSync("git", args, { cwd: workspace, encoding: "utf8" });
+      execFileSync("git", ["init", "-q", "--bare", origin]);
+      git("remote", "add", "origin", origin);
+      const before = emulator.requests.length;
+      try {
+        const result = await job(
+          "intune-gitops-drift.yml",
+          "adopt",
+          "workflow_dispatch",
+          {},
+          {
+            "adopt-tenant": "contoso",
+            "adopt-object": "jamf",
+            // The seed's groups differ too: only this property is adopted.
+            "adopt-property": "partnerAppType",
+          },
+        );
+        expectPassed(result);
+        expect(result.steps.map((step) => step.outcome)).toEqual([
+          "success", // checkout (the workspace)
+          "success", // the action: setup
+          "success", // adopt
+          "success", // commit
+          "success", // push
+          "github-api", // the pull request
+        ]);
+        const branch = "intune-gitops/adopt-contoso-4242";
+        expect(result.steps[3]!.outputs).toEqual({ branch });
+        // The branch on the remote: one commit on main's, exactly the adopted value, comments kept.
+        const diff = execFileSync("git", ["diff", `${branch}~1`, branch], {
+          cwd: origin,
+          encoding: "utf8",
+        });
+        expect(diff.split("\n").filter((line) => /^[-+] /.test(line))).toEqual([
+          "-  partnerAppType: multiTenantApp",
+          "+  partnerAppType: singleTenantApp",
+        ]);
+        expect(readFileSync(join(workspace, ".intune-gitops/adopt.txt"), "utf8")).toContain(
+          'adopted deviceManagementPartner[contoso].jamf partnerAppType: "multiTenantApp" -> "singleTenantApp"',
+        );
+        const requests = emulator.requests.slice(before);
+        expect(
+          requests.filter((request) => request.method !== "GET" && request.kind === "graph"),
+        ).toEqual([]);
+        expect(new Set(signedInApps())).toEqual(new Set([READ_APP]));
+      } finally {
+        git("switch", "-q", "main");
+        git("remote", "remove", "origin");
+      }
     });
   },
 );

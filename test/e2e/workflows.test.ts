@@ -102,7 +102,9 @@ describe("GitHub workflows", () => {
     for (const [name, job] of Object.entries(workflow.jobs)) {
       const scripts = job.steps.map((step) => step.run ?? "").join("\n");
       const signsIn =
-        invocations(scripts).some((call) => ["plan", "apply", "export"].includes(call.command)) ||
+        invocations(scripts).some((call) =>
+          ["plan", "apply", "export", "adopt"].includes(call.command),
+        ) ||
         job.steps.some(
           (step) =>
             step.uses?.startsWith(`${ACTION}@`) === true &&
@@ -110,6 +112,8 @@ describe("GitHub workflows", () => {
         );
       const publishes = /npm publish .*--provenance/.test(scripts);
       const releases = /gh release create /.test(scripts);
+      // The drift workflow's adopt job pushes a branch for its pull request.
+      const pushes = /git .*push .*origin /.test(scripts);
       const permissions = job.permissions ?? {};
       // id-token: write only where a job signs in to a tenant (OIDC) or signs npm provenance.
       expect(permissions["id-token"] === "write", `${name} id-token`).toBe(signsIn || publishes);
@@ -117,8 +121,16 @@ describe("GitHub workflows", () => {
         expect(["read", "write"], `${name} ${scope}`).toContain(level);
         expect(scope, `${name}`).not.toBe("write-all");
       }
-      // contents: write only to create a GitHub release.
-      expect(permissions.contents ?? "read", `${name} contents`).toBe(releases ? "write" : "read");
+      // contents: write only to create a GitHub release or push a branch.
+      expect(permissions.contents ?? "read", `${name} contents`).toBe(
+        releases || pushes ? "write" : "read",
+      );
+      // pull-requests: write only where a pull request is opened or commented on.
+      if (permissions["pull-requests"] === "write") {
+        expect(JSON.stringify(job.steps), `${name} pull-requests`).toMatch(
+          /pulls\.create|issues\.createComment|issues\.updateComment/,
+        );
+      }
     }
   });
 

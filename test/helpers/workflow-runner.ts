@@ -18,6 +18,8 @@ import { interpolate, shouldRun, type Context } from "./workflow-expressions.ts"
 export type WorkflowStep = ActionStep;
 export interface WorkflowJob {
   environment?: string;
+  /** The job's condition (runJob does not check it: a test asks shouldRun). */
+  if?: string;
   strategy?: { matrix?: Record<string, unknown[]> };
   permissions?: Record<string, string>;
   needs?: string | string[];
