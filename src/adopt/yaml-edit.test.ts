@@ -66,7 +66,7 @@ describe("editSpecValues", () => {
 
   it("keeps a flow list in flow style", () => {
     const flow = FILE.replace(
-      /groupsRequiringPartnerEnrollment:\n[\s\S]*?\n  partnerAppType/,
+      /groupsRequiringPartnerEnrollment:\n[\s\S]*?\n {2}partnerAppType/,
       "groupsRequiringPartnerEnrollment: [] # none yet\n  partnerAppType",
     );
     const groups = [{ target: { "@odata.type": "#microsoft.graph.allDevicesAssignmentTarget" } }];

@@ -306,12 +306,13 @@ describe(
       const jamf = emulator
         .objects("contoso", "deviceManagementPartners")
         .find((object) => object["displayName"] === "Jamf Pro");
-      expect(jamf).toBeDefined();
+      const id = jamf?.["id"];
+      if (typeof id !== "string") throw new Error("the seed has no Jamf Pro in contoso");
       // A person changed it in the admin center.
       emulator.portalChange({
         tenant: "contoso",
         collection: "deviceManagementPartners",
-        id: String(jamf!["id"]),
+        id,
         values: { partnerAppType: "singleTenantApp" },
         userPrincipalName: "admin@contoso.example",
       });
