@@ -11,6 +11,11 @@ import base from "./vitest.config.ts";
 export default defineConfig({
   test: {
     ...base.test,
-    include: ["src/**/*.test.ts", "test/apply/**/*.test.ts", "test/graph/**/*.test.ts"],
+    include: [
+      "src/**/*.test.ts",
+      "test/apply/**/*.test.ts",
+      "test/graph/**/*.test.ts",
+      "test/operations/read-live.test.ts",
+    ],
   },
 });

@@ -1,4 +1,4 @@
-import type { CloudName } from "../auth/clouds.ts";
+import type { CloudName } from "../clouds.ts";
 
 /**
  * The partner lifecycle actions `intune-gitops invoke` runs: Graph's bound actions on the two

@@ -1,7 +1,8 @@
 import type { DesiredObject, DesiredState, TenantConfig } from "../config/model.ts";
 import { listWords, nearest } from "../config/suggest.ts";
 import { ExitError, UsageError } from "../errors.ts";
-import type { GraphClient, LiveObject, RequestOptions } from "../graph/types.ts";
+import type { GraphClient, RequestOptions } from "../graph/types.ts";
+import type { LiveObject } from "../live-object.ts";
 import { addressOf } from "../plan/planner.ts";
 import { getResource } from "../resources/registry.ts";
 import type { ResourceDefinition } from "../resources/types.ts";

@@ -1,5 +1,6 @@
 import { ExitError } from "../errors.ts";
-import type { GraphClient, GraphRequestErrorDetails, LiveObject } from "../graph/types.ts";
+import type { GraphClient, GraphRequestErrorDetails } from "../graph/types.ts";
+import type { LiveObject } from "../live-object.ts";
 import type { JsonValue } from "../json.ts";
 import type { Plan, ResourceChange } from "../plan/model.ts";
 import type { ObjectMatch } from "../config/model.ts";

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { AuthError, TokenTimeoutError, explainAuthFailure, parseAadsts } from "./auth-error.ts";
-import { clearRegisteredSecretsForTests, registerSecret } from "./redact.ts";
+import { clearRegisteredSecretsForTests, registerSecret } from "../redact.ts";
 
 afterEach(() => {
   clearRegisteredSecretsForTests();

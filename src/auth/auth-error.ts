@@ -6,7 +6,7 @@
 import { ExitError } from "../errors.ts";
 import type { FailureCause } from "../failure-cause.ts";
 import type { AuthConfig, AuthMethod } from "../config/model.ts";
-import { redact } from "./redact.ts";
+import { redact } from "../redact.ts";
 import { formatSeconds } from "../format-duration.ts";
 
 /**

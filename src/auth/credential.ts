@@ -20,7 +20,7 @@ import tls from "node:tls";
 import type * as IdentityModule from "@azure/identity";
 import type { ClientSecretCredentialOptions, TokenCredential } from "@azure/identity";
 import type { AppRegistration, AuthConfig, TenantConfig } from "../config/model.ts";
-import { GUID_PATTERN } from "../config/formats.ts";
+import { GUID_PATTERN } from "../guid.ts";
 import { appLabel, AuthError } from "./auth-error.ts";
 import { resolveEndpoints, type ResolvedEndpoints } from "./endpoints.ts";
 import {
@@ -28,7 +28,7 @@ import {
   createGitHubAssertionProvider,
   missingGitHubOidcVariables,
 } from "./github-oidc.ts";
-import { registerSecret } from "./redact.ts";
+import { registerSecret } from "../redact.ts";
 import { FileReadError, readRegularFile } from "../read-regular-file.ts";
 
 export interface CredentialContext {

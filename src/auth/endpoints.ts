@@ -11,8 +11,9 @@
  *   host's existence to Microsoft otherwise.
  */
 import type { TenantConfig } from "../config/model.ts";
-import { CLOUDS, MICROSOFT_AUTHORITY_HOSTS, MICROSOFT_GRAPH_HOSTS } from "./clouds.ts";
+import { CLOUDS, MICROSOFT_AUTHORITY_HOSTS, MICROSOFT_GRAPH_HOSTS } from "../clouds.ts";
 import { AuthError } from "./auth-error.ts";
+import { isLoopbackHost } from "../loopback-host.ts";
 
 export interface ResolvedEndpoints {
   /** Graph root without a version and without a trailing slash. */
@@ -27,14 +28,6 @@ export interface ResolvedEndpoints {
 export interface ResolveEndpointsOptions {
   /** `--allow-custom-endpoint`: accept non-Microsoft, non-loopback hosts (https still required). */
   readonly allowCustomEndpoint: boolean;
-}
-
-const LOOPBACK_NAMES = new Set(["localhost", "[::1]", "::1"]);
-
-/** Whether a URL host name is this machine: 127.0.0.0/8, ::1 or localhost. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/\.$/, "");
-  return LOOPBACK_NAMES.has(host) || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 type EndpointKind = "graph" | "authority";

@@ -8,10 +8,10 @@
  * one when fewer than `refreshMarginInMs` remain before its `exp` (read from the token, not
  * verified: Entra ID verifies it). Concurrent callers share one request.
  */
-import { createHttpTransport } from "../graph/http-transport.ts";
-import { oneLine } from "../graph/graph-error.ts";
+import { createHttpTransport } from "../http-transport.ts";
+import { oneLine } from "../one-line.ts";
 import { decodeJwtPayload } from "./permissions.ts";
-import { redact, registerSecret } from "./redact.ts";
+import { redact, registerSecret } from "../redact.ts";
 
 export const GITHUB_DEFAULT_AUDIENCE = "api://AzureADTokenExchange";
 

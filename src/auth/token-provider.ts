@@ -23,7 +23,7 @@ import {
   type AuthFailureContext,
 } from "./auth-error.ts";
 import { DEFAULT_TOKEN_TIMEOUT_IN_MS } from "./credential.ts";
-import { registerSecret } from "./redact.ts";
+import { registerSecret } from "../redact.ts";
 import { graphAudiences, tokenProblem } from "./token-claims.ts";
 
 export interface TokenProviderOptions {

@@ -5,7 +5,7 @@
  * explained: the plan's problems say why, once.
  */
 import type { GraphRequestEvent } from "../graph/client.ts";
-import type { ReadProgressEvent } from "../graph/read-live.ts";
+import type { ReadProgressEvent } from "../operations/read-live.ts";
 import { formatSeconds } from "../format-duration.ts";
 import { plural } from "../render/plan-values.ts";
 import { sanitizeText } from "../render/style.ts";

@@ -1,5 +1,5 @@
 import { Writable } from "node:stream";
-import { REDACTED, redact, redactionsSoFar } from "../auth/redact.ts";
+import { REDACTED, redact, redactionsSoFar } from "../redact.ts";
 import type { CommandContext } from "./command.ts";
 
 type Output = CommandContext["stdout"];

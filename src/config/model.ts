@@ -1,4 +1,4 @@
-import type { CloudName } from "../auth/clouds.ts";
+import type { CloudName } from "../clouds.ts";
 import type { Diagnostic, SourceLocation } from "../diagnostics.ts";
 import type { JsonValue } from "../json.ts";
 import type { GraphVersion } from "../resources/types.ts";

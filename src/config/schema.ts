@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { CLOUD_NAMES } from "../auth/clouds.ts";
+import { CLOUD_NAMES } from "../clouds.ts";
 import {
   ASSIGNMENT_FILTER_TYPES,
   ASSIGNMENT_ODATA_TYPE,

@@ -1,5 +1,6 @@
 import type { Diagnostic } from "../diagnostics.ts";
-import { ENV_VAR_NAME_PATTERN, GUID_PATTERN } from "./formats.ts";
+import { ENV_VAR_NAME_PATTERN } from "./formats.ts";
+import { GUID_PATTERN } from "../guid.ts";
 import { display } from "./issues.ts";
 import { isMapping } from "./schema-walk.ts";
 import type { Path, PlainValue, SourceDocument } from "./yaml-document.ts";

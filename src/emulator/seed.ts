@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { GUID_PATTERN } from "../config/formats.ts";
+import { GUID_PATTERN } from "../guid.ts";
 import type { JsonObject } from "../json.ts";
 import { PACKAGE_ROOT } from "../package-root.ts";
 import { graphSchemas, type GraphSchema } from "./metadata-schema.ts";

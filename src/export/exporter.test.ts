@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
-import { clearRegisteredSecretsForTests, registerSecret } from "../auth/redact.ts";
-import type { LiveObject } from "../graph/types.ts";
+import { clearRegisteredSecretsForTests, registerSecret } from "../redact.ts";
+import type { LiveObject } from "../live-object.ts";
 import { DATE_TIME_OFFSET_CASES } from "../../test/helpers/date-time-offset-cases.ts";
 import { exportTenant } from "./exporter.ts";
 

@@ -1,6 +1,6 @@
 import { Document, isMap } from "yaml";
-import { holdsSecret } from "../auth/redact.ts";
-import type { LiveObject } from "../graph/types.ts";
+import { holdsSecret } from "../redact.ts";
+import type { LiveObject } from "../live-object.ts";
 import type { JsonObject, JsonValue } from "../json.ts";
 import { compareStrings } from "../canonical-json.ts";
 import { formatTicks, MIN_DATE_TIME_OFFSET, parseDateTimeOffset } from "../date-time-offset.ts";

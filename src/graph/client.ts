@@ -20,14 +20,15 @@ import { randomUUID } from "node:crypto";
 import pRetry, { AbortError } from "p-retry";
 import { canonicalJson } from "../canonical-json.ts";
 import { isJsonObject, type JsonObject, type JsonValue } from "../json.ts";
-import { redact } from "../auth/redact.ts";
-import { oneLine, parseGraphError } from "./graph-error.ts";
+import { redact } from "../redact.ts";
+import { parseGraphError } from "./graph-error.ts";
+import { oneLine } from "../one-line.ts";
 import {
   HttpTransportError,
   createHttpTransport,
   type HttpResponse,
   type HttpTransport,
-} from "./http-transport.ts";
+} from "../http-transport.ts";
 import {
   DEFAULT_RETRY_OPTIONS,
   decideRetry,
@@ -43,12 +44,12 @@ import {
   type GraphActionClient,
   type GraphRequestErrorDetails,
   type ListCollectionRequest,
-  type LiveObject,
   type PatchOptions,
   type PatchRequest,
   type PatchResponse,
   type RequestOptions,
 } from "./types.ts";
+import { type LiveObject } from "../live-object.ts";
 import { formatSeconds } from "../format-duration.ts";
 
 /** One attempt of one request, for progress displays and the debug trace. Never carries a header or a body. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { oneLine, parseGraphError } from "./graph-error.ts";
+import { parseGraphError } from "./graph-error.ts";
 
 describe("parseGraphError", () => {
   it("reads the OData envelope with innerError request-id", () => {
@@ -102,12 +102,5 @@ describe("parseGraphError", () => {
     for (let i = 0; i < 50; i++) inner = { innerError: inner };
     const body = JSON.stringify({ error: { code: "X", message: "m", innerError: inner } });
     expect(parseGraphError(400, "", body, undefined).requestId).toBeUndefined();
-  });
-});
-
-describe("oneLine", () => {
-  it("collapses whitespace and bounds the length", () => {
-    expect(oneLine("a\r\n  b\tc")).toBe("a b c");
-    expect(oneLine("x".repeat(20), 10)).toBe(`${"x".repeat(9)}…`);
   });
 });

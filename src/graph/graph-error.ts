@@ -8,28 +8,21 @@
  * - an empty `code` (some 404s), an HTML page from a gateway, or plain text.
  * Whatever arrives, the result is a code (maybe), one line of message, and the request id.
  */
-import { redact } from "../auth/redact.ts";
+import { redact } from "../redact.ts";
 import { isJsonObject, type JsonObject } from "../json.ts";
+import { oneLine } from "../one-line.ts";
 
 export interface GraphErrorInfo {
   /** Graph's `error.code`; undefined when the body has none (or an empty one). */
   readonly code?: string;
-  /** One line, never HTML, never longer than `MAX_MESSAGE_LENGTH`. */
+  /** One line, never HTML, never longer than `oneLine`'s default bound. */
   readonly message: string;
   /** From `innerError` (the header is preferred by the caller when present). */
   readonly requestId?: string;
 }
 
-const MAX_MESSAGE_LENGTH = 600;
-
 function nonEmptyString(value: unknown): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
-}
-
-/** Collapses whitespace to one line and bounds the length. */
-export function oneLine(text: string, max = MAX_MESSAGE_LENGTH): string {
-  const line = text.replace(/\s+/g, " ").trim();
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
 function parseJson(text: string): unknown {

@@ -1,11 +1,6 @@
-import type { JsonObject, JsonValue } from "../json.ts";
+import type { JsonObject } from "../json.ts";
+import type { LiveObject } from "../live-object.ts";
 import type { GraphVersion } from "../resources/types.ts";
-
-/** An object as Graph returned it (annotations such as `@odata.type` included). */
-export interface LiveObject {
-  readonly id: string;
-  readonly [property: string]: JsonValue;
-}
 
 export interface ListCollectionRequest {
   readonly graphVersion: GraphVersion;

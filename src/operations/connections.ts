@@ -4,7 +4,7 @@ import type { GraphOperation } from "../auth/permissions.ts";
 import type { GraphRequestEvent } from "../graph/client.ts";
 import type { GraphClient } from "../graph/types.ts";
 import type { GraphVersion } from "../resources/types.ts";
-import type * as ConnectModule from "../graph/connect.ts";
+import type * as ConnectModule from "./connect.ts";
 
 type GraphModules = typeof ConnectModule;
 
@@ -15,7 +15,7 @@ type GraphModules = typeof ConnectModule;
 let graphModules: Promise<GraphModules> | undefined;
 
 function loadGraphModules(): Promise<GraphModules> {
-  graphModules ??= import("../graph/connect.ts");
+  graphModules ??= import("./connect.ts");
   return graphModules;
 }
 

@@ -1,7 +1,7 @@
 import type { DesiredState } from "../config/model.ts";
 import { sortOutEstate, type AlreadyDeclared, type NotSetUp } from "../export/estate.ts";
 import { exportedProperties, exportTenant, type ExportedFile } from "../export/exporter.ts";
-import type { LiveObject } from "../graph/types.ts";
+import type { LiveObject } from "../live-object.ts";
 import { RESOURCES } from "../resources/registry.ts";
 import { createConnectionPool, type ConnectionSettings } from "./connections.ts";
 

@@ -1,11 +1,11 @@
 import type { DesiredState } from "../config/model.ts";
 import type { GraphOperation } from "../auth/permissions.ts";
-import { readLiveState, type ReadProgressEvent } from "../graph/read-live.ts";
+import { readLiveState, type ReadProgressEvent } from "./read-live.ts";
 import type { GraphClient } from "../graph/types.ts";
 import type { LiveCollection, LiveReadFailure, LiveSnapshot, Plan } from "../plan/model.ts";
 import { betaChecksFor, withholdBetaDataLoss, type BetaCheck } from "../plan/beta-guard.ts";
-import { redact } from "../auth/redact.ts";
-import { oneLine } from "../graph/graph-error.ts";
+import { redact } from "../redact.ts";
+import { oneLine } from "../one-line.ts";
 import { createPlan } from "../plan/planner.ts";
 import { TOOL_VERSION } from "../version.ts";
 import { createConnectionPool, type ConnectionSettings } from "./connections.ts";

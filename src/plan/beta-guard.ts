@@ -1,5 +1,5 @@
 import { canonicalJson } from "../canonical-json.ts";
-import type { LiveObject } from "../graph/types.ts";
+import type { LiveObject } from "../live-object.ts";
 import { isJsonObject, type JsonValue } from "../json.ts";
 import { ASSIGNMENT_TARGET_BASE_PROPERTIES } from "../resources/assignment-targets.ts";
 import { findResource } from "../resources/registry.ts";

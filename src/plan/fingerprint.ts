@@ -1,4 +1,4 @@
-import type { LiveObject } from "../graph/types.ts";
+import type { LiveObject } from "../live-object.ts";
 import type { JsonObject } from "../json.ts";
 import type { GraphVersion, ResourceDefinition } from "../resources/types.ts";
 import { canonicalJson, sha256Hex } from "../canonical-json.ts";

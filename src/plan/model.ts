@@ -1,6 +1,6 @@
 import type { SourceLocation } from "../diagnostics.ts";
 import type { JsonObject, JsonValue } from "../json.ts";
-import type { LiveObject } from "../graph/types.ts";
+import type { LiveObject } from "../live-object.ts";
 import type { GraphVersion } from "../resources/types.ts";
 import type { FailureCause } from "../failure-cause.ts";
 

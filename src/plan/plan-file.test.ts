@@ -12,7 +12,7 @@ import {
   snapshot,
   tenant,
 } from "../../test/helpers/plan-builders.ts";
-import { clearRegisteredSecretsForTests, registerSecret } from "../auth/redact.ts";
+import { clearRegisteredSecretsForTests, registerSecret } from "../redact.ts";
 import { canonicalJson, sha256Hex } from "../canonical-json.ts";
 import type { Plan } from "./model.ts";
 import { parsePlanFile, serializePlanFile } from "./plan-file.ts";

@@ -1,4 +1,4 @@
-import { redactJson } from "../auth/redact.ts";
+import { redactJson } from "../redact.ts";
 import type { JsonValue } from "../json.ts";
 import { canonicalJson, sha256Hex } from "../canonical-json.ts";
 import type { Plan } from "./model.ts";

@@ -1,6 +1,6 @@
 import deepDiff from "deep-diff";
 import type { DesiredObject, DesiredState, ObjectMatch } from "../config/model.ts";
-import type { LiveObject } from "../graph/types.ts";
+import type { LiveObject } from "../live-object.ts";
 import { isJsonObject, type JsonObject, type JsonValue } from "../json.ts";
 import { canonicalTargetType, GUID_TARGET_PROPERTIES } from "../resources/assignment-targets.ts";
 import { canonicalGuid } from "../guid.ts";

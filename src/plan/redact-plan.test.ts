@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { change, plan, problem } from "../../test/helpers/plan-builders.ts";
-import { clearRegisteredSecretsForTests, registerSecret } from "../auth/redact.ts";
+import { clearRegisteredSecretsForTests, registerSecret } from "../redact.ts";
 import { redactPlan } from "./redact-plan.ts";
 
 const TOKEN = "opaque-access-token-0123456789";

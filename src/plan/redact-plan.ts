@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { holdsSecret, redactJson } from "../auth/redact.ts";
+import { holdsSecret, redactJson } from "../redact.ts";
 import type { Plan } from "./model.ts";
 import { PlanSchema } from "./plan-schema.ts";
 

@@ -1,5 +1,5 @@
 import type { ActionTarget } from "../actions/target.ts";
-import type { LiveObject } from "../graph/types.ts";
+import type { LiveObject } from "../live-object.ts";
 import { shortId, valueText } from "./plan-values.ts";
 import { createStyle, sanitizeText } from "./style.ts";
 

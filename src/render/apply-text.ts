@@ -6,7 +6,7 @@ import type {
   ObjectResult,
   SkipReason,
 } from "../apply/model.ts";
-import { redact } from "../auth/redact.ts";
+import { redact } from "../redact.ts";
 import type { JsonValue } from "../json.ts";
 import type { ResourceChange } from "../plan/model.ts";
 import { formatSeconds } from "../format-duration.ts";

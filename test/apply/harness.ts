@@ -8,8 +8,8 @@ import {
   type RequestLogEntry,
 } from "../../src/emulator/index.ts";
 import type { HttpGraphClient } from "../../src/graph/client.ts";
-import { connectTenant } from "../../src/graph/connect.ts";
-import { readLiveState } from "../../src/graph/read-live.ts";
+import { connectTenant } from "../../src/operations/connect.ts";
+import { readLiveState } from "../../src/operations/read-live.ts";
 import type { JsonValue } from "../../src/json.ts";
 import type { Plan } from "../../src/plan/model.ts";
 import { createPlan } from "../../src/plan/planner.ts";

@@ -1,12 +1,12 @@
 import type {
   GraphClient,
   ListCollectionRequest,
-  LiveObject,
   PatchOptions,
   PatchRequest,
   PatchResponse,
   RequestOptions,
 } from "../../src/graph/types.ts";
+import type { LiveObject } from "../../src/live-object.ts";
 import type { JsonObject } from "../../src/json.ts";
 
 /**

@@ -22,7 +22,7 @@ import { createGitHubAssertionProvider } from "../../src/auth/github-oidc.ts";
 import { decodeJwtPayload } from "../../src/auth/permissions.ts";
 import { createTokenProvider } from "../../src/auth/token-provider.ts";
 import { createGraphClient } from "../../src/graph/client.ts";
-import { connectTenant } from "../../src/graph/connect.ts";
+import { connectTenant } from "../../src/operations/connect.ts";
 import {
   CONTOSO_ID,
   DEMO_APP,

@@ -20,7 +20,7 @@ registerHooks({
   },
 });
 const report = (stage) => console.log(stage + " " + JSON.stringify(loaded));
-for (const file of ["src/graph/connect.ts", "src/graph/read-live.ts", "src/auth/credential.ts", "src/auth/token-provider.ts", "src/auth/endpoints.ts"]) {
+for (const file of ["src/operations/connect.ts", "src/operations/read-live.ts", "src/auth/credential.ts", "src/auth/token-provider.ts", "src/auth/endpoints.ts"]) {
   await import(new URL(file, ${JSON.stringify(`file://${root}`)}).href);
 }
 report("imported");

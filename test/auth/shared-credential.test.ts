@@ -1,7 +1,7 @@
 import type { SharedCredential } from "../../src/auth/credential.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../src/emulator/index.ts";
-import { connectTenant } from "../../src/graph/connect.ts";
+import { connectTenant } from "../../src/operations/connect.ts";
 import { BENCH_APP, generateScenario } from "../../bench/scenario.ts";
 
 /**

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import type { DesiredObject, DesiredState } from "../../src/config/model.ts";
-import type { LiveObject } from "../../src/graph/types.ts";
+import type { LiveObject } from "../../src/live-object.ts";
 import type { JsonObject, JsonValue } from "../../src/json.ts";
 import type {
   LiveCollection,

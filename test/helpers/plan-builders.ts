@@ -4,7 +4,7 @@ import type {
   ObjectMatch,
   TenantConfig,
 } from "../../src/config/model.ts";
-import type { LiveObject } from "../../src/graph/types.ts";
+import type { LiveObject } from "../../src/live-object.ts";
 import type { JsonValue } from "../../src/json.ts";
 import type {
   LiveCollection,

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../src/emulator/index.ts";
 import type { FaultRule } from "../../src/emulator/faults.ts";
 import type { GraphRequestEvent } from "../../src/graph/client.ts";
-import type { ReadProgressEvent } from "../../src/graph/read-live.ts";
+import type { ReadProgressEvent } from "../../src/operations/read-live.ts";
 import { planTenants } from "../../src/operations/plan-operation.ts";
 import { BENCH_APP, generateScenario } from "../../bench/scenario.ts";
 

@@ -6,7 +6,7 @@ import type { ApplyEvent } from "../../src/apply/model.ts";
 import { startEmulator, type Emulator } from "../../src/emulator/index.ts";
 import { createTlsMaterial, type TlsMaterial } from "../../src/emulator/tls.ts";
 import type { HttpGraphClient } from "../../src/graph/client.ts";
-import { readLiveState } from "../../src/graph/read-live.ts";
+import { readLiveState } from "../../src/operations/read-live.ts";
 import type { JsonObject } from "../../src/json.ts";
 import type { Plan } from "../../src/plan/model.ts";
 import { createPlan } from "../../src/plan/planner.ts";

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
-import { redact } from "../../auth/redact.ts";
+import { redact } from "../../redact.ts";
 import { ExitError, UsageError } from "../../errors.ts";
 import { exportPath } from "../../export/exporter.ts";
 import { exportTenants } from "../../operations/export-operation.ts";

@@ -94,7 +94,7 @@ export const command: Command = {
     }
 
     // Loaded here: the other commands' startup never pays for @azure/identity.
-    const { connectTenant } = await import("../../graph/connect.ts");
+    const { connectTenant } = await import("../../operations/connect.ts");
     const debug = debugSink(values, context);
     const { client } = await connectTenant(target.tenant, {
       env: context.env,

@@ -4,12 +4,8 @@ import type { JsonValue } from "../json.ts";
 import { RESOURCES } from "../resources/registry.ts";
 import type { GraphVersion } from "../resources/types.ts";
 import { collectionReads, readLiveState } from "./read-live.ts";
-import {
-  GraphRequestError,
-  type GraphClient,
-  type ListCollectionRequest,
-  type LiveObject,
-} from "./types.ts";
+import { GraphRequestError, type GraphClient, type ListCollectionRequest } from "../graph/types.ts";
+import { type LiveObject } from "../live-object.ts";
 
 const source = { file: "x.yaml", line: 1, column: 1 };
 const [first, second] = RESOURCES;

@@ -16,7 +16,11 @@ import {
 import { resolveEndpoints, type ResolvedEndpoints } from "../auth/endpoints.ts";
 import { checkPermissions, type GraphOperation } from "../auth/permissions.ts";
 import { createTokenProvider, type TokenProvider } from "../auth/token-provider.ts";
-import { createGraphClient, type GraphClientOptions, type HttpGraphClient } from "./client.ts";
+import {
+  createGraphClient,
+  type GraphClientOptions,
+  type HttpGraphClient,
+} from "../graph/client.ts";
 
 export interface ConnectTenantOptions extends CredentialContext {
   /** What the run will do: the preflight checks the permissions for it. */

@@ -13,7 +13,7 @@
  * same filter. Values are kept only in memory and never printed.
  */
 
-import type { JsonValue } from "../json.ts";
+import type { JsonValue } from "./json.ts";
 
 export const REDACTED = "[redacted]";
 

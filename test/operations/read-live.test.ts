@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { DesiredObject, DesiredState, TenantConfig } from "../../src/config/model.ts";
 import { startEmulator, type Emulator } from "../../src/emulator/index.ts";
-import { connectTenant } from "../../src/graph/connect.ts";
+import { connectTenant } from "../../src/operations/connect.ts";
 import type { HttpGraphClient } from "../../src/graph/client.ts";
-import { readLiveState } from "../../src/graph/read-live.ts";
+import { readLiveState } from "../../src/operations/read-live.ts";
 import type { JsonValue } from "../../src/json.ts";
 import type { GraphVersion } from "../../src/resources/types.ts";
 import {
@@ -15,7 +15,7 @@ import {
   emulatorEnv,
   graphRequests,
   tenantConfig,
-} from "./emulator-fixtures.ts";
+} from "../graph/emulator-fixtures.ts";
 
 /** readLiveState through connectTenant (real credentials, preflight, client) against the emulator. */
 let emulator: Emulator;

@@ -15,8 +15,8 @@
 import http from "node:http";
 import https from "node:https";
 import tls from "node:tls";
-import { isLoopbackHost } from "../auth/endpoints.ts";
-import { formatSeconds } from "../format-duration.ts";
+import { isLoopbackHost } from "./loopback-host.ts";
+import { formatSeconds } from "./format-duration.ts";
 
 export interface HttpRequest {
   readonly method: string;
