@@ -1,0 +1,38 @@
+import type { RetryHeaders } from "./retry-policy.ts";
+
+/**
+ * Why an attempt failed, as the retry decision needs it. Internal to the Graph client: callers
+ * see `GraphRequestError`. Any other error an attempt throws (a token failure, a write budget
+ * saying "send nothing more", a cancellation) ends the request as it is, never retried.
+ */
+export class AttemptFailure extends Error {
+  override name = "AttemptFailure";
+  readonly retriable: boolean;
+  readonly malformedBody: boolean;
+  readonly status?: number;
+  readonly code?: string;
+  readonly requestId?: string;
+  readonly networkError?: string;
+  readonly headers?: RetryHeaders;
+  constructor(
+    message: string,
+    fields: {
+      retriable: boolean;
+      malformedBody?: boolean;
+      status?: number;
+      code?: string;
+      requestId?: string;
+      networkError?: string;
+      headers?: RetryHeaders;
+    },
+  ) {
+    super(message);
+    this.retriable = fields.retriable;
+    this.malformedBody = fields.malformedBody ?? false;
+    if (fields.status !== undefined) this.status = fields.status;
+    if (fields.code !== undefined) this.code = fields.code;
+    if (fields.requestId !== undefined) this.requestId = fields.requestId;
+    if (fields.networkError !== undefined) this.networkError = fields.networkError;
+    if (fields.headers !== undefined) this.headers = fields.headers;
+  }
+}
