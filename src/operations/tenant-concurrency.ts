@@ -1,5 +1,5 @@
 import { AdaptiveLimit, forEachAdaptive } from "../adaptive-limit.ts";
-import type { ApplyScheduler } from "../apply/applier.ts";
+import type { ApplyScheduler } from "../apply/scheduler.ts";
 import type { DesiredState } from "../config/model.ts";
 import type { GraphRequestEvent } from "../graph/client.ts";
 import { appOfTenant } from "./connections.ts";
