@@ -1,6 +1,6 @@
 import type { DesiredObject, DesiredState, TenantConfig } from "../config/model.ts";
 import { listWords, nearest } from "../config/suggest.ts";
-import { ExitError, UsageError } from "../errors.ts";
+import { UsageError, UserError } from "../errors.ts";
 import type { GraphClient, RequestOptions } from "../graph/types.ts";
 import type { LiveObject } from "../live-object.ts";
 import { addressOf } from "../plan/planner.ts";
@@ -40,7 +40,7 @@ export function resolveActionTarget(
   }
   const tenant = state.tenants.find((candidate) => candidate.name === request.tenant);
   if (tenant === undefined) {
-    throw new ExitError(
+    throw new UserError(
       `--tenant ${request.tenant}: no such tenant in the configuration (declared: ${state.tenants.map((candidate) => candidate.name).join(", ") || "none"})`,
     );
   }
@@ -52,13 +52,13 @@ export function resolveActionTarget(
   if (object === undefined) {
     const names = candidates.map((candidate) => candidate.name);
     const suggestion = nearest(request.object, names);
-    throw new ExitError(
+    throw new UserError(
       `--object ${request.object}: tenant ${tenant.name} declares no ${action.kind} of that name (${action.name} acts on ${action.kind} objects; declared: ${names.length === 0 ? "none" : listWords(names, "and")})${suggestion === undefined ? "" : `. Did you mean ${suggestion}?`}`,
     );
   }
   const unsupported = action.unsupportedClouds[tenant.cloud];
   if (unsupported !== undefined) {
-    throw new ExitError(
+    throw new UserError(
       `refusing ${action.name} in tenant ${tenant.name}: it is in the ${tenant.cloud} cloud, and ${unsupported}. Nothing was sent.`,
     );
   }
@@ -98,7 +98,7 @@ export async function readActionTarget(
       : `displayName ${JSON.stringify(match.displayName)}`;
   const [only] = found;
   if (only !== undefined && found.length === 1) return only;
-  throw new ExitError(
+  throw new UserError(
     found.length === 0
       ? `${target.address}: no live ${resource.graphType} in tenant ${target.tenant.name} has ${what} (run plan to see the candidates). Nothing was sent.`
       : `${target.address}: ${found.length} live ${resource.graphType} objects in tenant ${target.tenant.name} have ${what}; intune-gitops will not guess which one to act on: match by id instead. Nothing was sent.`,

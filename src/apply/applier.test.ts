@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { InMemoryGraph } from "../../test/apply/in-memory-graph.ts";
 import type { DesiredObject, DesiredState } from "../config/model.ts";
-import { ExitError } from "../errors.ts";
+import { UserError } from "../errors.ts";
 import { GraphRequestError } from "../graph/types.ts";
 import { type LiveObject } from "../live-object.ts";
 import type { JsonValue } from "../json.ts";
@@ -563,7 +563,7 @@ describe("applyPlan", () => {
   it("refuses a plan naming a kind or property it does not know, before reading anything", async () => {
     const { graph, plan } = fourChanges();
     const bad: Plan = { ...plan, changes: [{ ...plan.changes[0]!, kind: "MysteryPartner" }] };
-    await expect(apply(graph, bad)).rejects.toBeInstanceOf(ExitError);
+    await expect(apply(graph, bad)).rejects.toBeInstanceOf(UserError);
     const badProperty: Plan = {
       ...plan,
       changes: [

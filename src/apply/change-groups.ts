@@ -2,7 +2,7 @@
  * The plan's changes as the applier handles them: grouped by tenant, kind and Graph version (one
  * `listCollection` reads each group), with what each change touches.
  */
-import { ExitError as UserError } from "../errors.ts";
+import { UserError } from "../errors.ts";
 import type { JsonValue } from "../json.ts";
 import type { Plan, ResourceChange } from "../plan/model.ts";
 import { findProperty, findResource } from "../resources/registry.ts";

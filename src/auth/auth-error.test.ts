@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { exitCodeOf } from "../cli/exit-error.ts";
 import { AuthError, TokenTimeoutError, explainAuthFailure, parseAadsts } from "./auth-error.ts";
 import { clearRegisteredSecretsForTests, registerSecret } from "../redact.ts";
 
@@ -42,7 +43,7 @@ describe("explainAuthFailure", () => {
   it("gives tenant, method, AADSTS code and text, and the fix naming the variable", () => {
     const error = explainAuthFailure(new Error(libraryMessage), context);
     expect(error).toBeInstanceOf(AuthError);
-    expect(error.exitCode).toBe(1);
+    expect(exitCodeOf(error)).toBe(1);
     expect(error.aadsts).toBe("7000215");
     expect(error.message).toBe(
       "tenant contoso: could not get a token with method clientSecret (app app-1, directory dir-1): AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID. (Trace ID 0f1e2d3c-aaaa, Correlation ID 9a8b7c6d-bbbb). Fix: the client secret in $CONTOSO_SECRET is wrong or expired: create a new one in Entra ID > App registrations > Certificates & secrets, and store its Value (not its Secret ID)",

@@ -3,7 +3,7 @@
  * (the AADSTS code and its text) and the likely fix. Whatever the library threw (it sometimes
  * echoes request bodies) passes through `redact` first.
  */
-import { ExitError } from "../errors.ts";
+import { UserError } from "../errors.ts";
 import type { FailureCause } from "../failure-cause.ts";
 import type { AuthConfig, AuthMethod } from "../config/model.ts";
 import { redact } from "../redact.ts";
@@ -11,10 +11,10 @@ import { formatSeconds } from "../format-duration.ts";
 
 /**
  * An authentication problem for one tenant: a missing environment variable, an unreadable
- * certificate, a rejected secret, a silent token endpoint, a missing permission. Exit code 1.
+ * certificate, a rejected secret, a silent token endpoint, a missing permission. The CLI exits 1.
  * The message is complete and safe to print; it never contains a secret.
  */
-export class AuthError extends ExitError {
+export class AuthError extends UserError {
   override name = "AuthError";
   readonly tenant: string;
   readonly method?: AuthMethod;
@@ -31,7 +31,7 @@ export class AuthError extends ExitError {
       failureCause?: FailureCause;
     },
   ) {
-    super(redact(message), 1);
+    super(redact(message));
     this.tenant = fields.tenant;
     this.failureCause = fields.failureCause ?? "credentials";
     if (fields.method !== undefined) this.method = fields.method;

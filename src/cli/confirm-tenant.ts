@@ -1,6 +1,6 @@
 import { createInterface } from "node:readline/promises";
 import type { ActionTarget } from "../actions/target.ts";
-import { ExitError } from "../errors.ts";
+import { ExitError } from "./exit-error.ts";
 import { sanitizeText } from "../render/style.ts";
 import type { CommandContext } from "./command.ts";
 

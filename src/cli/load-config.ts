@@ -1,7 +1,7 @@
 import type { DesiredState } from "../config/model.ts";
 import { nowFrom } from "../clock.ts";
 import { loadConfig, type LoadConfigOptions } from "../config/loader.ts";
-import { ExitError } from "../errors.ts";
+import { ExitError } from "./exit-error.ts";
 import { configPathPrefix, renderDiagnosticsText } from "../render/diagnostics-text.ts";
 import type { CommandContext } from "./command.ts";
 

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { editDistance } from "../config/suggest.ts";
-import { ExitError, UsageError } from "../errors.ts";
+import { UsageError } from "../errors.ts";
+import { ExitError, exitCodeOf } from "./exit-error.ts";
 import { TOOL_VERSION } from "../version.ts";
 import type { Command, CommandContext, ParsedCommandLine } from "./command.ts";
 import { COMMANDS } from "./commands.ts";
@@ -39,10 +40,11 @@ export async function runCli(argv: readonly string[], unfiltered: CommandContext
   try {
     return await dispatch(argv, context, unfiltered);
   } catch (error) {
-    if (error instanceof ExitError) {
+    const exitCode = exitCodeOf(error);
+    if (exitCode !== undefined && error instanceof Error) {
       context.stderr.write(`Error: ${error.message}\n`);
       if (error instanceof UsageError) context.stderr.write("Run with --help for usage.\n");
-      return error.exitCode;
+      return exitCode;
     }
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
     context.stderr.write(

@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { ExitError } from "../errors.ts";
+import { ExitError } from "./exit-error.ts";
 import type { Plan } from "../plan/model.ts";
 import { MAX_PLAN_FILE_BYTES, parsePlanFile } from "../plan/plan-file.ts";
 import { FileReadError, readRegularFile } from "../read-regular-file.ts";

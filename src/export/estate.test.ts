@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { DesiredObject } from "../config/model.ts";
-import type { LiveObject } from "../graph/types.ts";
+import type { LiveObject } from "../live-object.ts";
 import { DeviceManagementPartner } from "../resources/device-management-partner.ts";
 import { RemoteAssistancePartner } from "../resources/remote-assistance-partner.ts";
 import { isNotSetUp, sortOutEstate } from "./estate.ts";

@@ -1,6 +1,6 @@
 import type { DesiredObject } from "../config/model.ts";
 import type { SourceLocation } from "../diagnostics.ts";
-import type { LiveObject } from "../graph/types.ts";
+import type { LiveObject } from "../live-object.ts";
 import type { JsonValue } from "../json.ts";
 import { liveMatches } from "../plan/planner.ts";
 import { RESOURCES } from "../resources/registry.ts";

@@ -1,5 +1,5 @@
 import { compareStrings } from "../canonical-json.ts";
-import { ExitError, UsageError } from "../errors.ts";
+import { UsageError, UserError } from "../errors.ts";
 
 /** `--shard I/N`: this job's part of the tenants, 1-based as a GitHub Actions matrix counts. */
 export interface Shard {
@@ -39,7 +39,7 @@ export function selectTenants(
   if (options.names && options.names.length > 0) {
     const unknown = options.names.filter((name) => !declared.includes(name));
     if (unknown.length > 0) {
-      throw new ExitError(
+      throw new UserError(
         `--tenant ${unknown.join(", ")}: no such tenant in the configuration (declared: ${declared.join(", ") || "none"})`,
       );
     }

@@ -1,4 +1,5 @@
 import { createPrivateKey, generateKeyPairSync } from "node:crypto";
+import { exitCodeOf } from "../../src/cli/exit-error.ts";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -253,7 +254,7 @@ describe("clientSecret", () => {
     );
     secrets.add("this-is-the-wrong-secret");
     expect(error).toBeInstanceOf(AuthError);
-    expect((error as AuthError).exitCode).toBe(1);
+    expect(exitCodeOf(error)).toBe(1);
     expect((error as AuthError).aadsts).toBe("7000215");
     expect(error.message).toMatch(
       /^tenant contoso: could not get a token with method clientSecret \(app 9a3c1f0e-5b7d-4e2a-8c61-2f4d8b9e7a13, directory 6babcaad-604b-40ac-a9d7-9fd97c0b779f\): AADSTS7000215: Invalid client secret provided\./,

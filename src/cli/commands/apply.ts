@@ -4,7 +4,7 @@ import { applyPlan } from "../../apply/applier.ts";
 import { applySucceeded, type ApplyEvent, type ApplyResult } from "../../apply/model.ts";
 import { withoutObserved } from "../../apply/observed.ts";
 import type { DesiredState } from "../../config/model.ts";
-import { ExitError } from "../../errors.ts";
+import { ExitError } from "../exit-error.ts";
 import type { GraphClient } from "../../graph/types.ts";
 import type { Plan } from "../../plan/model.ts";
 import { declaredObjectOf, planDisagreement } from "../../plan/config-agreement.ts";

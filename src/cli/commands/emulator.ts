@@ -1,7 +1,8 @@
 import { closeSync, openSync } from "node:fs";
 import { devNull } from "node:os";
 import { resolve } from "node:path";
-import { ExitError, UsageError } from "../../errors.ts";
+import { UsageError } from "../../errors.ts";
+import { ExitError } from "../exit-error.ts";
 import type { Command, OptionValues } from "../command.ts";
 
 const HELP = `Usage: intune-gitops emulator [--port N] [--seed FILE] [--patch-status 200|204]

@@ -4,7 +4,8 @@ import {
   readActionTarget,
   resolveActionTarget,
 } from "../../actions/target.ts";
-import { ExitError, UsageError } from "../../errors.ts";
+import { UsageError } from "../../errors.ts";
+import { ExitError } from "../exit-error.ts";
 import { renderActionPreview, renderActionResult } from "../../render/action-text.ts";
 import type { Command } from "../command.ts";
 import { confirmByTenantName } from "../confirm-tenant.ts";

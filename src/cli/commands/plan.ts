@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { nowFrom } from "../../clock.ts";
-import { ExitError } from "../../errors.ts";
+import { ExitError } from "../exit-error.ts";
 import type { Plan } from "../../plan/model.ts";
 import { serializePlanFile } from "../../plan/plan-file.ts";
 import { redactPlan } from "../../plan/redact-plan.ts";
