@@ -1,5 +1,5 @@
 /** How `plan` and `apply` show a plan, and the reading that leads to it. */
-import type { Shard } from "../operations/tenant-selection.ts";
+import type { Shard } from "./tenant-selection.ts";
 import type { Plan } from "../plan/model.ts";
 
 export const PLAN_FORMATS = ["text", "markdown", "json"] as const;

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { UsageError } from "../errors.ts";
-import { parseShard, selectTenants, type Shard } from "../operations/tenant-selection.ts";
+import { parseShard, selectTenants, type Shard } from "./tenant-selection.ts";
 import { sanitizeText } from "../render/style.ts";
 import type { LoadConfigOptions } from "../config/loader.ts";
 import type { CommandContext, OptionValues } from "./command.ts";

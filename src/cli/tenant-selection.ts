@@ -1,5 +1,6 @@
 import { compareStrings } from "../canonical-json.ts";
-import { UsageError, UserError } from "../errors.ts";
+import { UsageError } from "../errors.ts";
+import { ExitError } from "./exit-error.ts";
 
 /** `--shard I/N`: this job's part of the tenants, 1-based as a GitHub Actions matrix counts. */
 export interface Shard {
@@ -39,7 +40,7 @@ export function selectTenants(
   if (options.names && options.names.length > 0) {
     const unknown = options.names.filter((name) => !declared.includes(name));
     if (unknown.length > 0) {
-      throw new UserError(
+      throw new ExitError(
         `--tenant ${unknown.join(", ")}: no such tenant in the configuration (declared: ${declared.join(", ") || "none"})`,
       );
     }
