@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT, runCli, runValidate } from "./cli-helpers.ts";
+import { REPO_ROOT, runCli, runValidate } from "../helpers/cli.ts";
 
 /** `validate` and `schema` run as a user runs them: exit codes, stdout, stderr. */
 
@@ -16,7 +16,7 @@ describe("intune-gitops validate", () => {
   });
 
   it("reads the current folder by default", async () => {
-    const run = await runValidate([], undefined, `${REPO_ROOT}config-examples`);
+    const run = await runValidate([], { cwd: `${REPO_ROOT}config-examples` });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("Configuration valid: 2 tenants, 4 objects (3 files).");
   });
@@ -130,7 +130,7 @@ describe("intune-gitops validate", () => {
 
 describe("intune-gitops schema", () => {
   it("prints the JSON Schema that is committed in schema/", async () => {
-    const run = await runCli(["schema"]);
+    const run = await runCli(["schema"], { cwd: REPO_ROOT });
     expect(run.code).toBe(0);
     expect(run.stderr).toBe("");
     expect(run.stdout).toBe(readFileSync(`${REPO_ROOT}schema/intune-gitops.schema.json`, "utf8"));
@@ -140,7 +140,7 @@ describe("intune-gitops schema", () => {
   });
 
   it("teaches with --help", async () => {
-    const run = await runCli(["schema", "--help"]);
+    const run = await runCli(["schema", "--help"], { cwd: REPO_ROOT });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("yaml-language-server: $schema=");
   });

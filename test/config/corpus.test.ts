@@ -7,7 +7,7 @@ import { MAX_FILE_BYTES } from "../../src/config/decode.ts";
 import { loadConfig, parseConfig } from "../../src/config/loader.ts";
 import type { ConfigResult } from "../../src/config/model.ts";
 import { renderValidationText } from "../../src/render/diagnostics-text.ts";
-import { runValidate } from "./cli-helpers.ts";
+import { runValidate } from "../helpers/cli.ts";
 import { TENANTS } from "./helpers.ts";
 
 /**

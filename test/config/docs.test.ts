@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { configReferenceMarkdown } from "../../src/config/reference.ts";
 import { RESOURCES } from "../../src/resources/registry.ts";
 import { GRAPH_VERSIONS } from "../../src/resources/types.ts";
-import { REPO_ROOT } from "./cli-helpers.ts";
+import { REPO_ROOT } from "../helpers/cli.ts";
 
 /** The documentation of the format cannot drift from the schema or from the diagnostics. */
 

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/loader.ts";
 import type { ConfigFile } from "../../src/config/read-files.ts";
-import { REPO_ROOT } from "./cli-helpers.ts";
+import { REPO_ROOT } from "../helpers/cli.ts";
 
 /**
  * Property tests: whatever mutation a hand-edited configuration goes through, the loader answers

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { configJsonSchema } from "../../src/config/schema.ts";
 import { RESOURCES } from "../../src/resources/registry.ts";
 import { GRAPH_VERSIONS } from "../../src/resources/types.ts";
-import { REPO_ROOT } from "./cli-helpers.ts";
+import { REPO_ROOT } from "../helpers/cli.ts";
 
 const SCHEMA_FILE = `${REPO_ROOT}schema/intune-gitops.schema.json`;
 const REGENERATE = "node src/cli/bin.ts schema > schema/intune-gitops.schema.json";

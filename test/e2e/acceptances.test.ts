@@ -1,8 +1,7 @@
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { emulatorEnv, runCli, useEmulator } from "../helpers/cli.ts";
-import { tempConfig, type TempConfig } from "../helpers/config-dir.ts";
+import { useCliScene } from "../helpers/cli-scene.ts";
 
 /**
  * Accepted deviations (`acceptedDeviations`), with the date fixed by INTUNE_GITOPS_NOW: contoso's
@@ -21,24 +20,18 @@ const ACCEPTED =
   "accepted until 2027-01-31 (owner: it-ops@contoso.com, reason: TeamViewer licence not bought yet)";
 
 describe("accepted deviations (CLI against the emulator, fixed clock)", () => {
-  const emulator = useEmulator();
-  let work: TempConfig;
+  const scene = useCliScene();
+  const { work, graphRequests } = scene;
 
   beforeEach(() => {
-    work?.cleanup();
-    work = tempConfig({ fromExamples: true });
     // Only TeamViewer: its contoso difference is the one accepted.
-    rmSync(join(work.dir, "device-management.yaml"));
-    const file = join(work.dir, "remote-assistance.yaml");
-    work.write("remote-assistance.yaml", `${readFileSync(file, "utf8")}${ACCEPTANCE}`);
+    rmSync(join(work().dir, "device-management.yaml"));
+    const file = join(work().dir, "remote-assistance.yaml");
+    work().write("remote-assistance.yaml", `${readFileSync(file, "utf8")}${ACCEPTANCE}`);
   });
 
-  const cli = (args: string[], now: string) =>
-    runCli(args, {
-      env: { ...emulatorEnv(emulator()), INTUNE_GITOPS_NOW: now },
-      cwd: work.dir,
-    });
-  const patches = () => emulator().requests.filter((r) => r.method === "PATCH");
+  const cli = (args: string[], now: string) => scene.cli(args, { INTUNE_GITOPS_NOW: now });
+  const patches = () => graphRequests("PATCH");
 
   it("before its expiry: shown as accepted, not a change, never written; --detailed-exitcode 0", async () => {
     const plan = await cli(

@@ -1,23 +1,15 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { beforeEach, describe, expect, it } from "vitest";
-import { EXAMPLES, emulatorEnv, runCli, useEmulator } from "../helpers/cli.ts";
-import { tempConfig, type TempConfig } from "../helpers/config-dir.ts";
+import { describe, expect, it } from "vitest";
+import { EXAMPLES, emulatorEnv, runCli } from "../helpers/cli.ts";
+import { useCliScene } from "../helpers/cli-scene.ts";
+import { tempConfig } from "../helpers/config-dir.ts";
 
 /** A saved plan that failed part-way is finished by running the same `apply PLANFILE` again. */
 describe("apply PLANFILE, run again after a partial failure (CLI against the emulator)", () => {
-  const emulator = useEmulator();
-  let work: TempConfig;
-
-  beforeEach(() => {
-    work?.cleanup();
-    work = tempConfig({ fromExamples: true });
-  });
-
-  const cli = (args: string[]) =>
-    runCli(args, { env: emulatorEnv(emulator()), cwd: work.dir, timeoutMs: 60_000 });
+  const { emulator, cli, graphRequests } = useCliScene({ timeoutMs: 60_000 });
   const patchesTo = (fragment: string) =>
-    emulator().requests.filter((r) => r.method === "PATCH" && r.path.includes(fragment));
+    graphRequests("PATCH").filter((r) => r.path.includes(fragment));
   const jamfFails = () =>
     emulator().setFaults([
       {

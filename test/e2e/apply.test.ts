@@ -1,27 +1,19 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { beforeEach, describe, expect, it } from "vitest";
-import { EXAMPLES, emulatorEnv, runCli, useEmulator } from "../helpers/cli.ts";
-import { EXAMPLE_TENANTS, tempConfig, type TempConfig } from "../helpers/config-dir.ts";
+import { describe, expect, it } from "vitest";
+import { EXAMPLES, emulatorEnv, runCli } from "../helpers/cli.ts";
+import { useCliScene } from "../helpers/cli-scene.ts";
+import { EXAMPLE_TENANTS, tempConfig } from "../helpers/config-dir.ts";
 
 /** `intune-gitops apply` as a user (or CI) runs it, against the emulator over HTTPS. */
 describe("apply (CLI against the emulator)", () => {
-  const emulator = useEmulator();
-  let work: TempConfig;
-
-  beforeEach(() => {
-    work?.cleanup();
-    work = tempConfig({ fromExamples: true });
-  });
-
-  const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-    runCli(args, { env: { ...emulatorEnv(emulator()), ...env }, cwd: work.dir });
-  const patches = () => emulator().requests.filter((r) => r.method === "PATCH");
+  const { emulator, work, cli, graphRequests } = useCliScene();
+  const patches = () => graphRequests("PATCH");
 
   it("applies a saved plan with exactly its PATCH bodies, then plans no changes", async () => {
     const planned = await cli(["plan", "--config", ".", "--out", "plan.json"]);
     expect(planned.code).toBe(0);
-    const saved = JSON.parse(readFileSync(join(work.dir, "plan.json"), "utf8"));
+    const saved = JSON.parse(readFileSync(join(work().dir, "plan.json"), "utf8"));
     const expectedBodies = saved.plan.changes.map((change: { patch: unknown }) => change.patch);
 
     const applied = await cli(["apply", "plan.json", "--config", "."]);
@@ -66,9 +58,9 @@ describe("apply (CLI against the emulator)", () => {
 
   it("refuses a saved plan made from another configuration", async () => {
     expect((await cli(["plan", "--config", ".", "--out", "plan.json"])).code).toBe(0);
-    work.write(
+    work().write(
       "remote-assistance.yaml",
-      readFileSync(join(work.dir, "remote-assistance.yaml"), "utf8").replace(
+      readFileSync(join(work().dir, "remote-assistance.yaml"), "utf8").replace(
         "https://start.teamviewer.com/intune/",
         "https://start.teamviewer.com/other/",
       ),
@@ -81,7 +73,7 @@ describe("apply (CLI against the emulator)", () => {
 
   it("refuses a hand-edited plan file and writes nothing", async () => {
     expect((await cli(["plan", "--config", ".", "--out", "plan.json"])).code).toBe(0);
-    const path = join(work.dir, "plan.json");
+    const path = join(work().dir, "plan.json");
     writeFileSync(path, readFileSync(path, "utf8").replace('"onboarded"', '"notOnboarded"'));
     const run = await cli(["apply", "plan.json", "--config", "."]);
     expect(run.code).toBe(1);
@@ -119,7 +111,7 @@ describe("apply (CLI against the emulator)", () => {
   });
 
   it("stops at the permission preflight for a read-only app: nothing is read or written", async () => {
-    work.write(
+    work().write(
       "tenants.yaml",
       EXAMPLE_TENANTS.replace(
         /auth: \{ method: clientSecret[^}]*\}/,

@@ -1,6 +1,6 @@
-import { beforeEach, describe, expect, it } from "vitest";
-import { emulatorEnv, runCli, useEmulator } from "../helpers/cli.ts";
-import { EXAMPLE_TENANTS, tempConfig, type TempConfig } from "../helpers/config-dir.ts";
+import { describe, expect, it } from "vitest";
+import { useCliScene } from "../helpers/cli-scene.ts";
+import { EXAMPLE_TENANTS } from "../helpers/config-dir.ts";
 
 const RA = "/deviceManagement/remoteAssistancePartners";
 const DMP = "/deviceManagement/deviceManagementPartners";
@@ -8,28 +8,25 @@ const CONTOSO = "6babcaad-604b-40ac-a9d7-9fd97c0b779f";
 
 /** `intune-gitops invoke` as a person or CI runs it, against the emulator over HTTPS. */
 describe("invoke (CLI against the emulator)", () => {
-  const emulator = useEmulator();
-  let work: TempConfig;
-
-  beforeEach(() => {
-    work?.cleanup();
-    work = tempConfig({ fromExamples: true });
-  });
-
+  const scene = useCliScene();
+  const { emulator, work, graphRequests } = scene;
   const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-    runCli(["invoke", ...args, "--config", "."], {
-      env: { ...emulatorEnv(emulator()), ...env },
-      cwd: work.dir,
-    });
-  const graphRequests = () => emulator().requests.filter((r) => r.kind === "graph");
-  const posts = () => graphRequests().filter((r) => r.method === "POST");
+    scene.cli(["invoke", ...args, "--config", "."], env);
+  /** `invoke ACTION --tenant contoso --object OBJECT ...flags`: the call every test makes. */
+  const invoke = (
+    action: string,
+    object: string,
+    flags: readonly string[] = [],
+    env: NodeJS.ProcessEnv = {},
+  ) => cli([action, "--tenant", "contoso", "--object", object, ...flags], env);
+  const posts = () => graphRequests("POST");
   const live = (collection: string, displayName: string) =>
     emulator()
       .objects(CONTOSO, collection)
       .find((object) => object["displayName"] === displayName);
 
   it("beginOnboarding: previewed, refused without a confirmation, performed with --auto-approve", async () => {
-    const refused = await cli(["beginOnboarding", "--tenant", "contoso", "--object", "teamviewer"]);
+    const refused = await invoke("beginOnboarding", "teamviewer");
     expect(refused.code).toBe(1);
     expect(refused.stdout).toContain(
       "intune-gitops will invoke beginOnboarding on remoteAssistancePartner[contoso].teamviewer",
@@ -38,14 +35,7 @@ describe("invoke (CLI against the emulator)", () => {
     expect(refused.stderr).toMatch(/no terminal to ask.*--auto-approve\. Nothing was sent\./);
     expect(posts()).toHaveLength(0);
 
-    const done = await cli([
-      "beginOnboarding",
-      "--tenant",
-      "contoso",
-      "--object",
-      "teamviewer",
-      "--auto-approve",
-    ]);
+    const done = await invoke("beginOnboarding", "teamviewer", ["--auto-approve"]);
     expect(done.stderr).toBe("");
     expect(done.code).toBe(0);
     expect(posts()).toEqual([
@@ -66,68 +56,28 @@ describe("invoke (CLI against the emulator)", () => {
   });
 
   it("disconnect: performed with --auto-approve, the status goes back to notOnboarded", async () => {
-    expect(
-      (
-        await cli([
-          "beginOnboarding",
-          "--tenant",
-          "contoso",
-          "--object",
-          "teamviewer",
-          "--auto-approve",
-        ])
-      ).code,
-    ).toBe(0);
-    const done = await cli([
-      "disconnect",
-      "--tenant",
-      "contoso",
-      "--object",
-      "teamviewer",
-      "--auto-approve",
-    ]);
+    expect((await invoke("beginOnboarding", "teamviewer", ["--auto-approve"])).code).toBe(0);
+    const done = await invoke("disconnect", "teamviewer", ["--auto-approve"]);
     expect(done.code).toBe(0);
     expect(done.stdout).toContain('onboardingStatus: "onboarding" -> "notOnboarded"');
     expect(live(RA, "TeamViewer")?.["onboardingStatus"]).toBe("notOnboarded");
   });
 
   it("terminate: refused without --allow-destructive (nothing sent), then without a confirmation, then performed", async () => {
-    const undestructive = await cli([
-      "terminate",
-      "--tenant",
-      "contoso",
-      "--object",
-      "jamf",
-      "--auto-approve",
-    ]);
+    const undestructive = await invoke("terminate", "jamf", ["--auto-approve"]);
     expect(undestructive.code).toBe(1);
     expect(undestructive.stderr).toMatch(/terminate cannot be undone/);
     expect(undestructive.stderr).toMatch(/90 days/);
     expect(undestructive.stderr).toMatch(/--allow-destructive\. Nothing was sent\./);
     expect(graphRequests()).toHaveLength(0);
 
-    const unconfirmed = await cli([
-      "terminate",
-      "--tenant",
-      "contoso",
-      "--object",
-      "jamf",
-      "--allow-destructive",
-    ]);
+    const unconfirmed = await invoke("terminate", "jamf", ["--allow-destructive"]);
     expect(unconfirmed.code).toBe(1);
     expect(unconfirmed.stdout).toContain("cannot be undone");
     expect(posts()).toHaveLength(0);
     expect(live(DMP, "Jamf Pro")?.["partnerState"]).not.toBe("terminated");
 
-    const done = await cli([
-      "terminate",
-      "--tenant",
-      "contoso",
-      "--object",
-      "jamf",
-      "--allow-destructive",
-      "--auto-approve",
-    ]);
+    const done = await invoke("terminate", "jamf", ["--allow-destructive", "--auto-approve"]);
     expect(done.code).toBe(0);
     const after = live(DMP, "Jamf Pro");
     expect(after).toMatchObject({ partnerState: "terminated", isConfigured: false });
@@ -139,18 +89,11 @@ describe("invoke (CLI against the emulator)", () => {
   });
 
   it("refuses beginOnboarding in a US government cloud before signing in", async () => {
-    work.write(
+    work().write(
       "tenants.yaml",
       EXAMPLE_TENANTS.replace("graphVersion: beta", "graphVersion: beta\n  cloud: usgov"),
     );
-    const run = await cli([
-      "beginOnboarding",
-      "--tenant",
-      "contoso",
-      "--object",
-      "teamviewer",
-      "--auto-approve",
-    ]);
+    const run = await invoke("beginOnboarding", "teamviewer", ["--auto-approve"]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(
       /usgov cloud, and TeamViewer is not supported in the US government clouds/,
@@ -159,20 +102,17 @@ describe("invoke (CLI against the emulator)", () => {
   });
 
   it("stops at the permission preflight for a read-only app: nothing is read or sent", async () => {
-    work.write(
+    work().write(
       "tenants.yaml",
       EXAMPLE_TENANTS.replace(
         /auth: \{ method: clientSecret[^}]*\}/,
         "auth: { method: environment }",
       ),
     );
-    const run = await cli(
-      ["disconnect", "--tenant", "contoso", "--object", "teamviewer", "--auto-approve"],
-      {
-        AZURE_CLIENT_ID: "5e0d6f7a-3b2c-4d1e-8f9a-0b1c2d3e4f5a",
-        AZURE_CLIENT_SECRET: "read-only-demo-secret",
-      },
-    );
+    const run = await invoke("disconnect", "teamviewer", ["--auto-approve"], {
+      AZURE_CLIENT_ID: "5e0d6f7a-3b2c-4d1e-8f9a-0b1c2d3e4f5a",
+      AZURE_CLIENT_SECRET: "read-only-demo-secret",
+    });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("to invoke partner actions (POST) on Graph beta");
     expect(run.stderr).not.toContain("read-only-demo-secret");
@@ -180,10 +120,10 @@ describe("invoke (CLI against the emulator)", () => {
   });
 
   it("explains an unknown action, tenant or object, and a wrong kind", async () => {
-    const action = await cli(["terminat", "--tenant", "contoso", "--object", "jamf"]);
+    const action = await invoke("terminat", "jamf");
     expect(action.code).toBe(1);
     expect(action.stderr).toContain('unknown action "terminat"; did you mean "terminate"?');
-    const wrongKind = await cli(["terminate", "--tenant", "contoso", "--object", "teamviewer"]);
+    const wrongKind = await invoke("terminate", "teamviewer");
     expect(wrongKind.stderr).toContain(
       "tenant contoso declares no DeviceManagementPartner of that name (terminate acts on DeviceManagementPartner objects; declared: jamf)",
     );

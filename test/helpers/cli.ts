@@ -6,6 +6,8 @@ import { startEmulator, type Emulator, type EmulatorOptions } from "../../src/em
 /** The CLI from source, as a user runs it: a child process with its own environment. */
 export const CLI = fileURLToPath(new URL("../../src/cli/bin.ts", import.meta.url));
 export const EXAMPLES = fileURLToPath(new URL("../../config-examples/", import.meta.url));
+/** The repository root, with a trailing slash. */
+export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 export interface CliRun {
   readonly code: number | null;
@@ -82,4 +84,12 @@ export function useEmulator(options: EmulatorOptions = {}): () => Emulator {
     if (current === undefined) throw new Error("useEmulator: the emulator is not running");
     return current;
   };
+}
+
+/** `intune-gitops validate ...args`, from the repository root unless `cwd` says otherwise. */
+export function runValidate(
+  args: readonly string[],
+  options: { cwd?: string; timeoutMs?: number } = {},
+): Promise<CliRun> {
+  return runCli(["validate", ...args], { cwd: REPO_ROOT, ...options });
 }
