@@ -1,25 +1,19 @@
 import { createInterface } from "node:readline/promises";
 import { nowFrom } from "../../clock.ts";
-import { applyPlan } from "../../apply/applier.ts";
 import { applySucceeded, type ApplyEvent, type ApplyResult } from "../../apply/model.ts";
 import { withoutObserved } from "../../apply/observed.ts";
-import type { DesiredState } from "../../config/model.ts";
 import { ExitError } from "../exit-error.ts";
 import type { GraphClient } from "../../graph/types.ts";
 import type { Plan } from "../../plan/model.ts";
-import { declaredObjectOf, planDisagreement } from "../../plan/config-agreement.ts";
 import { redactPlan } from "../../plan/redact-plan.ts";
 import {
-  appOfTenant,
-  createConnectionPool,
-  startLoadingGraphModules,
-} from "../../operations/connections.ts";
+  applyToTenants,
+  checkSavedPlan,
+  connectForSavedPlan,
+} from "../../operations/apply-operation.ts";
+import { startLoadingGraphModules } from "../../operations/connections.ts";
 import { planTenants } from "../../operations/plan-operation.ts";
-import {
-  createTenantConcurrency,
-  observedBy,
-  type TenantConcurrency,
-} from "../../operations/tenant-concurrency.ts";
+import type { TenantConcurrency } from "../../operations/tenant-concurrency.ts";
 import { renderApplyJson } from "../../render/apply-json.ts";
 import {
   renderApplyEvent,
@@ -29,7 +23,7 @@ import {
 import { configPathPrefix } from "../../render/diagnostics-text.ts";
 import { renderPlanText } from "../../render/plan-text.ts";
 import { plural } from "../../render/plan-values.ts";
-import type { Command, CommandContext, OptionValues } from "../command.ts";
+import type { Command, CommandContext } from "../command.ts";
 import { loadConfigOrExit } from "../load-config.ts";
 import { withPathPrefix } from "../plan-output.ts";
 import { readProgressPrinter, retryPrinter } from "../progress.ts";
@@ -138,19 +132,19 @@ export const command: Command = {
     let clientFor: (tenant: string) => Promise<GraphClient>;
     let concurrency: TenantConcurrency;
     if (saved !== undefined) {
-      checkPlanMatchesConfig(saved, state);
-      // As with a fresh plan: a plan that could not see every declared object is not applied.
-      if (saved.problems.length > 0) {
-        throw new ExitError(
-          `${planFile}: the plan has ${saved.problems.length} error${saved.problems.length === 1 ? "" : "s"} (shown when it was made): nothing was written. Fix them, plan again and apply the new plan.`,
-        );
-      }
-      plan = restrictToSelection(saved, values, state);
-      concurrency = createTenantConcurrency(state);
-      clientFor = createConnectionPool(state, "write", {
-        ...settings,
-        onRequest: observedBy(concurrency, settings.onRequest),
+      // --tenant / --shard on a saved plan: apply only that part of it.
+      const selection =
+        values.tenant === undefined && values.shard === undefined
+          ? undefined
+          : selectedTenants(
+              values,
+              state.tenants.map((tenant) => tenant.name),
+            );
+      plan = checkSavedPlan(saved, state, {
+        label: planFile ?? "the plan",
+        ...(selection === undefined ? {} : { tenants: selection }),
       });
+      ({ clientFor, concurrency } = connectForSavedPlan(state, settings));
     } else {
       const tenants = selectedTenants(
         values,
@@ -193,12 +187,10 @@ export const command: Command = {
     if (saved === undefined && values["auto-approve"] !== true) await confirm(plan, context);
 
     let objectsDone = 0;
-    const result = await applyPlan(plan, {
+    const result = await applyToTenants(plan, state, {
       clientFor,
-      appOf: appOfTenant(state),
-      scheduler: concurrency,
+      concurrency,
       failFast: values["fail-fast"] === true,
-      matchOf: (change) => declaredObjectOf(change, state)?.match,
       abortSignal: context.abortSignal,
       onEvent: (event) => {
         const line = renderApplyEvent(event, { color });
@@ -213,34 +205,6 @@ export const command: Command = {
     return applySucceeded(result) ? 0 : 1;
   },
 };
-
-/** The plan was reviewed against one configuration; applying it under another is refused. */
-function checkPlanMatchesConfig(plan: Plan, state: DesiredState): void {
-  if (plan.configDigest !== state.digest) {
-    throw new ExitError(
-      `the plan was made from a different configuration (digest ${plan.configDigest.slice(0, 12)}…, the files under --config now give ${state.digest.slice(0, 12)}…). Nothing was written. Run plan again on this configuration and apply the new plan.`,
-    );
-  }
-  // The digest and checksum can be forged along with an edit: the changes themselves must be
-  // what this configuration declares.
-  const disagreement = planDisagreement(plan, state);
-  if (disagreement === undefined) return;
-  throw new ExitError(
-    `the plan does not match the configuration (${disagreement}): edited by hand? Nothing was written. Run plan again on this configuration and apply the new plan.`,
-  );
-}
-
-/** --tenant / --shard on a saved plan: apply only that part of it. */
-function restrictToSelection(plan: Plan, values: OptionValues, state: DesiredState): Plan {
-  if (values.tenant === undefined && values.shard === undefined) return plan;
-  const tenants = new Set(
-    selectedTenants(
-      values,
-      state.tenants.map((tenant) => tenant.name),
-    ),
-  );
-  return { ...plan, changes: plan.changes.filter((change) => tenants.has(change.tenant)) };
-}
 
 async function confirm(plan: Plan, context: CommandContext): Promise<void> {
   const tenants = new Set(plan.changes.map((change) => change.tenant)).size;
