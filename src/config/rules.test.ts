@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { renderValidationJson } from "../../src/render/diagnostics-json.ts";
-import { renderValidationText } from "../../src/render/diagnostics-text.ts";
-import { brief, check, checkObject, objectYaml, TENANTS } from "./helpers.ts";
-import { DATE_TIME_OFFSET_CASES } from "../helpers/date-time-offset-cases.ts";
+import { renderValidationJson } from "../render/diagnostics-json.ts";
+import { renderValidationText } from "../render/diagnostics-text.ts";
+import { brief, check, checkObject, objectYaml, TENANTS } from "../../test/config/helpers.ts";
+import { DATE_TIME_OFFSET_CASES } from "../../test/helpers/date-time-offset-cases.ts";
 
 /**
  * One test (or a few) per validation rule, through the pure `parseConfig`: the exact code and
