@@ -3,12 +3,13 @@
  * takes. `retry-policy.ts` decides (pure: status, Retry-After, back-off, deadline); this loop
  * waits and tries again.
  *
- * Why a loop and not p-retry: the wait before each retry is the server's to choose
- * (`Retry-After`, capped, within the deadline), and p-retry only knows its own exponential
- * schedule; driving it meant sleeping inside its `onFailedAttempt` and using it as a counter.
- * Cancellation follows the same rules p-retry had: an aborted `abortSignal` ends the request
- * with its reason, whatever the attempt threw.
+ * p-retry runs the attempts (counting them, stopping on an abort, ending on an error its
+ * `onFailedAttempt` throws); the wait before each retry is the server's to choose (`Retry-After`,
+ * capped, within the deadline) or the policy's back-off, so it is waited in `onFailedAttempt`,
+ * the hook p-retry provides for a delay of the caller's choosing. An aborted `abortSignal` ends
+ * the request with its reason, whatever the attempt threw.
  */
+import pRetry from "p-retry";
 import { AttemptFailure } from "./attempt-failure.ts";
 import type { AttemptLog } from "./attempt-log.ts";
 import { decideRetry, type RetryDecision, type RetryOptions } from "./retry-policy.ts";
@@ -55,12 +56,13 @@ export async function withRetries<T>(
       ? (stopSignal ?? abortSignal)
       : AbortSignal.any([abortSignal, stopSignal]);
   const started = performance.now();
+  let attemptStarted = started;
   let malformedBodies = 0;
   let outcomeUnknown = false;
   abortSignal?.throwIfAborted();
-  for (let attemptNumber = 1; ; attemptNumber++) {
-    const attemptStarted = performance.now();
-    try {
+  return pRetry(
+    async (attemptNumber) => {
+      attemptStarted = performance.now();
       if (outcomeUnknown && options.settleUnknownOutcome !== undefined) {
         outcomeUnknown = false;
         const settled = await options.settleUnknownOutcome();
@@ -77,37 +79,49 @@ export async function withRetries<T>(
         success.requestId,
       );
       return success.value;
-    } catch (error) {
-      abortSignal?.throwIfAborted();
-      if (!(error instanceof AttemptFailure)) throw error;
-      if (error.malformedBody) malformedBodies++;
-      outcomeUnknown = mayHaveReachedServer(error.networkError);
-      const decision = decideRetry(
-        {
-          attempt: attemptNumber,
-          retriable: error.retriable,
-          malformedBodies,
-          headers: error.headers,
-          elapsedInMs: performance.now() - started,
-        },
-        retry,
-        options.clock,
-      );
-      log.failed(attemptNumber, Math.round(performance.now() - attemptStarted), error, decision);
-      const end = { attempts: attemptNumber, decision, stoppedBeforeRetry: false };
-      if (!decision.retry) throw options.toError(error, end);
-      try {
-        stopSignal?.throwIfAborted();
-        await sleep(decision.delayInMs, waitSignal);
-      } catch (cause) {
-        if (abortSignal?.aborted === true || stopSignal?.aborted !== true) throw cause;
-        // Stopped: this attempt's failure is the answer, not the stop.
-        log.stopping();
-        throw options.toError(error, { ...end, stoppedBeforeRetry: true });
-      }
-      abortSignal?.throwIfAborted();
-    }
-  }
+    },
+    {
+      // An upper bound only: retry-policy stops first (attempts, deadline, what failed).
+      retries: retry.maxAttempts - 1,
+      // The wait is the server's to choose (Retry-After, capped, within the deadline) or
+      // retry-policy's back-off: p-retry's own schedule would not honour it, so it waits
+      // nothing and onFailedAttempt waits what the policy decided, as p-retry documents for a
+      // custom delay. Throwing there ends the request with that error.
+      minTimeout: 0,
+      ...(abortSignal === undefined ? {} : { signal: abortSignal }),
+      onFailedAttempt: async ({ error, attemptNumber }) => {
+        abortSignal?.throwIfAborted();
+        // A token failure, a write budget saying "send nothing more": never retried.
+        if (!(error instanceof AttemptFailure)) throw error;
+        if (error.malformedBody) malformedBodies++;
+        outcomeUnknown = mayHaveReachedServer(error.networkError);
+        const decision = decideRetry(
+          {
+            attempt: attemptNumber,
+            retriable: error.retriable,
+            malformedBodies,
+            headers: error.headers,
+            elapsedInMs: performance.now() - started,
+          },
+          retry,
+          options.clock,
+        );
+        log.failed(attemptNumber, Math.round(performance.now() - attemptStarted), error, decision);
+        const end = { attempts: attemptNumber, decision, stoppedBeforeRetry: false };
+        if (!decision.retry) throw options.toError(error, end);
+        try {
+          stopSignal?.throwIfAborted();
+          await sleep(decision.delayInMs, waitSignal);
+        } catch (cause) {
+          if (abortSignal?.aborted === true || stopSignal?.aborted !== true) throw cause;
+          // Stopped: this attempt's failure is the answer, not the stop.
+          log.stopping();
+          throw options.toError(error, { ...end, stoppedBeforeRetry: true });
+        }
+        abortSignal?.throwIfAborted();
+      },
+    },
+  );
 }
 
 /**
