@@ -30,6 +30,35 @@ function manyChanges(count: number, valueLength: number): ResourceChange[] {
 }
 
 describe("renderPlanMarkdown", () => {
+  it("groups a cause shared by 400 tenants into one problem item with the count and the tenants", () => {
+    const tenants = Array.from(
+      { length: 400 },
+      (_, index) => `customer-${String(index).padStart(3, "0")}`,
+    );
+    const markdown = renderPlanMarkdown(
+      plan({
+        tenants,
+        problems: tenants.map((tenant, index) =>
+          problem({
+            tenant,
+            address: undefined,
+            code: "read-failed",
+            cause: "permissions",
+            summary: `not permitted in tenant ${tenant}: AADSTS65001 consent missing for tenant ${String(index).padStart(8, "0")}-0000-4000-8000-000000000000`,
+            detail: "An administrator of the tenant must grant admin consent.",
+            candidates: undefined,
+          }),
+        ),
+      }),
+    );
+    expect(markdown).toContain("#### 400 problems, 1 cause\n");
+    expect(markdown.match(/AADSTS65001/g)).toHaveLength(1);
+    expect(markdown).toContain("**400 tenants**, one cause (shown for the first): ");
+    expect(markdown).toContain("Tenants: customer-000, customer-001,");
+    expect(markdown).toContain(", … 200 more");
+    expect(markdown).not.toContain("more problem");
+  });
+
   it("starts with the marker and summarises per tenant", () => {
     const markdown = renderPlanMarkdown(
       plan({

@@ -4,6 +4,7 @@ import {
   acceptedText,
   assignmentDiff,
   assignmentText,
+  groupSharedProblems,
   plural,
   shortAddress,
   shortId,
@@ -68,16 +69,20 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}
   out.push(tenantTable(summary, Math.floor(limit / 4)));
 
   if (plan.problems.length > 0) {
-    out.push(`#### ${plural(plan.problems.length, "problem")}\n`);
+    // One cause shared by many tenants is one item: 400 broken tenants are not 400 items.
+    const groups = groupSharedProblems(plan.problems);
+    const causes =
+      groups.length < plan.problems.length ? `, ${plural(groups.length, "cause")}` : "";
+    out.push(`#### ${plural(plan.problems.length, "problem")}${causes}\n`);
     // Problems first, but they may not take the whole comment when there are changes to show.
     const problemBudget =
       plan.changes.length > 0 ? out.length + Math.floor(out.room / 2) : Number.MAX_SAFE_INTEGER;
     let shown = 0;
-    for (const problem of plan.problems) {
-      const text = problemItem(problem);
+    for (const group of groups) {
+      const text = problemItem(group.problem, group.tenants);
       if (out.length + text.length > problemBudget || !out.fits(text)) break;
       out.push(text);
-      shown += 1;
+      shown += group.tenants.length;
     }
     if (shown < plan.problems.length) {
       out.pushNote(`\n… ${plural(plan.problems.length - shown, "more problem")}: ${MORE}.\n`);
@@ -284,13 +289,20 @@ function tenantTable(summary: PlanSummary, budget: number): string {
   return `${header}${rows.join("")}${rest}${totals}\n`;
 }
 
-function problemItem(problem: PlanProblem): string {
+function problemItem(problem: PlanProblem, tenants: readonly string[]): string {
   const subject = problem.address ? `<code>${escape(truncate(problem.address, 200))}</code>: ` : "";
+  const shared =
+    tenants.length > 1
+      ? `**${plural(tenants.length, "tenant")}**, one cause (shown for the first): `
+      : "";
   const where = problem.source
     ? ` (${escape(truncate(`${problem.source.file}:${problem.source.line}:${problem.source.column}`, 300))})`
     : "";
   const mark = problem.code === "would-clear-beta-data" ? "⚠️" : "❌";
-  const lines = [`- ${mark} ${subject}${escape(truncate(problem.summary, 1_000))}${where}`];
+  const lines = [
+    `- ${mark} ${shared}${subject}${escape(truncate(problem.summary, 1_000))}${where}`,
+  ];
+  if (tenants.length > 1) lines.push(`  <br>${tenantList(tenants)}`);
   const candidates = problem.candidates ?? [];
   if (candidates.length > 0) {
     const shown = candidates.slice(0, MAX_CANDIDATES).map((candidate) => {
@@ -350,14 +362,19 @@ function blockHeading({ first, changes }: ChangeBlock): string {
   return `<code>~ ${escape(shortAddress(first))}</code> in ${plural(changes.length, "tenant")} (${escape(first.graphVersion)}${observe})`;
 }
 
-/** The tenants of a grouped block, cut at a whole name with a count of the rest. */
+/** The tenants of a grouped block. */
 function blockTenants({ changes }: ChangeBlock): string {
-  const names = changes
+  return tenantList(changes.map((change) => change.tenant));
+}
+
+/** `Tenants: a, b, … 12 more`: cut at a whole name with a count of the rest. */
+function tenantList(tenants: readonly string[]): string {
+  const names = tenants
     .slice(0, MAX_TENANTS_PER_BLOCK)
-    .map((change) => escape(truncate(change.tenant, 100)));
+    .map((tenant) => escape(truncate(tenant, 100)));
   const more =
-    changes.length > MAX_TENANTS_PER_BLOCK
-      ? `, … ${changes.length - MAX_TENANTS_PER_BLOCK} more`
+    tenants.length > MAX_TENANTS_PER_BLOCK
+      ? `, … ${tenants.length - MAX_TENANTS_PER_BLOCK} more`
       : "";
   return `Tenants: ${names.join(", ")}${more}`;
 }

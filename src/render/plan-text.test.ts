@@ -99,6 +99,31 @@ describe("renderPlanText", () => {
     expect(text.endsWith("Plan: 0 to change, 2 unchanged, 2 errors.\n")).toBe(true);
   });
 
+  it("reports an object missing from every tenant once, with the tenants, not once per tenant", () => {
+    const tenants = ["alpha", "bravo", "charlie"];
+    const text = renderPlanText(
+      plan({
+        tenants,
+        problems: tenants.map((tenant) =>
+          problem({
+            tenant,
+            code: "not-found",
+            address: `remoteAssistancePartner[${tenant}].teamviewer`,
+            summary: `remoteAssistancePartner[${tenant}].teamviewer: no live object has displayName "TeamViewer"`,
+            detail: "Create it in Intune first.",
+            source: { file: "remote-assistance.yaml", line: 1, column: 1 },
+            candidates: [],
+          }),
+        ),
+      }),
+      { color: false },
+    );
+    expect(text.match(/no live object has displayName/g)).toHaveLength(1);
+    expect(text).toContain("3 tenants, one cause (shown for the first): ");
+    expect(text).toContain("tenants: alpha, bravo, charlie");
+    expect(text).toContain("Plan: 0 to change, 0 unchanged, 3 errors.");
+  });
+
   it("lists at most ten candidates", () => {
     const candidates = Array.from({ length: 25 }, (_, index) => ({
       id: `id-${index}`,

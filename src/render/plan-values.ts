@@ -288,25 +288,31 @@ export interface ProblemGroup {
 
 const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
+/** A tenant's text with its own name and ids set aside: what tenants with one cause share. */
+export function withoutTenant(text: string, tenant: string): string {
+  return text.split(tenant).join("\u0000").replace(GUID, "\u0001");
+}
+
 /**
- * Failed reads whose text is the same once the tenant's own name and ids are set aside (a bad
- * `INTUNE_GITOPS_GRAPH_URL`, Graph down for everyone, one multi-tenant app's secret expired) are
- * one cause: reported once with the count, not once per tenant. Other problems stay one each.
+ * Problems whose text is the same once each tenant's own name and ids are set aside are one
+ * cause: a bad `INTUNE_GITOPS_GRAPH_URL`, Graph down for everyone, one multi-tenant app's secret
+ * expired, or an object declared for `tenants: all` that no tenant has. Reported once with the
+ * tenants it hit, not once per tenant (400 broken tenants are one entry, not 400). In the order
+ * of each group's first problem.
  */
 export function groupSharedProblems(problems: readonly PlanProblem[]): ProblemGroup[] {
   const groups = new Map<string, { problem: PlanProblem; tenants: string[] }>();
   const order: { problem: PlanProblem; tenants: string[] }[] = [];
   for (const problem of problems) {
-    if (problem.code !== "read-failed") {
-      order.push({ problem, tenants: [problem.tenant] });
-      continue;
-    }
-    const generic = (text: string) =>
-      text.split(problem.tenant).join("\u0000").replace(GUID, "\u0001");
+    const generic = (text: string) => withoutTenant(text, problem.tenant);
     const key = JSON.stringify([
+      problem.code,
       problem.cause ?? null,
+      generic(problem.address ?? ""),
       generic(problem.summary),
       generic(problem.detail),
+      problem.source ?? null,
+      (problem.candidates ?? []).map((candidate) => [generic(candidate.id), candidate.displayName]),
     ]);
     const group = groups.get(key);
     if (group === undefined) {

@@ -7,6 +7,41 @@ const shardJson = (index: number, content: Parameters<typeof plan>[0]) =>
   renderPlanJson(plan(content), { shard: { index, count: 2 } });
 
 describe("buildDriftReport", () => {
+  it("lists 400 tenants that could not be checked for one cause as one item", () => {
+    const tenants = Array.from(
+      { length: 400 },
+      (_, index) => `customer-${String(index).padStart(3, "0")}`,
+    );
+    const report = buildDriftReport(
+      [
+        {
+          name: "1",
+          text: shardJson(1, {
+            tenants,
+            problems: tenants.map((tenant) =>
+              problem({
+                tenant,
+                address: undefined,
+                code: "read-failed",
+                summary: `could not sign in to tenant ${tenant}: AADSTS7000215 invalid client secret`,
+                candidates: undefined,
+              }),
+            ),
+          }),
+        },
+        { name: "2", text: shardJson(2, { tenants: ["other"] }) },
+      ],
+      { shards: 2 },
+    );
+    expect(report.status).toBe("incomplete");
+    // Machines still get one entry per tenant; people get one item.
+    expect(report.unchecked).toHaveLength(400);
+    expect(report.markdown.match(/AADSTS7000215/g)).toHaveLength(1);
+    expect(report.markdown).toContain("**400 tenants**, one cause (shown for the first): ");
+    expect(report.markdown).toContain("Tenants: customer-000, customer-001,");
+    expect(report.markdown).not.toMatch(/… \d+ more: see the JSON/);
+  });
+
   it("is clean (close the issue) only when every shard reported and nothing drifted", () => {
     const report = buildDriftReport(
       [

@@ -5,7 +5,7 @@ import {
   escape as escapeMarkdown,
   renderPlanMarkdown,
 } from "../render/plan-markdown.ts";
-import { plural, truncate } from "../render/plan-values.ts";
+import { plural, truncate, withoutTenant } from "../render/plan-values.ts";
 import { mergePlans, readPlanJson } from "./plan-json-reader.ts";
 
 /**
@@ -155,24 +155,49 @@ function renderDriftMarkdown(
   return parts.join("");
 }
 
-/** One item per tenant or shard, cut at an item boundary with a line saying how many are left. */
+/**
+ * One item per shard and per cause: tenants whose reasons are the same once their own names and
+ * ids are set aside (one app's consent revoked everywhere) are one item naming them, so 400
+ * broken tenants are not 400 items. Cut at an item boundary with a line saying how many are left.
+ */
 function uncheckedSection(entries: readonly UncheckedEntry[], budget: number): string {
   const heading = `#### Could not be checked: ${plural(entries.length, "tenant or shard", "tenants or shards")}\n\nThese may have drifted too: fix what stopped them from being checked.\n\n`;
+  const groups = new Map<string, { entry: UncheckedEntry; subjects: string[] }>();
+  for (const entry of entries) {
+    const subject = entry.tenant !== undefined ? entry.tenant : `shard ${entry.shard ?? "?"}`;
+    const key =
+      entry.tenant === undefined
+        ? `shard\u0000${subject}`
+        : JSON.stringify(entry.reasons.map((reason) => withoutTenant(reason, subject)));
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, { entry, subjects: [subject] });
+    else group.subjects.push(subject);
+  }
   const items: string[] = [];
   let size = heading.length + 200;
-  for (const entry of entries) {
-    const subject =
-      entry.tenant !== undefined ? `tenant ${entry.tenant}` : `shard ${entry.shard ?? "?"}`;
+  let listed = 0;
+  for (const { entry, subjects } of groups.values()) {
     const reasons = entry.reasons.map((reason) => escapeMarkdown(truncate(reason, 1_000)));
-    const item = `- ❌ **${escapeMarkdown(truncate(subject, 200))}**: ${reasons.join("<br>")}\n`;
+    const item =
+      subjects.length === 1
+        ? `- ❌ **${escapeMarkdown(truncate(entry.tenant !== undefined ? `tenant ${entry.tenant}` : (subjects[0] ?? ""), 200))}**: ${reasons.join("<br>")}\n`
+        : `- ❌ **${plural(subjects.length, "tenant")}**, one cause (shown for the first): ${reasons.join("<br>")}<br>Tenants: ${namesOf(subjects)}\n`;
     if (size + item.length > budget) break;
     items.push(item);
     size += item.length;
+    listed += subjects.length;
   }
-  const left = entries.length - items.length;
+  const left = entries.length - listed;
   const more =
     left > 0
       ? `- … ${plural(left, "more")}: see the JSON output of each shard in the run's artifacts.\n`
       : "";
   return `${heading}${items.join("")}${more}\n`;
+}
+
+/** Up to 200 names, then a count of the rest. */
+function namesOf(tenants: readonly string[]): string {
+  const shown = tenants.slice(0, 200).map((tenant) => escapeMarkdown(truncate(tenant, 100)));
+  const more = tenants.length > 200 ? `, … ${tenants.length - 200} more` : "";
+  return `${shown.join(", ")}${more}`;
 }
