@@ -66,6 +66,31 @@ function errorOf(text: string, toolVersion = TOOL): string {
 }
 
 describe("plan files", () => {
+  it("records where and when the plan was made, and refuses a malformed record", () => {
+    const origin = {
+      createdAt: "2026-12-07T05:00:00.000Z",
+      configCommit: "0123456789abcdef0123456789abcdef01234567",
+      configModified: true,
+    };
+    const text = serializePlanFile(samplePlan, origin);
+    expect(parsePlanFile(text, { toolVersion: TOOL })).toEqual({ plan: samplePlan, origin });
+    const noCommit = { ...origin, configCommit: null, configModified: false };
+    expect(parsePlanFile(serializePlanFile(samplePlan, noCommit), { toolVersion: TOOL })).toEqual({
+      plan: samplePlan,
+      origin: noCommit,
+    });
+    for (const bad of [
+      { configCommit: "HEAD" },
+      { createdAt: "yesterday" },
+      { configModified: "no" },
+    ]) {
+      const tampered = JSON.stringify({ ...JSON.parse(text), ...bad });
+      expect(parsePlanFile(tampered, { toolVersion: TOOL }), JSON.stringify(bad)).toEqual({
+        error: expect.stringContaining("createdAt, configCommit or configModified is not valid"),
+      });
+    }
+  });
+
   it("round-trips a plan", () => {
     const text = serializePlanFile(samplePlan);
     const file = JSON.parse(text);

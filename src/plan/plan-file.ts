@@ -7,7 +7,8 @@ import { PlanSchema } from "./plan-schema.ts";
 /**
  * Saved plans (`plan --out FILE`, read by `apply FILE`): pretty JSON
  *
- *   { "intune_gitops_plan": 1, "toolVersion", "configDigest", "plan": <Plan>, "checksum" }
+ *   { "intune_gitops_plan": 1, "toolVersion", "configDigest", "createdAt", "configCommit",
+ *     "configModified", "plan": <Plan>, "checksum" }
  *
  * `intune_gitops_plan` is the file format version (and says what the file is); `checksum` is the
  * sha256 of the canonical JSON of `plan`, so a file edited by hand is refused rather than
@@ -16,7 +17,20 @@ import { PlanSchema } from "./plan-schema.ts";
  */
 export const PLAN_FILE_FORMAT = 1;
 
-export function serializePlanFile(plan: Plan): string {
+/**
+ * Where and when a saved plan was made, shown by `apply` and `show` for the record: `createdAt`
+ * (ISO 8601, UTC), the git commit of the configuration (`null` outside a git repository) and
+ * whether the configuration had changes not in that commit. Informational: the checksum covers
+ * the plan, and what apply checks is the configuration digest. Absent in files written before
+ * they were recorded.
+ */
+export interface PlanOrigin {
+  readonly createdAt: string;
+  readonly configCommit: string | null;
+  readonly configModified: boolean;
+}
+
+export function serializePlanFile(plan: Plan, origin?: PlanOrigin): string {
   // Through JSON once, so that the checksum covers exactly what the file holds (no `undefined`),
   // and with secrets cut out: a plan file is uploaded as a CI artifact. Only live values can hold
   // one (a server echoing a token into a property); the fingerprints, which apply checks, were
@@ -26,6 +40,13 @@ export function serializePlanFile(plan: Plan): string {
     intune_gitops_plan: PLAN_FILE_FORMAT,
     toolVersion: plan.toolVersion,
     configDigest: plan.configDigest,
+    ...(origin === undefined
+      ? {}
+      : {
+          createdAt: origin.createdAt,
+          configCommit: origin.configCommit,
+          configModified: origin.configModified,
+        }),
     plan: data,
     checksum: planChecksum(data),
   };
@@ -50,7 +71,7 @@ export const MAX_PLAN_FILE_BYTES = 32 * 1024 * 1024;
 export function parsePlanFile(
   text: string,
   options: ParsePlanFileOptions,
-): { plan: Plan } | { error: string } {
+): { plan: Plan; origin?: PlanOrigin } | { error: string } {
   try {
     return readPlanFile(text, options);
   } catch (error) {
@@ -66,7 +87,7 @@ export function parsePlanFile(
 function readPlanFile(
   text: string,
   options: ParsePlanFileOptions,
-): { plan: Plan } | { error: string } {
+): { plan: Plan; origin?: PlanOrigin } | { error: string } {
   const runAgain = "run plan again to make a new one";
   if (text.trim() === "") return { error: `the plan file is empty: ${runAgain}` };
   let data: unknown;
@@ -136,13 +157,39 @@ function readPlanFile(
   if (unknownKeys.length > 0) {
     return { error: `the plan file has unexpected keys (${unknownKeys.join(", ")}): ${runAgain}` };
   }
-  return { plan: parsed.data };
+  const origin = originOf(file);
+  if (origin === "invalid") {
+    return {
+      error: `the plan file's createdAt, configCommit or configModified is not valid: ${runAgain}`,
+    };
+  }
+  return origin === undefined ? { plan: parsed.data } : { plan: parsed.data, origin };
+}
+
+function originOf(file: Record<string, unknown>): PlanOrigin | undefined | "invalid" {
+  const { createdAt, configCommit, configModified } = file;
+  if (createdAt === undefined && configCommit === undefined && configModified === undefined)
+    return undefined;
+  if (
+    typeof createdAt !== "string" ||
+    Number.isNaN(Date.parse(createdAt)) ||
+    !(
+      configCommit === null ||
+      (typeof configCommit === "string" && /^[0-9a-f]{40,64}$/.test(configCommit))
+    ) ||
+    typeof configModified !== "boolean"
+  )
+    return "invalid";
+  return { createdAt, configCommit, configModified };
 }
 
 const FILE_KEYS = new Set([
   "intune_gitops_plan",
   "toolVersion",
   "configDigest",
+  "createdAt",
+  "configCommit",
+  "configModified",
   "plan",
   "checksum",
 ]);

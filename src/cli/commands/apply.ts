@@ -27,7 +27,7 @@ import type { Command, CommandContext } from "../command.ts";
 import { loadConfigOrExit } from "../load-config.ts";
 import { withPathPrefix } from "../plan-output.ts";
 import { readProgressPrinter, retryPrinter } from "../progress.ts";
-import { readSavedPlan } from "../saved-plan.ts";
+import { originLine, readSavedPlan } from "../saved-plan.ts";
 import {
   CONFIG_OPTION,
   CONNECTION_OPTIONS,
@@ -113,10 +113,11 @@ export const command: Command = {
     const configDir = configDirOf(values, context);
     const planFile = positionals[0];
     // A saved plan is checked before anything else: a bad file should not cost a sign-in.
-    const saved =
+    const savedFile =
       planFile === undefined
         ? undefined
         : await readSavedPlan(planFile, context, "Nothing was written.");
+    const saved = savedFile?.plan;
     startLoadingGraphModules();
     const state = await loadConfigOrExit(configDir, context, { color, ...loadOptionsOf(values) });
     const debug = debugSink(values, context);
@@ -174,6 +175,8 @@ export const command: Command = {
       }
     }
     const eventsOut = format === "json" ? context.stderr : context.stdout;
+    // For the record (an apply log is an audit trail): which plan this is.
+    if (savedFile !== undefined) eventsOut.write(`${originLine(savedFile.origin)}\n`);
     const { plan: writable, observed } = withoutObserved(plan);
     eventsOut.write(renderObservedSkips(observed, { color }));
     plan = writable;

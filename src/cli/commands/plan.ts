@@ -12,6 +12,7 @@ import { PLAN_FORMATS, renderPlan, withPathPrefix } from "../plan-output.ts";
 import { readProgressPrinter, retryPrinter } from "../progress.ts";
 import type { Command, CommandContext, OptionValues } from "../command.ts";
 import { startLoadingGraphModules } from "../../operations/connections.ts";
+import { configCommitOf } from "../config-commit.ts";
 import { loadConfigOrExit } from "../load-config.ts";
 import {
   CONFIG_OPTION,
@@ -109,6 +110,7 @@ export const command: Command = {
     if (typeof values.out === "string")
       await savePlan(
         plan,
+        configDir,
         values.out,
         shellWord(typeof values.config === "string" ? values.config : "."),
         context,
@@ -119,13 +121,20 @@ export const command: Command = {
 
 async function savePlan(
   plan: Plan,
+  configDir: string,
   out: string,
   configArgument: string,
   context: CommandContext,
 ): Promise<void> {
   const path = resolve(context.cwd, out);
+  const commit = await configCommitOf(configDir, context.env);
+  const origin = {
+    createdAt: nowFrom(context.env).toISOString(),
+    configCommit: commit?.commit ?? null,
+    configModified: commit?.modified ?? false,
+  };
   try {
-    await writeFile(path, serializePlanFile(plan), { mode: 0o644 });
+    await writeFile(path, serializePlanFile(plan, origin), { mode: 0o644 });
   } catch (error) {
     throw new ExitError(`cannot write the plan to ${out}: ${(error as Error).message}`);
   }

@@ -1,7 +1,7 @@
 import { UsageError } from "../../errors.ts";
 import type { Command } from "../command.ts";
 import { PLAN_FORMATS, renderPlan } from "../plan-output.ts";
-import { readSavedPlan } from "../saved-plan.ts";
+import { originLine, readSavedPlan } from "../saved-plan.ts";
 import { OUTPUT_OPTIONS, SHARED_OPTIONS_HELP as H, formatOf, useColor } from "../shared-options.ts";
 
 const HELP = `Usage: intune-gitops show PLANFILE [--format text|markdown|json]
@@ -34,7 +34,9 @@ export const command: Command = {
     if (path === undefined) {
       throw new UsageError("show needs the plan file: intune-gitops show PLANFILE");
     }
-    const plan = await readSavedPlan(path, context);
+    const { plan, origin } = await readSavedPlan(path, context);
+    // On stderr: stdout stays the plan alone (a JSON or Markdown document).
+    context.stderr.write(`${originLine(origin)}\n`);
     context.stdout.write(await renderPlan(plan, format, useColor(values, context)));
     return 0;
   },
