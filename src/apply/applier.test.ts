@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { InMemoryGraph } from "../../test/apply/in-memory-graph.ts";
+import { InMemoryGraph } from "../../test/helpers/in-memory-graph.ts";
 import type { DesiredObject, DesiredState } from "../config/model.ts";
 import { UserError } from "../errors.ts";
 import { GraphRequestError } from "../graph/types.ts";

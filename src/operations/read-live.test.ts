@@ -4,8 +4,8 @@ import type { JsonValue } from "../json.ts";
 import { RESOURCES } from "../resources/registry.ts";
 import type { GraphVersion } from "../resources/types.ts";
 import { collectionReads, readLiveState } from "./read-live.ts";
-import { GraphRequestError, type GraphClient, type ListCollectionRequest } from "../graph/types.ts";
-import { type LiveObject } from "../live-object.ts";
+import { GraphRequestError, type GraphClient } from "../graph/types.ts";
+import { InMemoryGraph } from "../../test/helpers/in-memory-graph.ts";
 
 const source = { file: "x.yaml", line: 1, column: 1 };
 const [first, second] = RESOURCES;
@@ -132,27 +132,27 @@ describe("readLiveState with in-memory clients", () => {
   );
 
   it("records a collection failure and a tenant failure without hiding the rest, in a stable order", async () => {
-    const calls: string[] = [];
+    const graph = new InMemoryGraph({
+      beforeList(tenant, request) {
+        if (tenant === "a" && request.collectionPath === second.collectionPath) {
+          throw new GraphRequestError("GET …: HTTP 403 Forbidden (request-id r1)", {
+            status: 403,
+            code: "Forbidden",
+            requestId: "r1",
+          });
+        }
+      },
+    });
+    graph.put("a", "beta", first.collectionPath, [{ id: "a-1", displayName: "d" }]);
+    graph.put("b", "v1.0", first.collectionPath, [{ id: "b-1", displayName: "d" }]);
     const clients = (name: string): GraphClient => {
       if (name === "c") throw new Error("tenant c: could not get a token");
-      return {
-        listCollection(request: ListCollectionRequest): Promise<LiveObject[]> {
-          calls.push(`${name} ${request.graphVersion} ${request.collectionPath}`);
-          if (name === "a" && request.collectionPath === second.collectionPath) {
-            return Promise.reject(
-              new GraphRequestError("GET …: HTTP 403 Forbidden (request-id r1)", {
-                status: 403,
-                code: "Forbidden",
-                requestId: "r1",
-              }),
-            );
-          }
-          return Promise.resolve([{ id: `${name}-1`, displayName: "d" }]);
-        },
-        patch: () => Promise.reject(new Error("not used")),
-      };
+      return graph.clientFor(name);
     };
     const snapshot = await readLiveState(desired, clients, { concurrency: 2 });
+    const calls = graph
+      .lists()
+      .map((call) => `${call.tenant} ${call.graphVersion} ${call.collectionPath}`);
     expect(calls.sort()).toEqual(
       [
         `a beta ${first.collectionPath}`,
@@ -182,10 +182,12 @@ describe("readLiveState with in-memory clients", () => {
 
   it("records a token failure once per tenant, not once per collection", async () => {
     const tokenError = new Error("tenant a: AADSTS7000215");
-    const clients = (): GraphClient => ({
-      listCollection: () => Promise.reject(tokenError),
-      patch: () => Promise.reject(new Error("not used")),
+    const graph = new InMemoryGraph({
+      beforeList() {
+        throw tokenError;
+      },
     });
+    const clients = (tenant: string) => graph.clientFor(tenant);
     const snapshot = await readLiveState(desired, clients, { tenants: ["a"] });
     expect(snapshot).toEqual({
       collections: [],
@@ -200,18 +202,17 @@ describe("readLiveState with in-memory clients", () => {
       Array.from({ length: 10 }, (_, i) => object(first.kind, `t${i}`, "x", "beta", {})),
       Array.from({ length: 10 }, (_, i) => `t${i}`),
     );
+    const graph = new InMemoryGraph({
+      async beforeList() {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        active--;
+      },
+    });
     const clients = async (): Promise<GraphClient> => {
       active++;
       peak = Math.max(peak, active);
       await new Promise((resolve) => setTimeout(resolve, 5));
-      return {
-        listCollection: async () => {
-          await new Promise((resolve) => setTimeout(resolve, 5));
-          active--;
-          return [];
-        },
-        patch: () => Promise.reject(new Error("not used")),
-      };
+      return graph.clientFor("any");
     };
     const snapshot = await readLiveState(many, clients, { concurrency: 3 });
     expect(snapshot.collections).toHaveLength(10);
