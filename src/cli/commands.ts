@@ -45,6 +45,12 @@ export const COMMANDS: readonly {
     load: async () => (await import("./commands/export.ts")).command,
   },
   {
+    name: "doctor",
+    summary:
+      "Check, read-only, that a real tenant works with intune-gitops, each check with its fix.",
+    load: async () => (await import("./commands/doctor.ts")).command,
+  },
+  {
     name: "drift-report",
     summary: "Build the nightly drift report from every shard's 'plan --format json'.",
     load: async () => (await import("./commands/drift-report.ts")).command,

@@ -35,12 +35,13 @@ import { clientRequestIdPolicy, graphHeadersPolicy } from "./policies/graph-head
 import { sameOriginRedirectPolicy } from "./policies/same-origin-redirect.ts";
 import { transportStep } from "./policies/transport.ts";
 import { failureFromResponse, toGraphRequestError } from "./request-error.ts";
-import { readActionResponse, readPage, readPatchResponse } from "./responses.ts";
+import { readActionResponse, readDocument, readPage, readPatchResponse } from "./responses.ts";
 import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from "./retry-policy.ts";
 import { withRetries } from "./retrying.ts";
 import {
   GraphRequestError,
   type ActionRequest,
+  type DocumentRequest,
   type GraphActionClient,
   type ListCollectionRequest,
   type PatchOptions,
@@ -78,6 +79,11 @@ export interface GraphClientOptions {
 
 /** A Graph client that owns connections: `close()` releases them. */
 export interface HttpGraphClient extends GraphActionClient {
+  /**
+   * One GET of one page, answered as Graph wrote it (no paging, no `$select` added): what
+   * `doctor` inspects. Retried like every read; a non-2xx answer throws a GraphRequestError.
+   */
+  getDocument(request: DocumentRequest, options?: RequestOptions): Promise<JsonObject>;
   close(): void;
 }
 
@@ -276,7 +282,17 @@ export function createGraphClient(options: GraphClientOptions): HttpGraphClient 
     return execute("POST", url, undefined, readActionResponse, requestOptions);
   }
 
-  return { listCollection, patch, invokeAction, close: () => transport.close() };
+  function getDocument(
+    request: DocumentRequest,
+    requestOptions?: RequestOptions,
+  ): Promise<JsonObject> {
+    const url = new URL(`${rootText}/${request.graphVersion}${request.path}`);
+    for (const [name, value] of Object.entries(request.query ?? {}))
+      url.searchParams.set(name, value);
+    return execute("GET", url, undefined, readDocument, requestOptions);
+  }
+
+  return { listCollection, patch, invokeAction, getDocument, close: () => transport.close() };
 }
 
 /** An object by its displayName and the properties whose values differ from `other`'s. */

@@ -3,7 +3,7 @@
  * is worth asking again for, a bounded number of times; valid JSON of the wrong shape (no
  * `value` array, an item without an `id`) fails at once: asking again would give the same answer.
  */
-import { isJsonObject, type JsonValue } from "../json.ts";
+import { isJsonObject, type JsonObject, type JsonValue } from "../json.ts";
 import type { LiveObject } from "../live-object.ts";
 import type { HttpResponse } from "../http-transport.ts";
 import { AttemptFailure } from "./attempt-failure.ts";
@@ -84,6 +84,24 @@ export function readPage(
     throw shapeError(requestLabel, response.status, "`@odata.nextLink` is not a string");
   }
   return typeof nextLink === "string" ? { value: objects, nextLink } : { value: objects };
+}
+
+/**
+ * Any JSON object Graph answers with, whole (annotations, unknown properties and all): what
+ * `doctor` compares with the registry and captures. The same bounds as a page.
+ */
+export function readDocument(response: HttpResponse, requestLabel: string): JsonObject {
+  const body = parseBody(response, requestLabel);
+  if (nestsDeeperThan(body, MAX_JSON_DEPTH)) {
+    throw shapeError(
+      requestLabel,
+      response.status,
+      `the body nests deeper than ${MAX_JSON_DEPTH} levels`,
+    );
+  }
+  if (!isJsonObject(body))
+    throw shapeError(requestLabel, response.status, "the body is not a JSON object");
+  return body;
 }
 
 export function readActionResponse(response: HttpResponse): { readonly requestId?: string } {

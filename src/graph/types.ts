@@ -10,6 +10,13 @@ export interface ListCollectionRequest {
   readonly select: readonly string[];
 }
 
+/** One GET under a version root, e.g. `/deviceManagement/auditEvents` with `{ $top: "1" }`. */
+export interface DocumentRequest {
+  readonly graphVersion: GraphVersion;
+  readonly path: string;
+  readonly query?: Readonly<Record<string, string>>;
+}
+
 export interface PatchRequest {
   readonly graphVersion: GraphVersion;
   readonly collectionPath: string;

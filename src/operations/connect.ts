@@ -22,14 +22,11 @@ import {
   type HttpGraphClient,
 } from "../graph/client.ts";
 
-export interface ConnectTenantOptions extends CredentialContext {
+export interface ConnectTenantOptions extends OpenTenantOptions {
   /** What the run will do: the preflight checks the permissions for it. */
   readonly operation: GraphOperation;
   /** Every Graph version the run will use for this tenant. */
   readonly graphVersions: readonly GraphVersion[];
-  /** Graph client settings (timeouts, retries, hooks); `graphUrl`, `tenant`, tokens and `ca` are filled in. */
-  readonly client?: Omit<GraphClientOptions, "graphUrl" | "tenant" | "getAccessToken" | "ca">;
-  readonly debug?: (line: string) => void;
 }
 
 export interface TenantConnection {
@@ -38,10 +35,56 @@ export interface TenantConnection {
   readonly tokenProvider: TokenProvider;
 }
 
+export interface OpenTenantOptions extends CredentialContext {
+  /** Graph client settings (timeouts, retries, hooks); `graphUrl`, `tenant`, tokens and `ca` are filled in. */
+  readonly client?: Omit<GraphClientOptions, "graphUrl" | "tenant" | "getAccessToken" | "ca">;
+  readonly debug?: (line: string) => void;
+}
+
+/** A tenant signed in, with its first token in hand, before any permission is judged. */
+export interface OpenedTenant extends TenantConnection {
+  /** The first access token: in memory only, for reading its claims; never printed or saved. */
+  readonly accessToken: string;
+}
+
 export async function connectTenant(
   tenant: TenantConfig,
   options: ConnectTenantOptions,
 ): Promise<TenantConnection> {
+  const opened = await openTenant(tenant, options);
+  const versions = GRAPH_VERSIONS.filter((version) => options.graphVersions.includes(version));
+  const problems = versions.flatMap((graphVersion) => {
+    const problem = checkPermissions(opened.accessToken, {
+      operation: options.operation,
+      graphVersion,
+      ...(options.debug === undefined ? {} : { debug: options.debug }),
+    });
+    return problem === undefined ? [] : [problem];
+  });
+  if (problems.length > 0) {
+    opened.client.close();
+    throw new AuthError(
+      `tenant ${tenant.name} (${tenant.auth.method}): ${problems.join("; and ")}`,
+      { tenant: tenant.name, method: tenant.auth.method, failureCause: "permissions" },
+    );
+  }
+  return {
+    client: opened.client,
+    endpoints: opened.endpoints,
+    tokenProvider: opened.tokenProvider,
+  };
+}
+
+/**
+ * Endpoints, credential, a first token (checked for tenant, audience and expiry by the token
+ * provider) and a Graph client, without the permission preflight: for `doctor`, which reports
+ * each permission as a finding instead of stopping at the first one missing. No Graph call is
+ * made here.
+ */
+export async function openTenant(
+  tenant: TenantConfig,
+  options: OpenTenantOptions,
+): Promise<OpenedTenant> {
   const endpoints = resolveEndpoints(tenant, options.env, {
     allowCustomEndpoint: options.allowCustomEndpoint,
   });
@@ -56,22 +99,7 @@ export async function connectTenant(
     authorityHost: endpoints.authorityHost,
     ...(options.debug === undefined ? {} : { debug: options.debug }),
   });
-  const token = await tokenProvider.getAccessToken();
-  const versions = GRAPH_VERSIONS.filter((version) => options.graphVersions.includes(version));
-  const problems = versions.flatMap((graphVersion) => {
-    const problem = checkPermissions(token, {
-      operation: options.operation,
-      graphVersion,
-      ...(options.debug === undefined ? {} : { debug: options.debug }),
-    });
-    return problem === undefined ? [] : [problem];
-  });
-  if (problems.length > 0) {
-    throw new AuthError(
-      `tenant ${tenant.name} (${tenant.auth.method}): ${problems.join("; and ")}`,
-      { tenant: tenant.name, method: tenant.auth.method, failureCause: "permissions" },
-    );
-  }
+  const accessToken = await tokenProvider.getAccessToken();
   const client = createGraphClient({
     // HTTPS_PROXY / NO_PROXY from the run's environment, as @azure/identity honours them for
     // the token requests (Node >= 24.5 agents; older Node versions ignore the option).
@@ -86,5 +114,5 @@ export async function connectTenant(
       ? {}
       : { debug: options.debug }),
   });
-  return { client, endpoints, tokenProvider };
+  return { client, endpoints, tokenProvider, accessToken };
 }

@@ -216,6 +216,37 @@ const env = () => emulatorEnv(emulator);
 // Each test spawns the CLI several times, concurrently with the others: on a loaded 2-core machine
 // a spawn alone can take seconds, so the bound is generous (nothing here waits on a timer).
 describe.concurrent("every command, with --debug where it has one", { timeout: 120_000 }, () => {
+  it("doctor, with a capture of Graph's answers", async () => {
+    const work = tempConfig();
+    try {
+      const run = await runCli(
+        [
+          "doctor",
+          "--config",
+          config.dir,
+          "--tenant",
+          "contoso",
+          "--debug",
+          "--capture",
+          "capture.json",
+        ],
+        { cwd: work.dir, env: env() },
+      );
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toMatch(/^debug: graph contoso: GET /m);
+      const files = filesUnder(work.dir);
+      expect(files.map((file) => file.path)).toEqual([join(work.dir, "capture.json")]);
+      expect(JSON.parse(files[0]!.text)).toHaveProperty("answers");
+      expectNoCredentials("doctor", outputsOf(run));
+      expectNoCredentials(
+        "doctor's capture",
+        Object.fromEntries(files.map((file) => [file.path, file.text])),
+      );
+    } finally {
+      work.cleanup();
+    }
+  });
+
   it("validate and schema", async () => {
     const validate = await runCli(["validate", "--config", config.dir]);
     expect(validate.code).toBe(0);

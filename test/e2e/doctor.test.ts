@@ -1,0 +1,122 @@
+import { describe, expect, it } from "vitest";
+import { useCliScene } from "../helpers/cli-scene.ts";
+import { EXAMPLE_TENANTS } from "../helpers/config-dir.ts";
+import { DEFAULT_SEED } from "../helpers/default-seed.ts";
+
+/**
+ * `intune-gitops doctor --tenant NAME` as a user runs it against the emulator (real sockets, real
+ * sign-in): every check passes on the default seed, a missing permission or an unreadable
+ * collection says what to fix, and nothing but GETs reach Graph.
+ */
+describe("doctor (CLI against the emulator)", () => {
+  const scene = useCliScene();
+  const { emulator, work, graphRequests } = scene;
+  const doctor = (args: readonly string[], env: NodeJS.ProcessEnv = {}) =>
+    scene.cli(["doctor", "--config", ".", ...args], env);
+
+  /** contoso signing in with the read-only app (no write, no audit permission). */
+  function useReadOnlyApp(): NodeJS.ProcessEnv {
+    work().write(
+      "tenants.yaml",
+      EXAMPLE_TENANTS.replace(DEFAULT_SEED.demoApp.clientId, DEFAULT_SEED.readOnlyApp.clientId),
+    );
+    return { AZURE_CLIENT_SECRET: DEFAULT_SEED.readOnlyApp.secret };
+  }
+
+  it("passes every check against the emulator, and sends nothing but GETs", async () => {
+    const run = await doctor(["--tenant", "contoso"]);
+    expect(run.stderr).not.toMatch(/internal error/);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split("\n");
+    const verdicts = lines.filter((line) => /^(pass|warn|FAIL) /.test(line));
+    // Sign-in, the token (tenant, audience, read, write, audit), then per kind and version:
+    // read, $select, schema watch (2 kinds x 2 versions x 3), then the audit log.
+    expect(verdicts).toHaveLength(1 + 5 + 12 + 1);
+    expect(verdicts.every((line) => line.startsWith("pass "))).toBe(true);
+    expect(run.stdout).toContain(`tid ${DEFAULT_SEED.contoso.tenantId}`);
+    expect(run.stdout).toMatch(/^pass +remoteAssistancePartners readable on v1\.0/m);
+    expect(run.stdout).toMatch(/^pass +deviceManagementPartners readable on beta/m);
+    expect(run.stdout).toMatch(/^pass +\$select honoured on beta deviceManagementPartners/m);
+    expect(run.stdout).toMatch(/^pass +Audit events readable/m);
+    expect(run.stdout).toContain("Doctor: 19 passed, 0 warnings, 0 failures.");
+
+    const requests = graphRequests();
+    expect(requests.length).toBeGreaterThanOrEqual(9);
+    expect(requests.filter((request) => request.method !== "GET")).toEqual([]);
+    expect(requests.map((request) => request.path)).toContain("/beta/deviceManagement/auditEvents");
+  });
+
+  it("--format json and --format markdown carry the same checks", async () => {
+    const json = await doctor(["--tenant", "contoso", "--format", "json"]);
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.stdout) as {
+      format_version: number;
+      tenant: string;
+      tenant_id: string;
+      status: string;
+      checks: { id: string; verdict: string; title: string; detail: string }[];
+    };
+    expect(report.format_version).toBe(1);
+    expect(report.tenant).toBe("contoso");
+    expect(report.tenant_id).toBe(DEFAULT_SEED.contoso.tenantId);
+    expect(report.status).toBe("pass");
+    expect(report.checks).toHaveLength(19);
+    expect(new Set(report.checks.map((check) => check.verdict))).toEqual(new Set(["pass"]));
+    expect(report.checks.map((check) => check.id)).toContain(
+      "schema/beta/remoteAssistancePartners",
+    );
+
+    const markdown = await doctor(["--tenant", "contoso", "--format", "markdown"]);
+    expect(markdown.code).toBe(0);
+    expect(markdown.stdout).toMatch(/^### intune-gitops doctor: contoso/m);
+    expect(markdown.stdout).toContain("| verdict | check | what was seen | fix |");
+    expect(markdown.stdout.match(/^\| ✅ pass \|/gm)).toHaveLength(19);
+  });
+
+  it("without the audit permission: a warning naming DeviceManagementApps.Read.All, exit 0", async () => {
+    const env = useReadOnlyApp();
+    const run = await doctor(["--tenant", "contoso"], env);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^warn +Audit events readable/m);
+    expect(run.stdout).toMatch(/Fix: .*DeviceManagementApps\.Read\.All/);
+    // The read-only app can plan but not apply: said as a warning, not a failure.
+    expect(run.stdout).toMatch(/^warn +Permission to write/m);
+    expect(run.stdout).toMatch(/^pass +Permission to read/m);
+    expect(run.stdout).not.toMatch(/^FAIL /m);
+    // Graph said 403 to the audit log: the doctor asked, it did not guess.
+    expect(
+      graphRequests("GET").find((request) => request.path.endsWith("/auditEvents"))?.status,
+    ).toBe(403);
+  });
+
+  it("a collection Graph refuses is a failure with its fix, exit 1", async () => {
+    emulator().setFaults([
+      {
+        method: "GET",
+        path: "^/beta/deviceManagement/remoteAssistancePartners$",
+        fault: { kind: "status", status: 403 },
+      },
+    ]);
+    const run = await doctor(["--tenant", "contoso"]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^FAIL +remoteAssistancePartners readable on beta/m);
+    expect(run.stdout).toMatch(/HTTP 403/);
+    expect(run.stdout).toMatch(/Doctor: \d+ passed, \d+ warnings?, [1-9]\d* failures?\./);
+    expect(graphRequests().filter((request) => request.method !== "GET")).toEqual([]);
+  });
+
+  it("refuses a Graph URL that is neither https nor on this machine, before any request", async () => {
+    const run = await doctor(["--tenant", "contoso"], {
+      INTUNE_GITOPS_GRAPH_URL: "http://graph.example.com",
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/INTUNE_GITOPS_GRAPH_URL=http:\/\/graph\.example\.com/);
+    expect(graphRequests()).toEqual([]);
+  });
+
+  it("needs exactly one --tenant", async () => {
+    const run = await doctor([]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("doctor needs --tenant NAME");
+  });
+});
