@@ -1,4 +1,4 @@
-import * as z from "zod";
+import { z } from "../zod.ts";
 import { fieldHelp, type FieldHelp } from "./schema.ts";
 import type { Path } from "./yaml-document.ts";
 

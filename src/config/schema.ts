@@ -1,4 +1,4 @@
-import * as z from "zod";
+import { z } from "../zod.ts";
 import { CLOUD_NAMES } from "../clouds.ts";
 import {
   ASSIGNMENT_FILTER_TYPES,

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
-import { z } from "zod";
+import { z } from "../zod.ts";
 import { aadError } from "./aad-errors.ts";
 import { graphError } from "./graph-errors.ts";
 import type { EmulatorResponse, RequestIds } from "./http.ts";

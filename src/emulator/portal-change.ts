@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../zod.ts";
 import { GUID_PATTERN } from "../guid.ts";
 import type { JsonObject } from "../json.ts";
 import { auditEventFor, type AuditLog } from "./audit-log.ts";

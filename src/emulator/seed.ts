@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parse as parseYaml } from "yaml";
-import { z } from "zod";
+import { z } from "../zod.ts";
 import { GUID_PATTERN } from "../guid.ts";
 import type { JsonObject } from "../json.ts";
 import { PACKAGE_ROOT } from "../package-root.ts";

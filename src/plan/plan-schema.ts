@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../zod.ts";
 import type { JsonValue } from "../json.ts";
 import { findProperty, findResource } from "../resources/registry.ts";
 import { GRAPH_VERSIONS } from "../resources/types.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../zod.ts";
 import { holdsSecret, redactJson } from "../redact.ts";
 import type { Plan } from "./model.ts";
 import { PlanSchema } from "./plan-schema.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../zod.ts";
 import { compareStrings } from "../canonical-json.ts";
 import type { Plan, PlanProblem, ResourceChange } from "../plan/model.ts";
 import { GRAPH_VERSIONS } from "../resources/types.ts";
