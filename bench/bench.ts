@@ -26,6 +26,7 @@ import { writeConfiguration } from "./config-files.ts";
 import type { EmulatorCpu, EmulatorReady, EmulatorStartParams } from "./emulator-process.ts";
 import { createChannel, type Channel } from "./ipc.ts";
 import type { PeerFigures, ProcessSample, ScenarioName, ToolFigures, ToolOutcome } from "./jobs.ts";
+import { evenlySpaced } from "./model.ts";
 import { HELP, parseBenchOptions, type BenchOptions } from "./options.ts";
 import { runProcess, type ProcessFigures } from "./process-run.ts";
 import {
@@ -211,11 +212,11 @@ async function measureTenantCount(
     const emulatorCpu = async () => (await emulator.channel.call<EmulatorCpu>("cpu")).cpuMs;
 
     await admin.reset();
-    const probe = await runProcess(["bench/floor-probe.ts", configs.drifted, ready.url], {
-      cwd: ROOT,
-      env,
-    });
-    const workCpuMs = probeCpu(probe);
+    const probe = await runProcess(
+      ["bench/floor-probe.ts", configs.drifted, ready.url, String(options.floorProbeMax)],
+      { cwd: ROOT, env },
+    );
+    const probed = probeCpu(probe);
 
     let peer: PeerFigures | undefined;
     if (tenants <= options.peerMaxTenants) {
@@ -232,7 +233,7 @@ async function measureTenantCount(
         name,
         pageSize: options.pageSize,
         tool: tool.figures,
-        floor: physicalFloor(scenario, name, schedule, { startupCpuMs, workCpuMs }),
+        floor: physicalFloor(scenario, name, schedule, { startupCpuMs, ...probed }),
         ...(peer !== undefined && name === "plan-drifted" ? { peer } : {}),
       });
       const outcomeProblems = tool.outcomeProblems;
@@ -332,13 +333,14 @@ function outcomeOf(name: ScenarioName, run: ProcessFigures): ToolOutcome {
   };
 }
 
-/** The floor probe's own work CPU; NaN when it failed. */
-function probeCpu(probe: ProcessFigures): number {
+/** The floor probe's own work CPU and the tenants it read; NaN when it failed. */
+function probeCpu(probe: ProcessFigures): { workCpuMs: number; probedTenants: number } {
   if (probe.exitCode !== 0) {
     process.stderr.write(`bench: the floor probe failed: ${probe.stderr.slice(0, 400)}\n`);
-    return Number.NaN;
+    return { workCpuMs: Number.NaN, probedTenants: Number.NaN };
   }
-  return Number((JSON.parse(probe.stdout) as { workCpuMs: number }).workCpuMs);
+  const printed = JSON.parse(probe.stdout) as { workCpuMs: number; probedTenants: number };
+  return { workCpuMs: Number(printed.workCpuMs), probedTenants: Number(printed.probedTenants) };
 }
 
 /** The peer model: one process per tenant file, one after the other (see PeerFigures). */
@@ -351,13 +353,7 @@ async function runPeer(
   sample: number,
 ): Promise<PeerFigures> {
   const all = scenario.tenants.map((tenant) => tenant.name);
-  const ran =
-    sample === 0 || all.length <= sample
-      ? all
-      : Array.from(
-          { length: sample },
-          (_, index) => all[Math.floor((index * all.length) / sample)]!,
-        );
+  const ran = evenlySpaced(all, sample);
   const scale = all.length / ran.length;
   let cpuMs = 0;
   let peakRssBytes = 0;

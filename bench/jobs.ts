@@ -43,7 +43,14 @@ export interface FloorFigures {
   /** CPU the work needs: bare node's start-up plus the minimal reader's work, measured. */
   readonly cpuMs: number;
   readonly startupCpuMs: number;
+  /** The minimal reader's CPU, scaled to all T tenants when it read a sample of them. */
   readonly workCpuMs: number;
+  /**
+   * Tenants the floor probe read: above `--floor-probe-max` an evenly spaced sample, whose CPU
+   * is scaled by `probeScale` = T / probedTenants (the reader's work is per tenant).
+   */
+  readonly probedTenants: number;
+  readonly probeScale: number;
   readonly totalMs: number;
 }
 

@@ -100,6 +100,18 @@ export function minimumRequests(
 }
 
 /**
+ * `sample` items of `items` spread evenly from the first (all of them when `sample` is 0 or not
+ * smaller): the tenants the peer model and the floor probe run on above their sample size.
+ */
+export function evenlySpaced<T>(items: readonly T[], sample: number): T[] {
+  if (sample === 0 || items.length <= sample) return [...items];
+  return Array.from(
+    { length: sample },
+    (_, index) => items[Math.floor((index * items.length) / sample)]!,
+  );
+}
+
+/**
  * The makespan of running `durations` in order on `workers` parallel workers, each taking the
  * next item when it is free (what `forEachLimited` and `readLiveState`'s workers do).
  */

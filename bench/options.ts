@@ -17,6 +17,8 @@ export interface BenchOptions {
   readonly peerMaxTenants: number;
   /** Above this many tenants the peer model runs a sample of this many, scaled (0: all). */
   readonly peerSample: number;
+  /** Above this many tenants the floor probe reads a sample of this many, scaled (0: all). */
+  readonly floorProbeMax: number;
   readonly validateRuns: number;
   /**
    * Which CLI to run: the published one (`built`: bin/intune-gitops.js and dist/), the sources
@@ -42,8 +44,9 @@ and the generated section of bench/RESULTS.md.
 
 Options:
   --tenants LIST              Tenant counts to measure (default 1,100,500,2000)
-  --quick                     A fast run: --tenants 1,50,200 --repeat 1 --validate-runs 5,
-                              peer model up to 50 tenants, RESULTS.md left alone
+  --quick                     A fast run: --tenants 1,50,200 --repeat 1 --validate-runs 3,
+                              peer model up to 50 tenants with --peer-sample 10, RESULTS.md
+                              left alone
   --scenarios LIST            Of ${SCENARIOS.join(",")} (default plan-drifted,apply-drifted)
   --latency-ms N              Emulator delay before each answer (default 25)
   --page-size N               Objects per Graph page (default 100)
@@ -55,7 +58,10 @@ Options:
   --peer-max-tenants N        Run the peer model up to N tenants (default 500; 0: never)
   --peer-sample N             Above N tenants, run the peer model on N evenly spaced tenants and
                               scale its sums (its runs are independent and sequential); default
-                              100, 0: every tenant
+                              20, 0: every tenant. The table shows it: (20 x25.0)
+  --floor-probe-max N         Above N tenants, the floor probe reads N evenly spaced tenants and
+                              its CPU is scaled (its work is per tenant); default 500, 0: every
+                              tenant. The table shows it: (50+3957, 500 x4.0)
   --validate-runs N           Runs of each start-up command, 0 to skip (default 10)
   --cli built|sources|FILE    Run bin/intune-gitops.js (the built dist/, default), the sources
                               (node src/cli/bin.ts: slower start-up; for checking the bench), or
@@ -87,6 +93,7 @@ export function parseBenchOptions(
       repeat: { type: "string" },
       "peer-max-tenants": { type: "string" },
       "peer-sample": { type: "string" },
+      "floor-probe-max": { type: "string" },
       "validate-runs": { type: "string" },
       cli: { type: "string" },
       out: { type: "string" },
@@ -129,9 +136,10 @@ export function parseBenchOptions(
     repeat: optionalInteger("--repeat", values.repeat, 1) ?? (quick ? 1 : 3),
     peerMaxTenants:
       optionalInteger("--peer-max-tenants", values["peer-max-tenants"], 0) ?? (quick ? 50 : 500),
-    peerSample: optionalInteger("--peer-sample", values["peer-sample"], 0) ?? 100,
+    peerSample: optionalInteger("--peer-sample", values["peer-sample"], 0) ?? (quick ? 10 : 20),
+    floorProbeMax: optionalInteger("--floor-probe-max", values["floor-probe-max"], 0) ?? 500,
     validateRuns:
-      optionalInteger("--validate-runs", values["validate-runs"], 0) ?? (quick ? 5 : 10),
+      optionalInteger("--validate-runs", values["validate-runs"], 0) ?? (quick ? 3 : 10),
     cli: cliOf(values.cli),
     ...(values.out === undefined ? {} : { out: values.out }),
     ...(results === "none" ? {} : { results }),

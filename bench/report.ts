@@ -79,11 +79,26 @@ export function physicalFloor(
   scenario: Scenario,
   name: ScenarioName,
   schedule: Schedule,
-  cpu: { readonly startupCpuMs: number; readonly workCpuMs: number },
+  probe: {
+    readonly startupCpuMs: number;
+    /** The probe's CPU for the tenants it read. */
+    readonly workCpuMs: number;
+    readonly probedTenants: number;
+  },
 ): FloorFigures {
   const latencyMs = latencyFloor(shapeOf(scenario, name), operationOf(name), schedule).totalMs;
-  const cpuMs = cpu.startupCpuMs + cpu.workCpuMs;
-  return { latencyMs, cpuMs, ...cpu, totalMs: latencyMs + cpuMs };
+  const probeScale = scenario.tenants.length / probe.probedTenants;
+  const workCpuMs = probe.workCpuMs * probeScale;
+  const cpuMs = probe.startupCpuMs + workCpuMs;
+  return {
+    latencyMs,
+    cpuMs,
+    startupCpuMs: probe.startupCpuMs,
+    workCpuMs,
+    probedTenants: probe.probedTenants,
+    probeScale,
+    totalMs: latencyMs + cpuMs,
+  };
 }
 
 export function buildRow(input: {
@@ -278,7 +293,8 @@ export function renderTable(rows: readonly BenchRow[]): string {
       megabytes(row.tool.peakRssBytes),
       `${requests.token}/${requests.discovery}/${requests.get}/${requests.patch}`,
       `${row.minimum.token}/0/${row.minimum.get}/${row.minimum.patch}`,
-      `${fixed(row.floor.totalMs, 0)} (${fixed(row.floor.latencyMs, 0)}+${fixed(row.floor.cpuMs, 0)})`,
+      `${fixed(row.floor.totalMs, 0)} (${fixed(row.floor.latencyMs, 0)}+${fixed(row.floor.cpuMs, 0)}` +
+        `${row.floor.probeScale === 1 ? "" : `, ${row.floor.probedTenants} x${fixed(row.floor.probeScale, 1)}`})`,
       fixed(row.ratios.wallPerFloor),
       row.peer === undefined
         ? "-"

@@ -59,6 +59,7 @@ export function renderResultsSection(report: ResultsInput): string {
     renderTable(report.rows),
     "```",
     "",
+    ...sampleNotes(report.rows),
   ];
   if (report.startup !== undefined) {
     const { bare, validate } = report.startup;
@@ -81,6 +82,19 @@ export function renderResultsSection(report: ResultsInput): string {
   }
   lines.push("", END_MARKER);
   return lines.join("\n");
+}
+
+/** What a sampled figure in the table means, for the samples this run took. */
+function sampleNotes(rows: readonly BenchRow[]): string[] {
+  const peer = rows.find((row) => row.peer !== undefined && row.peer.scale !== 1)?.peer;
+  const floor = rows.find((row) => row.floor.probeScale !== 1)?.floor;
+  const notes = [
+    peer &&
+      `\`(${peer.runs} x${fixed(peer.scale, 1)})\` after the peer's time: it ran on ${peer.runs} evenly spaced tenants, one process each in sequence, and its sums (time, CPU, requests) are scaled by T / ${peer.runs}.`,
+    floor &&
+      `\`, ${floor.probedTenants} x${fixed(floor.probeScale, 1)}\` in the floor: the floor probe read ${floor.probedTenants} evenly spaced tenants and its CPU is scaled by T / ${floor.probedTenants}.`,
+  ].filter((note) => typeof note === "string");
+  return notes.length === 0 ? [] : [notes.join(" "), ""];
 }
 
 /** `existing` with its generated section replaced by `section` (appended when it has none). */

@@ -58,6 +58,8 @@ describe("npm run bench (smoke)", () => {
       "3",
       "--peer-sample",
       "2",
+      "--floor-probe-max",
+      "2",
       "--validate-runs",
       "0",
       "--drift",
@@ -135,6 +137,17 @@ describe("npm run bench (smoke)", () => {
     expect(three.peer).toMatchObject({ runs: 2, scale: 1.5, failedRuns: 0 });
     expect(three.peer.requests).toMatchObject({ token: 3, discovery: 3, get: 6 });
     expect(three.peer.differing).toBe(three.peer.expectedDiffering);
+  });
+
+  it("runs the floor probe on a sample above --floor-probe-max and scales its CPU", () => {
+    const one = report.rows.find((row: any) => row.tenants === 1);
+    expect(one.floor).toMatchObject({ probedTenants: 1, probeScale: 1 });
+    const three = report.rows.find((row: any) => row.tenants === 3);
+    expect(three.floor).toMatchObject({ probedTenants: 2, probeScale: 1.5 });
+    // The samples are stated next to the figures they scale.
+    expect(run.stdout).toMatch(/, 2 x1\.5\)/);
+    expect(results).toContain("the floor probe read 2 evenly spaced tenants");
+    expect(results).toContain("it ran on 2 evenly spaced tenants");
   });
 
   it("rewrites only the generated section of the results file", () => {

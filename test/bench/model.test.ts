@@ -3,6 +3,7 @@ import { createPlan } from "../../src/plan/planner.ts";
 import type { LiveCollection } from "../../src/plan/model.ts";
 import { resolveSeed } from "../../src/emulator/seed.ts";
 import {
+  evenlySpaced,
   latencyFloor,
   listScheduleMakespan,
   minimumRequests,
@@ -14,6 +15,7 @@ import {
   evaluateTargets,
   physicalFloor,
   physicalSchedule,
+  renderTable,
   shapeOf,
   type BenchRow,
 } from "../../bench/report.ts";
@@ -26,6 +28,17 @@ const SCHEDULE: Schedule = {
   tenantConcurrency: 8,
   writesPerTenant: 4,
   writeBudget: { writes: 80, perMs: 20_000 },
+};
+
+/** A CLI run that planned and checked fine: the figures `buildRow` divides. */
+const TOOL: ToolFigures = {
+  wallMs: 300,
+  cpuMs: 10,
+  peakRssBytes: 100 * 1024 * 1024,
+  runs: [{ wallMs: 300, cpuMs: 10, peakRssBytes: 100 * 1024 * 1024 }],
+  emulatorCpuMs: 10,
+  requests: { token: 8, discovery: 8, get: 16, patch: 0, other: 0, failed: 0 },
+  outcome: { exitCode: 2, changes: 8, unchanged: 8, problems: 0 },
 };
 
 const tenantsOf = (count: number, collections: TenantShape["collections"]): TenantShape[] =>
@@ -46,6 +59,20 @@ describe("listScheduleMakespan", () => {
     // Worker A: 10, 30; worker B: 30 → 40.
     expect(listScheduleMakespan([10, 30, 30], 2)).toBe(40);
     expect(() => listScheduleMakespan([1], 0)).toThrow(RangeError);
+  });
+});
+
+describe("evenlySpaced", () => {
+  it("takes every item when the sample is 0 or covers them all", () => {
+    expect(evenlySpaced(["a", "b", "c"], 0)).toEqual(["a", "b", "c"]);
+    expect(evenlySpaced(["a", "b", "c"], 3)).toEqual(["a", "b", "c"]);
+    expect(evenlySpaced(["a", "b", "c"], 5)).toEqual(["a", "b", "c"]);
+  });
+
+  it("takes `sample` items spread evenly from the first", () => {
+    const items = Array.from({ length: 10 }, (_, index) => index);
+    expect(evenlySpaced(items, 2)).toEqual([0, 5]);
+    expect(evenlySpaced(items, 4)).toEqual([0, 2, 5, 7]);
   });
 });
 
@@ -193,14 +220,36 @@ describe("the physical floor", () => {
     const floor = physicalFloor(scenario, "plan-drifted", physicalSchedule(25, 100), {
       startupCpuMs: 30,
       workCpuMs: 12,
+      probedTenants: 4,
     });
     expect(floor).toEqual({
       latencyMs: 50,
       cpuMs: 42,
       startupCpuMs: 30,
       workCpuMs: 12,
+      probedTenants: 4,
+      probeScale: 1,
       totalMs: 92,
     });
+  });
+
+  it("scales the CPU of a probe that read a sample of the tenants, and says so in the table", () => {
+    const scenario = generateScenario({
+      tenants: 8,
+      remoteAssistancePartners: 1,
+      deviceManagementPartners: 1,
+      driftFraction: 0.5,
+      randomSeed: 1,
+    });
+    const floor = physicalFloor(scenario, "plan-drifted", physicalSchedule(25, 100), {
+      startupCpuMs: 30,
+      workCpuMs: 12,
+      probedTenants: 2,
+    });
+    expect(floor).toMatchObject({ workCpuMs: 48, probedTenants: 2, probeScale: 4, cpuMs: 78 });
+    expect(floor.totalMs).toBe(128);
+    const row = buildRow({ scenario, name: "plan-drifted", pageSize: 100, tool: TOOL, floor });
+    expect(renderTable([row])).toContain("128 (50+78, 2 x4.0)");
   });
 });
 
@@ -217,6 +266,8 @@ describe("buildRow", () => {
     cpuMs: 50,
     startupCpuMs: 30,
     workCpuMs: 20,
+    probedTenants: 3,
+    probeScale: 1,
     totalMs: 100,
   };
   const tool = (changes: number, exitCode = 2): ToolFigures => ({
