@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { withFailures, worldArbitrary } from "../../test/helpers/plan-arbitraries.ts";
@@ -73,6 +74,11 @@ describe("plan files", () => {
       configModified: true,
     };
     const text = serializePlanFile(samplePlan, origin);
+    expect(JSON.parse(text)).toMatchObject({
+      created_at: "2026-12-07T05:00:00.000Z",
+      config_commit: "0123456789abcdef0123456789abcdef01234567",
+      config_modified: true,
+    });
     expect(parsePlanFile(text, { toolVersion: TOOL })).toEqual({ plan: samplePlan, origin });
     const noCommit = { ...origin, configCommit: null, configModified: false };
     expect(parsePlanFile(serializePlanFile(samplePlan, noCommit), { toolVersion: TOOL })).toEqual({
@@ -80,13 +86,13 @@ describe("plan files", () => {
       origin: noCommit,
     });
     for (const bad of [
-      { configCommit: "HEAD" },
-      { createdAt: "yesterday" },
-      { configModified: "no" },
+      { config_commit: "HEAD" },
+      { created_at: "yesterday" },
+      { config_modified: "no" },
     ]) {
       const tampered = JSON.stringify({ ...JSON.parse(text), ...bad });
       expect(parsePlanFile(tampered, { toolVersion: TOOL }), JSON.stringify(bad)).toEqual({
-        error: expect.stringContaining("createdAt, configCommit or configModified is not valid"),
+        error: expect.stringContaining("created_at, config_commit or config_modified is not valid"),
       });
     }
   });
@@ -96,19 +102,94 @@ describe("plan files", () => {
     const file = JSON.parse(text);
     expect(Object.keys(file)).toEqual([
       "intune_gitops_plan",
-      "toolVersion",
-      "configDigest",
+      "tool_version",
+      "config_digest",
       "plan",
       "checksum",
     ]);
     expect(file).toMatchObject({
-      intune_gitops_plan: 1,
-      toolVersion: TOOL,
-      configDigest: "c0ffee",
+      intune_gitops_plan: 2,
+      tool_version: TOOL,
+      config_digest: "c0ffee",
     });
+    expect(Object.keys(file.plan)).toEqual([
+      "tool_version",
+      "config_digest",
+      "tenants",
+      "changes",
+      "unchanged_count",
+      "unchanged_by_tenant",
+      "problems",
+    ]);
+    expect(Object.keys(file.plan.changes[0])).toEqual([
+      "address",
+      "kind",
+      "graph_type",
+      "name",
+      "tenant",
+      "graph_version",
+      "collection_path",
+      "live_id",
+      "live_display_name",
+      "property_changes",
+      "patch",
+      "fingerprint",
+    ]);
     expect(file.checksum).toMatch(/^[0-9a-f]{64}$/);
     expect(text.endsWith("}\n")).toBe(true);
     expect(parsePlanFile(text, { toolVersion: TOOL })).toEqual({ plan: samplePlan });
+  });
+
+  it("spells every key of its own in snake_case; Graph's names inside values stay Graph's", () => {
+    const plan = createPlan({
+      desired: desiredState([
+        desiredObject({ spec: { onboardingStatus: "onboarded" } }),
+        desiredObject({
+          name: "gone",
+          match: { by: "displayName", displayName: "Gone" },
+          spec: { onboardingStatus: "onboarded" },
+        }),
+      ]),
+      live: snapshot([
+        collection([liveObject("1", { displayName: "TeamViewer", onboardingStatus: "x" })]),
+      ]),
+      toolVersion: TOOL,
+    });
+    expect(plan.changes).toHaveLength(1);
+    expect(plan.problems).not.toHaveLength(0);
+    const file = JSON.parse(
+      serializePlanFile(plan, {
+        createdAt: "2026-12-07T05:00:00.000Z",
+        configCommit: null,
+        configModified: false,
+      }),
+    );
+    // Values that are Graph's data (or tenants' names) keep their own spelling.
+    const DATA = new Set(["patch", "before", "after", "live", "desired", "unchanged_by_tenant"]);
+    const keys: string[] = [];
+    const walk = (value: unknown): void => {
+      if (Array.isArray(value)) value.forEach(walk);
+      else if (typeof value === "object" && value !== null) {
+        for (const [key, inner] of Object.entries(value)) {
+          keys.push(key);
+          if (!DATA.has(key)) walk(inner);
+        }
+      }
+    };
+    walk(file);
+    expect(keys).toContain("live_display_name");
+    expect(keys.filter((key) => !/^[a-z][a-z0-9_]*$/.test(key))).toEqual([]);
+  });
+
+  it("refuses a plan file of format 1 (camelCase inside): says why and to run plan again", () => {
+    const format1 = readFileSync(
+      new URL("../../test/fixtures/saved-plans/format-1.json", import.meta.url),
+      "utf8",
+    );
+    expect(JSON.parse(format1)).toMatchObject({ intune_gitops_plan: 1, toolVersion: TOOL });
+    expect(errorOf(format1)).toBe(
+      "plan file format 1 (written by an older intune-gitops, with camelCase keys) is not one intune-gitops 0.1.0 reads: it reads format 2 (snake_case keys) and refuses an older file rather than misread it: run 'intune-gitops plan --out FILE' again with this version, review the new plan and apply that",
+    );
   });
 
   it("round-trips every plan createPlan makes", () => {
@@ -138,8 +219,8 @@ describe("plan files", () => {
     ["a list", "[1]", "not an intune-gitops plan file"],
     [
       "an unknown format",
-      serializePlanFile(samplePlan).replace('"intune_gitops_plan": 1', '"intune_gitops_plan": 2'),
-      "plan file format 2 is not one intune-gitops 0.1.0 reads",
+      serializePlanFile(samplePlan).replace('"intune_gitops_plan": 2', '"intune_gitops_plan": 3'),
+      "plan file format 3 is not one intune-gitops 0.1.0 reads (it reads format 2)",
     ],
   ])("refuses %s", (_name, text, message) => {
     expect(errorOf(text)).toContain(message);
@@ -160,7 +241,7 @@ describe("plan files", () => {
 
   it("refuses a header that does not match the plan", () => {
     const file = JSON.parse(serializePlanFile(samplePlan));
-    file.configDigest = "other";
+    file.config_digest = "other";
     expect(errorOf(JSON.stringify(file))).toContain("header does not match its plan");
   });
 
@@ -177,12 +258,12 @@ describe("plan files", () => {
       (plan: any) => {
         plan.changes[1].patch.displayName = "x";
       },
-      "exactly the properties listed in changes",
+      "exactly the properties listed in property_changes",
     ],
     [
       "a change of a property the kind does not have",
       (plan: any) => {
-        plan.changes[1].changes[0].property = "secret";
+        plan.changes[1].property_changes[0].property = "secret";
         plan.changes[1].patch = { secret: "onboarded" };
       },
       '"secret" is not a beta property of RemoteAssistancePartner',
@@ -190,7 +271,7 @@ describe("plan files", () => {
     [
       "an id property change",
       (plan: any) => {
-        plan.changes[1].changes[0].property = "id";
+        plan.changes[1].property_changes[0].property = "id";
         plan.changes[1].patch = { id: "onboarded" };
       },
       '"id" is not a beta property',
@@ -205,23 +286,23 @@ describe("plan files", () => {
     [
       "another collection path",
       (plan: any) => {
-        plan.changes[1].collectionPath = "/users";
+        plan.changes[1].collection_path = "/users";
       },
-      "collectionPath",
+      "collection_path",
     ],
     [
       "a live id that climbs the path",
       (plan: any) => {
-        plan.changes[1].liveId = "../../users";
+        plan.changes[1].live_id = "../../users";
       },
-      "liveId",
+      "live_id",
     ],
     [
       "a live id of ..",
       (plan: any) => {
-        plan.changes[1].liveId = "..";
+        plan.changes[1].live_id = "..";
       },
-      "liveId",
+      "live_id",
     ],
     [
       "an unknown kind",
@@ -254,17 +335,17 @@ describe("plan files", () => {
     [
       "an empty change",
       (plan: any) => {
-        plan.changes[1].changes = [];
+        plan.changes[1].property_changes = [];
         plan.changes[1].patch = {};
       },
-      "changes",
+      "property_changes",
     ],
     [
       "an assignment wrapper annotation",
       (plan: any) => {
         const wrapped = [{ "@odata.type": "x", target: { "@odata.type": "#y" } }];
         plan.changes[0].patch.groupsRequiringPartnerEnrollment = wrapped;
-        plan.changes[0].changes[0].after = wrapped;
+        plan.changes[0].property_changes[0].after = wrapped;
       },
       "an assignment has only a target",
     ],
@@ -273,7 +354,7 @@ describe("plan files", () => {
       (plan: any) => {
         const annotated = [{ target: { "@odata.type": "#y", "groupId@odata.bind": "z" } }];
         plan.changes[0].patch.groupsRequiringPartnerEnrollment = annotated;
-        plan.changes[0].changes[0].after = annotated;
+        plan.changes[0].property_changes[0].after = annotated;
       },
       "only annotation is @odata.type",
     ],
@@ -282,21 +363,21 @@ describe("plan files", () => {
       (plan: any) => {
         const empty = [{ target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget" } }];
         plan.changes[0].patch.groupsRequiringPartnerEnrollment = empty;
-        plan.changes[0].changes[0].after = empty;
+        plan.changes[0].property_changes[0].after = empty;
       },
       "a group target needs its groupId",
     ],
     [
       "declared properties with id",
       (plan: any) => {
-        plan.changes[1].declaredProperties = ["id", "onboardingStatus"];
+        plan.changes[1].declared_properties = ["id", "onboardingStatus"];
       },
       '"id" is not a beta property',
     ],
     [
       "declared properties without a changed one",
       (plan: any) => {
-        plan.changes[1].declaredProperties = ["displayName"];
+        plan.changes[1].declared_properties = ["displayName"];
       },
       "must include every changed property",
     ],
@@ -304,9 +385,9 @@ describe("plan files", () => {
     [
       "a wrong unchanged count",
       (plan: any) => {
-        plan.unchangedCount = 4;
+        plan.unchanged_count = 4;
       },
-      "unchangedCount",
+      "unchanged_count",
     ],
     [
       "an unknown problem code",
@@ -316,11 +397,12 @@ describe("plan files", () => {
       "problems.0.code",
     ],
     [
-      "another format version",
+      "a key of format 1 (camelCase) inside a format 2 plan",
       (plan: any) => {
-        plan.formatVersion = 2;
+        plan.changes[1].liveId = plan.changes[1].live_id;
+        delete plan.changes[1].live_id;
       },
-      "formatVersion",
+      "changes.1",
     ],
   ])("refuses %s, even with the checksum made right", (_name, edit, message) => {
     const error = errorOf(tampered(edit));

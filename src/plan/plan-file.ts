@@ -3,23 +3,28 @@ import type { JsonValue } from "../json.ts";
 import { canonicalJson, sha256Hex } from "../canonical-json.ts";
 import type { Plan } from "./model.ts";
 import { PlanSchema } from "./plan-schema.ts";
+import { savedPlanJson } from "./saved-plan-json.ts";
 
 /**
- * Saved plans (`plan --out FILE`, read by `apply FILE`): pretty JSON
+ * Saved plans (`plan --out FILE`, read by `apply FILE`): pretty JSON, format 2
  *
- *   { "intune_gitops_plan": 1, "toolVersion", "configDigest", "createdAt", "configCommit",
- *     "configModified", "plan": <Plan>, "checksum" }
+ *   { "intune_gitops_plan": 2, "tool_version", "config_digest", "created_at", "config_commit",
+ *     "config_modified", "plan": <the plan, snake_case: saved-plan-json.ts>, "checksum" }
  *
  * `intune_gitops_plan` is the file format version (and says what the file is); `checksum` is the
  * sha256 of the canonical JSON of `plan`, so a file edited by hand is refused rather than
  * applied. A plan holds no token or secret: only addresses, live ids, values and fingerprints, and
  * a registered secret that a server echoed into a live value is replaced by `[redacted]`.
+ *
+ * Format 1 (until the saved plan moved to snake_case like every other document the tool writes)
+ * had the model's camelCase keys inside. It is refused with its own message, never read: its
+ * keys would not mean what format 2's mean, and a plan is cheap to make again.
  */
-export const PLAN_FILE_FORMAT = 1;
+export const PLAN_FILE_FORMAT = 2;
 
 /**
- * Where and when a saved plan was made, shown by `apply` and `show` for the record: `createdAt`
- * (ISO 8601, UTC), the git commit of the configuration (`null` outside a git repository) and
+ * Where and when a saved plan was made, shown by `apply` and `show` for the record (the
+ * file's `created_at`, `config_commit`, `config_modified`): when (ISO 8601, UTC), the git commit of the configuration (`null` outside a git repository) and
  * whether the configuration had changes not in that commit. Informational: the checksum covers
  * the plan, and what apply checks is the configuration digest. Absent in files written before
  * they were recorded.
@@ -31,21 +36,21 @@ export interface PlanOrigin {
 }
 
 export function serializePlanFile(plan: Plan, origin?: PlanOrigin): string {
-  // Through JSON once, so that the checksum covers exactly what the file holds (no `undefined`),
+  // As JSON values (no `undefined`), so that the checksum covers exactly what the file holds,
   // and with secrets cut out: a plan file is uploaded as a CI artifact. Only live values can hold
   // one (a server echoing a token into a property); the fingerprints, which apply checks, were
   // computed over the real values, so a redacted `before` changes nothing about applying.
-  const data = redactJson(JSON.parse(JSON.stringify(plan)) as JsonValue);
+  const data = redactJson(savedPlanJson(plan));
   const file = {
     intune_gitops_plan: PLAN_FILE_FORMAT,
-    toolVersion: plan.toolVersion,
-    configDigest: plan.configDigest,
+    tool_version: plan.toolVersion,
+    config_digest: plan.configDigest,
     ...(origin === undefined
       ? {}
       : {
-          createdAt: origin.createdAt,
-          configCommit: origin.configCommit,
-          configModified: origin.configModified,
+          created_at: origin.createdAt,
+          config_commit: origin.configCommit,
+          config_modified: origin.configModified,
         }),
     plan: data,
     checksum: planChecksum(data),
@@ -119,12 +124,17 @@ function readPlanFile(
   }
   const file = data as Record<string, unknown>;
   const format = file["intune_gitops_plan"];
+  if (format === 1) {
+    return {
+      error: `plan file format 1 (written by an older intune-gitops, with camelCase keys) is not one intune-gitops ${options.toolVersion} reads: it reads format ${PLAN_FILE_FORMAT} (snake_case keys) and refuses an older file rather than misread it: run 'intune-gitops plan --out FILE' again with this version, review the new plan and apply that`,
+    };
+  }
   if (format !== PLAN_FILE_FORMAT) {
     return {
       error: `plan file format ${JSON.stringify(format)} is not one intune-gitops ${options.toolVersion} reads (it reads format ${PLAN_FILE_FORMAT}): run plan again with this version`,
     };
   }
-  const madeBy = file["toolVersion"];
+  const madeBy = file["tool_version"];
   if (typeof madeBy !== "string") {
     return { error: `the plan file does not say which intune-gitops made it: ${runAgain}` };
   }
@@ -148,7 +158,7 @@ function readPlanFile(
       .join("; ");
     return { error: `the plan file does not hold a valid plan (${issues}): ${runAgain}` };
   }
-  if (parsed.data.toolVersion !== madeBy || parsed.data.configDigest !== file["configDigest"]) {
+  if (parsed.data.toolVersion !== madeBy || parsed.data.configDigest !== file["config_digest"]) {
     return {
       error: `the plan file's header does not match its plan (edited by hand?): ${runAgain}`,
     };
@@ -160,14 +170,18 @@ function readPlanFile(
   const origin = originOf(file);
   if (origin === "invalid") {
     return {
-      error: `the plan file's createdAt, configCommit or configModified is not valid: ${runAgain}`,
+      error: `the plan file's created_at, config_commit or config_modified is not valid: ${runAgain}`,
     };
   }
   return origin === undefined ? { plan: parsed.data } : { plan: parsed.data, origin };
 }
 
 function originOf(file: Record<string, unknown>): PlanOrigin | undefined | "invalid" {
-  const { createdAt, configCommit, configModified } = file;
+  const {
+    created_at: createdAt,
+    config_commit: configCommit,
+    config_modified: configModified,
+  } = file;
   if (createdAt === undefined && configCommit === undefined && configModified === undefined)
     return undefined;
   if (
@@ -185,11 +199,11 @@ function originOf(file: Record<string, unknown>): PlanOrigin | undefined | "inva
 
 const FILE_KEYS = new Set([
   "intune_gitops_plan",
-  "toolVersion",
-  "configDigest",
-  "createdAt",
-  "configCommit",
-  "configModified",
+  "tool_version",
+  "config_digest",
+  "created_at",
+  "config_commit",
+  "config_modified",
   "plan",
   "checksum",
 ]);

@@ -3,10 +3,11 @@ import type { JsonValue } from "../json.ts";
 import { findProperty, findResource } from "../resources/registry.ts";
 import { GRAPH_VERSIONS } from "../resources/types.ts";
 import { canonicalJson } from "../canonical-json.ts";
-import { PLAN_FORMAT_VERSION, type Plan } from "./model.ts";
+import { PLAN_FORMAT_VERSION, type Plan, type ResourceChange } from "./model.ts";
 
 /**
- * The zod schema of a `Plan` read back from a file: the shape of the model plus the invariants
+ * The zod schema of the plan a saved plan file holds (format 2: the model in snake_case, as
+ * `saved-plan-json.ts` writes it), read back into a `Plan`: the shape plus the invariants
  * the applier relies on, so that a plan edited by hand (or made up) cannot send anything a plan
  * made by `createPlan` would not:
  * - a change names a registered kind, and its graph type, collection path and address are the
@@ -17,7 +18,8 @@ import { PLAN_FORMAT_VERSION, type Plan } from "./model.ts";
  *   Graph version, never `id` nor an annotation, each equal to the change's `after`; an
  *   assignment collection is a list of `{ target }` whose only annotation is `@odata.type`;
  * - addresses are unique and changes sorted by address; tenants sorted and unique;
- * - `unchangedByTenant` covers planned tenants only and sums to `unchangedCount`.
+ * - `unchanged_by_tenant` covers planned tenants only and sums to `unchanged_count`.
+ * The checks run on the file's keys, so that a refusal names the key as the file spells it.
  */
 
 const Json = z.json();
@@ -45,16 +47,16 @@ const ResourceChangeSchema = z
   .strictObject({
     address: z.string().min(1),
     kind: z.string().min(1),
-    graphType: z.string().min(1),
+    graph_type: z.string().min(1),
     name: z.string().min(1),
     tenant: z.string().min(1),
-    graphVersion: GraphVersionSchema,
-    collectionPath: z.string().min(1),
-    liveId: LiveId,
-    liveDisplayName: z.string().nullable(),
-    changes: z.array(PropertyChangeSchema).min(1),
+    graph_version: GraphVersionSchema,
+    collection_path: z.string().min(1),
+    live_id: LiveId,
+    live_display_name: z.string().nullable(),
+    property_changes: z.array(PropertyChangeSchema).min(1),
     patch: z.record(z.string(), Json),
-    declaredProperties: z.array(z.string()).optional(),
+    declared_properties: z.array(z.string()).optional(),
     fingerprint: Fingerprint,
     mode: z.literal("observe").optional(),
   })
@@ -66,51 +68,51 @@ const ResourceChangeSchema = z
       issue(`unknown kind ${JSON.stringify(change.kind)}`, ["kind"]);
       return;
     }
-    if (change.graphType !== resource.graphType) issue("does not match the kind", ["graphType"]);
-    if (change.collectionPath !== resource.collectionPath) {
-      issue(`must be ${resource.collectionPath} for ${resource.kind}`, ["collectionPath"]);
+    if (change.graph_type !== resource.graphType) issue("does not match the kind", ["graph_type"]);
+    if (change.collection_path !== resource.collectionPath) {
+      issue(`must be ${resource.collectionPath} for ${resource.kind}`, ["collection_path"]);
     }
     if (change.address !== `${resource.graphType}[${change.tenant}].${change.name}`) {
-      issue("must be graphType[tenant].name", ["address"]);
+      issue("must be graph_type[tenant].name", ["address"]);
     }
-    const properties = change.changes.map((propertyChange) => propertyChange.property);
+    const properties = change.property_changes.map((propertyChange) => propertyChange.property);
     if (new Set(properties).size !== properties.length)
-      issue("lists a property twice", ["changes"]);
+      issue("lists a property twice", ["property_changes"]);
     const patchKeys = Object.keys(change.patch);
     if (
       patchKeys.length !== properties.length ||
       patchKeys.some((key) => !properties.includes(key))
     ) {
-      issue("must have exactly the properties listed in changes", ["patch"]);
+      issue("must have exactly the properties listed in property_changes", ["patch"]);
     }
-    if (change.declaredProperties) {
-      const declared = change.declaredProperties;
+    if (change.declared_properties) {
+      const declared = change.declared_properties;
       if (new Set(declared).size !== declared.length) {
-        issue("lists a property twice", ["declaredProperties"]);
+        issue("lists a property twice", ["declared_properties"]);
       }
       for (const name of declared) {
         if (
           name === "id" ||
           name.includes("@") ||
-          !findProperty(resource, change.graphVersion, name)
+          !findProperty(resource, change.graph_version, name)
         ) {
           issue(
-            `${JSON.stringify(name)} is not a ${change.graphVersion} property of ${resource.kind}`,
-            ["declaredProperties"],
+            `${JSON.stringify(name)} is not a ${change.graph_version} property of ${resource.kind}`,
+            ["declared_properties"],
           );
         }
       }
       if (properties.some((name) => !declared.includes(name))) {
-        issue("must include every changed property", ["declaredProperties"]);
+        issue("must include every changed property", ["declared_properties"]);
       }
     }
-    change.changes.forEach((propertyChange, index) => {
+    change.property_changes.forEach((propertyChange, index) => {
       const { property } = propertyChange;
-      const definition = findProperty(resource, change.graphVersion, property);
+      const definition = findProperty(resource, change.graph_version, property);
       if (property === "id" || property.includes("@") || !definition) {
         issue(
-          `${JSON.stringify(property)} is not a ${change.graphVersion} property of ${resource.kind}`,
-          ["changes", index, "property"],
+          `${JSON.stringify(property)} is not a ${change.graph_version} property of ${resource.kind}`,
+          ["property_changes", index, "property"],
         );
         return;
       }
@@ -124,7 +126,25 @@ const ResourceChangeSchema = z
         if (problem) issue(problem, ["patch", property]);
       }
     });
-  });
+  })
+  .transform((change): ResourceChange => ({
+    address: change.address,
+    kind: change.kind,
+    graphType: change.graph_type,
+    name: change.name,
+    tenant: change.tenant,
+    graphVersion: change.graph_version,
+    collectionPath: change.collection_path,
+    liveId: change.live_id,
+    liveDisplayName: change.live_display_name,
+    changes: change.property_changes,
+    patch: change.patch,
+    ...(change.declared_properties === undefined
+      ? {}
+      : { declaredProperties: change.declared_properties }),
+    fingerprint: change.fingerprint,
+    ...(change.mode === undefined ? {} : { mode: change.mode }),
+  }));
 
 /** Why an assignment collection is not `[{ target: { "@odata.type": …, … } }, …]`, if it is not. */
 function assignmentsProblem(value: JsonValue): string | undefined {
@@ -162,7 +182,9 @@ const SourceSchema = z.strictObject({
   column: z.number().int().positive(),
 });
 
-const CandidateSchema = z.strictObject({ id: z.string(), displayName: z.string().nullable() });
+const CandidateSchema = z
+  .strictObject({ id: z.string(), display_name: z.string().nullable() })
+  .transform(({ id, display_name }) => ({ id, displayName: display_name }));
 
 const PlanProblemSchema = z.strictObject({
   code: z.enum([
@@ -215,18 +237,17 @@ const ExpiringAcceptanceSchema = z.strictObject({
 
 export const PlanSchema = z
   .strictObject({
-    formatVersion: z.literal(PLAN_FORMAT_VERSION),
-    toolVersion: z.string().min(1),
-    configDigest: z.string(),
+    tool_version: z.string().min(1),
+    config_digest: z.string(),
     tenants: z.array(z.string().min(1)),
     changes: z.array(ResourceChangeSchema),
-    unchangedCount: z.number().int().nonnegative(),
-    unchangedByTenant: z.record(z.string(), z.number().int().nonnegative()).optional(),
+    unchanged_count: z.number().int().nonnegative(),
+    unchanged_by_tenant: z.record(z.string(), z.number().int().nonnegative()).optional(),
     problems: z.array(PlanProblemSchema),
     // Shown only: apply writes from `changes` alone, so these need no cross-checks.
     accepted: z.array(AcceptedDifferenceSchema).optional(),
     warnings: z.array(PlanWarningSchema).optional(),
-    expiringAcceptances: z.array(ExpiringAcceptanceSchema).optional(),
+    expiring_acceptances: z.array(ExpiringAcceptanceSchema).optional(),
   })
   .superRefine((plan, context) => {
     const issue = (message: string, path: (string | number)[]) =>
@@ -242,13 +263,30 @@ export const PlanSchema = z
       if (!tenants.has(change.tenant))
         issue("is not a planned tenant", ["changes", index, "tenant"]);
     });
-    if (plan.unchangedByTenant) {
-      const entries = Object.entries(plan.unchangedByTenant);
+    if (plan.unchanged_by_tenant) {
+      const entries = Object.entries(plan.unchanged_by_tenant);
       if (entries.some(([tenant]) => !tenants.has(tenant))) {
-        issue("names a tenant that was not planned", ["unchangedByTenant"]);
+        issue("names a tenant that was not planned", ["unchanged_by_tenant"]);
       }
-      if (entries.reduce((sum, [, count]) => sum + count, 0) !== plan.unchangedCount) {
-        issue("must sum to unchangedCount", ["unchangedByTenant"]);
+      if (entries.reduce((sum, [, count]) => sum + count, 0) !== plan.unchanged_count) {
+        issue("must sum to unchanged_count", ["unchanged_by_tenant"]);
       }
     }
-  }) satisfies z.ZodType<Plan>;
+  })
+  .transform((plan): Plan => ({
+    formatVersion: PLAN_FORMAT_VERSION,
+    toolVersion: plan.tool_version,
+    configDigest: plan.config_digest,
+    tenants: plan.tenants,
+    changes: plan.changes,
+    unchangedCount: plan.unchanged_count,
+    ...(plan.unchanged_by_tenant === undefined
+      ? {}
+      : { unchangedByTenant: plan.unchanged_by_tenant }),
+    problems: plan.problems,
+    ...(plan.accepted === undefined ? {} : { accepted: plan.accepted }),
+    ...(plan.warnings === undefined ? {} : { warnings: plan.warnings }),
+    ...(plan.expiring_acceptances === undefined
+      ? {}
+      : { expiringAcceptances: plan.expiring_acceptances }),
+  }));

@@ -1,7 +1,7 @@
-import { z } from "../zod.ts";
 import { holdsSecret, redactJson } from "../redact.ts";
 import type { Plan } from "./model.ts";
 import { PlanSchema } from "./plan-schema.ts";
+import { savedPlanJson } from "./saved-plan-json.ts";
 
 /**
  * The plan with every secret and token cut out of its values (live values a server echoed a
@@ -11,8 +11,8 @@ import { PlanSchema } from "./plan-schema.ts";
  * must carry the declared values exactly.
  */
 export function redactPlan(plan: Plan): Plan {
-  const text = JSON.stringify(plan);
   // The common case costs one scan and no copy.
-  if (!holdsSecret(text)) return plan;
-  return PlanSchema.parse(redactJson(z.json().parse(JSON.parse(text))));
+  if (!holdsSecret(JSON.stringify(plan))) return plan;
+  // Through the saved plan's JSON and back: the same checks as a plan read from a file.
+  return PlanSchema.parse(redactJson(savedPlanJson(plan)));
 }

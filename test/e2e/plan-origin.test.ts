@@ -39,9 +39,9 @@ describe("the saved plan's origin (CLI against the emulator)", () => {
 
     expect((await cli(["plan", "--config", ".", "--out", "plan.json"])).code).toBe(0);
     expect(savedHeader()).toMatchObject({
-      createdAt: "2026-12-07T05:00:00.000Z",
-      configCommit: head,
-      configModified: false,
+      created_at: "2026-12-07T05:00:00.000Z",
+      config_commit: head,
+      config_modified: false,
     });
     const shown = await cli(["show", "plan.json"]);
     expect(shown.stderr).toContain(`Plan made 2026-12-07T05:00:00.000Z from commit ${head}.`);
@@ -52,7 +52,7 @@ describe("the saved plan's origin (CLI against the emulator)", () => {
     // A comment changes no setting, but the files are no longer that commit's.
     appendFileSync(join(work.dir, "remote-assistance.yaml"), "# a note\n");
     expect((await cli(["plan", "--config", ".", "--out", "plan.json"])).code).toBe(0);
-    expect(savedHeader()).toMatchObject({ configCommit: head, configModified: true });
+    expect(savedHeader()).toMatchObject({ config_commit: head, config_modified: true });
     const json = await cli(["apply", "plan.json", "--config", ".", "--format", "json"]);
     expect(json.stderr).toContain(
       `Plan made 2026-12-07T05:00:00.000Z from commit ${head}, with changes to the configuration not committed.`,
@@ -64,9 +64,9 @@ describe("the saved plan's origin (CLI against the emulator)", () => {
   it("outside a git repository: the time, and no commit", async () => {
     expect((await cli(["plan", "--config", ".", "--out", "plan.json"])).code).toBe(0);
     expect(savedHeader()).toMatchObject({
-      createdAt: "2026-12-07T05:00:00.000Z",
-      configCommit: null,
-      configModified: false,
+      created_at: "2026-12-07T05:00:00.000Z",
+      config_commit: null,
+      config_modified: false,
     });
     const applied = await cli(["apply", "plan.json", "--config", "."]);
     expect(applied.stdout).toContain(

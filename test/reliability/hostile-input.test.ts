@@ -136,17 +136,17 @@ describe("hand-edited plan files through apply PLANFILE", () => {
 
   interface PlanFile {
     intune_gitops_plan: number;
-    toolVersion: string;
-    configDigest: string;
+    tool_version: string;
+    config_digest: string;
     checksum: string;
     plan: {
       changes: {
         address: string;
-        changes: { property: string; before?: unknown; after: unknown }[];
+        property_changes: { property: string; before?: unknown; after: unknown }[];
         patch: Record<string, unknown>;
-        declaredProperties?: string[];
-        liveId: string;
-        liveDisplayName: string | null;
+        declared_properties?: string[];
+        live_id: string;
+        live_display_name: string | null;
       }[];
     };
   }
@@ -173,12 +173,12 @@ describe("hand-edited plan files through apply PLANFILE", () => {
     ],
     [
       "another tool version",
-      () => original.replace(/"toolVersion": "[^"]+"/, '"toolVersion": "0.0.1"'),
+      () => original.replace(/"tool_version": "[^"]+"/, '"tool_version": "0.0.1"'),
       /plan made by intune-gitops 0\.0\.1, this is .*: run plan again with this version/,
     ],
     [
       "another file format version",
-      () => original.replace('"intune_gitops_plan": 1', '"intune_gitops_plan": 99'),
+      () => original.replace('"intune_gitops_plan": 2', '"intune_gitops_plan": 99'),
       /plan file format 99 is not one intune-gitops .* reads/,
     ],
     [
@@ -198,14 +198,14 @@ describe("hand-edited plan files through apply PLANFILE", () => {
         edited((file) => {
           teamviewer(file).patch["displayName"] = "Pwned";
         }),
-      /must have exactly the properties listed in changes/,
+      /must have exactly the properties listed in property_changes/,
     ],
     [
       "checksum fixed, the patch sends id",
       () =>
         edited((file) => {
           const change = teamviewer(file);
-          change.changes.push({ property: "id", before: null, after: "x" });
+          change.property_changes.push({ property: "id", before: null, after: "x" });
           change.patch["id"] = "x";
         }),
       /"id" is not a beta property/,
@@ -214,7 +214,7 @@ describe("hand-edited plan files through apply PLANFILE", () => {
       "checksum fixed, a PATCH aimed at another path",
       () =>
         edited((file) => {
-          teamviewer(file).liveId = "../../users/someone";
+          teamviewer(file).live_id = "../../users/someone";
         }),
       /must be one URL path segment/,
     ],
@@ -223,9 +223,13 @@ describe("hand-edited plan files through apply PLANFILE", () => {
       () =>
         edited((file) => {
           const change = teamviewer(file);
-          change.changes.push({ property: "displayName", before: "TeamViewer", after: "Pwned" });
+          change.property_changes.push({
+            property: "displayName",
+            before: "TeamViewer",
+            after: "Pwned",
+          });
           change.patch["displayName"] = "Pwned";
-          change.declaredProperties = [...(change.declaredProperties ?? []), "displayName"];
+          change.declared_properties = [...(change.declared_properties ?? []), "displayName"];
         }),
       /does not match the configuration/,
     ],
@@ -234,7 +238,7 @@ describe("hand-edited plan files through apply PLANFILE", () => {
       () =>
         edited((file) => {
           const change = teamviewer(file);
-          change.changes = change.changes.map((c) =>
+          change.property_changes = change.property_changes.map((c) =>
             c.property === "onboardingStatus" ? { ...c, after: "notOnboarded" } : c,
           );
           change.patch["onboardingStatus"] = "notOnboarded";
@@ -286,16 +290,16 @@ describe("hand-edited plan files through apply PLANFILE", () => {
       });
       expect(plan.code).toBe(0);
       const file = JSON.parse(readFileSync(out, "utf8")) as PlanFile & {
-        plan: { configDigest: string };
+        plan: { config_digest: string };
       };
       const real = JSON.parse(original) as PlanFile;
       const target = file.plan.changes.find((change) =>
         change.address.endsWith("[fabrikam].workspace-one"),
       )!;
-      expect(target.liveDisplayName).toBe("Microsoft Intune Demo Partner");
-      target.liveDisplayName = "VMware Workspace ONE";
-      file.configDigest = real.configDigest;
-      file.plan.configDigest = real.configDigest;
+      expect(target.live_display_name).toBe("Microsoft Intune Demo Partner");
+      target.live_display_name = "VMware Workspace ONE";
+      file.config_digest = real.config_digest;
+      file.plan.config_digest = real.config_digest;
       file.checksum = sha256Hex(canonicalJson(file.plan as never));
       dir.write("forged.json", JSON.stringify(file, null, 2));
 

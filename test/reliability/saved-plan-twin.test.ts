@@ -40,9 +40,9 @@ spec:
 `;
 
 interface PlanFile {
-  configDigest: string;
+  config_digest: string;
   checksum: string;
-  plan: { configDigest: string; changes: { address: string; liveId: string }[] };
+  plan: { config_digest: string; changes: { address: string; live_id: string }[] };
 }
 
 describe("a saved plan re-aimed at a same-named twin", () => {
@@ -83,11 +83,11 @@ describe("a saved plan re-aimed at a same-named twin", () => {
       expect(file.plan.changes.map((change) => change.address)).toEqual([
         "remoteAssistancePartner[contoso].teamviewer",
       ]);
-      for (const change of file.plan.changes) change.liveId = liveId;
+      for (const change of file.plan.changes) change.live_id = liveId;
       const realDigest = (await loadConfig(EXAMPLES)).state?.digest ?? "";
       expect(realDigest).toMatch(/^[0-9a-f]{64}$/);
-      file.configDigest = realDigest;
-      file.plan.configDigest = realDigest;
+      file.config_digest = realDigest;
+      file.plan.config_digest = realDigest;
       file.checksum = sha256Hex(canonicalJson(file.plan));
       dir.write("forged.json", JSON.stringify(file, null, 2));
 
