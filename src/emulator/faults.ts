@@ -4,6 +4,7 @@ import { z } from "../zod.ts";
 import { aadError } from "./aad-errors.ts";
 import { graphError } from "./graph-errors.ts";
 import type { EmulatorResponse, RequestIds } from "./http.ts";
+import type { JsonValue } from "../json.ts";
 
 /**
  * Scripted failures, for testing a client's retries and timeouts against a real socket.
@@ -17,7 +18,10 @@ import type { EmulatorResponse, RequestIds } from "./http.ts";
  * - `token-claims`: on a token request only (ignored elsewhere), a token is issued as usual but
  *   signed over other claims: another tenant's `tid`, another audience (`aud`), or a lifetime of
  *   `expiresInSeconds` (zero or negative: already expired; `expires_in` says the same) — what a
- *   misconfigured or hostile token endpoint hands out.
+ *   misconfigured or hostile token endpoint hands out;
+ * - `extra-properties`: on a Graph GET without `$select` only (ignored elsewhere), the answer as
+ *   usual with these properties added to every object: what Graph returns once it has added a
+ *   property the metadata copy (and intune-gitops's registry) does not know yet.
  */
 export type Fault =
   | {
@@ -36,10 +40,17 @@ export type Fault =
       readonly tid?: string;
       readonly aud?: string;
       readonly expiresInSeconds?: number;
+    }
+  | {
+      readonly kind: "extra-properties";
+      readonly properties: Readonly<Record<string, JsonValue>>;
     };
 
 /** The fault that changes the claims of an issued token. */
 export type TokenClaimsFault = Extract<Fault, { readonly kind: "token-claims" }>;
+
+/** The fault that adds properties to the objects of a Graph answer. */
+export type ExtraPropertiesFault = Extract<Fault, { readonly kind: "extra-properties" }>;
 
 /**
  * When to inject a fault. A request matches when `method` (any case) and `path` (a RegExp source,
@@ -64,6 +75,16 @@ export interface FaultsFile {
 }
 
 const Status = z.number().int().min(100).max(599);
+const JsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([
+    z.null(),
+    z.boolean(),
+    z.number(),
+    z.string(),
+    z.array(JsonValueSchema),
+    z.record(z.string(), JsonValueSchema),
+  ]),
+);
 const FaultSchema = z.discriminatedUnion("kind", [
   z.strictObject({
     kind: z.literal("status"),
@@ -80,6 +101,12 @@ const FaultSchema = z.discriminatedUnion("kind", [
     tid: z.string().min(1).optional(),
     aud: z.string().min(1).optional(),
     expiresInSeconds: z.number().int().optional(),
+  }),
+  z.strictObject({
+    kind: z.literal("extra-properties"),
+    properties: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "a property name"), JsonValueSchema)
+      .refine((properties) => Object.keys(properties).length > 0, "name at least one property"),
   }),
 ]);
 const RuleSchema = z.strictObject({

@@ -1,7 +1,9 @@
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseGraphCapture, type GraphCapture } from "../graph-capture.ts";
 import type { JsonObject } from "../json.ts";
 import { AuditLog } from "./audit-log.ts";
 import { FaultInjector, parseFaults, type FaultRule } from "./faults.ts";
@@ -16,6 +18,7 @@ import {
   type ResolvedTenant,
 } from "./seed.ts";
 import { applyPortalChange, PortalChangeSchema, type PortalChange } from "./portal-change.ts";
+import { CaptureReplay } from "./replay.ts";
 import { startServer } from "./server.ts";
 import { ObjectStore } from "./store.ts";
 import { createTlsMaterial } from "./tls.ts";
@@ -60,6 +63,12 @@ export interface EmulatorOptions {
   readonly randomSeed?: number;
   /** Lifetime of issued access tokens (default 3600). Zero or negative mints expired tokens, for tests. */
   readonly tokenLifetimeSeconds?: number;
+  /**
+   * A capture from `intune-gitops doctor --capture` (or its path): Graph GETs of the captured
+   * tenant that match a captured request get the captured answer. A tenant missing from the
+   * seed is added, signing in with the demo app and the captured roles.
+   */
+  readonly replay?: GraphCapture | string;
 }
 
 /** A running emulator. Everything but `close` works until `close` is called. */
@@ -114,7 +123,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     typeof options.seed === "object"
       ? { value: options.seed, where: "seed" }
       : readSeed(options.seed ?? fileURLToPath(DEFAULT_SEED_URL));
-  const tenants = resolveSeed(seed.value, seed.where);
+  const capture =
+    typeof options.replay === "string"
+      ? parseGraphCapture(readFileSync(options.replay, "utf8"), `capture ${options.replay}`)
+      : options.replay;
+  const tenants = withCapturedTenant(resolveSeed(seed.value, seed.where), capture);
 
   const [tls, tokens] = await Promise.all([
     createTlsMaterial(),
@@ -148,6 +161,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         patchStatus,
         latencyMs,
         reset,
+        ...(capture === undefined ? {} : { replay: new CaptureReplay(capture) }),
       },
       port,
     );
@@ -208,6 +222,37 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return closing;
     },
   };
+}
+
+/**
+ * The seed's tenants, and the captured tenant when the seed lacks it: with the demo app (the first
+ * tenant's first app) holding the captured roles, so the replay answers as the service did to a
+ * token with those permissions. No objects: every Graph GET doctor sends is in the capture.
+ */
+function withCapturedTenant(
+  tenants: ResolvedTenant[],
+  capture: GraphCapture | undefined,
+): ResolvedTenant[] {
+  if (capture === undefined) return tenants;
+  const id = capture.tenant.tenant_id.toLowerCase();
+  if (tenants.some((tenant) => tenant.tenantId.toLowerCase() === id)) return tenants;
+  const [first] = tenants;
+  const [demo] = first?.apps ?? [];
+  if (first === undefined || demo === undefined) return tenants;
+  const names = new Set(tenants.map((tenant) => tenant.name.toLowerCase()));
+  const name = names.has(capture.tenant.name.toLowerCase())
+    ? `${capture.tenant.name}-captured`
+    : capture.tenant.name;
+  const collections = new Map([...first.collections.keys()].map((key) => [key, []]));
+  return [
+    ...tenants,
+    {
+      name,
+      tenantId: capture.tenant.tenant_id,
+      apps: [{ ...demo, roles: [...capture.roles] }],
+      collections,
+    },
+  ];
 }
 
 function checkInteger(name: string, value: number, min: number, max: number): number {

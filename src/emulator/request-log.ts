@@ -30,6 +30,8 @@ export interface RequestLogEntry {
   body?: unknown;
   /** The injected fault, if any. */
   fault?: Fault;
+  /** Answered from a capture (`--replay`), not from the emulator's own objects. */
+  replayed?: true;
 }
 
 /** The form fields of a token request that are safe to keep. */

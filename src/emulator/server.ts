@@ -2,9 +2,16 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
+import { isJsonObject } from "../json.ts";
 import { aadError } from "./aad-errors.ts";
 import type { AuditLog } from "./audit-log.ts";
-import { faultResponse, parseFaults, type FaultInjector, type TokenClaimsFault } from "./faults.ts";
+import {
+  faultResponse,
+  parseFaults,
+  type ExtraPropertiesFault,
+  type FaultInjector,
+  type TokenClaimsFault,
+} from "./faults.ts";
 import { graphError } from "./graph-errors.ts";
 import { handleGraphRequest } from "./graph-routes.ts";
 import { jsonResponse, type EmulatorResponse, type RequestIds } from "./http.ts";
@@ -16,6 +23,7 @@ import {
   type RequestLogEntry,
 } from "./request-log.ts";
 import { applyPortalChange, PortalChangeSchema } from "./portal-change.ts";
+import type { CaptureReplay } from "./replay.ts";
 import type { ObjectStore } from "./store.ts";
 import type { TlsMaterial } from "./tls.ts";
 import type { TokenService } from "./tokens.ts";
@@ -38,6 +46,8 @@ export interface ServerParts {
   readonly latencyMs: number;
   /** Clears the log and restores the seed (the admin reset route). */
   readonly reset: () => void;
+  /** A capture to answer Graph GETs with (`--replay`). */
+  readonly replay?: CaptureReplay;
 }
 
 export interface RunningServer {
@@ -142,6 +152,7 @@ async function handle(
   if (access?.ok) entry.tenant = access.claims.tid;
 
   let tokenClaims: TokenClaimsFault | undefined;
+  let extraProperties: ExtraPropertiesFault | undefined;
   if (kind !== "admin") {
     if (parts.latencyMs > 0)
       await new Promise((resolve) => setTimeout(resolve, parts.latencyMs).unref());
@@ -152,7 +163,18 @@ async function handle(
       entry.fault = picked;
       tokenClaims = picked;
     }
-    const fault = picked?.kind === "token-claims" ? undefined : picked;
+    // Likewise extra properties change a Graph GET's answer (without $select only).
+    if (
+      picked?.kind === "extra-properties" &&
+      kind === "graph" &&
+      method === "GET" &&
+      !url.searchParams.has("$select")
+    ) {
+      entry.fault = picked;
+      extraProperties = picked;
+    }
+    const fault =
+      picked?.kind === "token-claims" || picked?.kind === "extra-properties" ? undefined : picked;
     if (fault) {
       entry.fault = fault;
       if (fault.kind === "reset") {
@@ -208,6 +230,15 @@ async function handle(
       return;
     }
     case "graph": {
+      const replayed =
+        access?.ok === true
+          ? parts.replay?.answer(access.claims.tid, method, path, url.searchParams, baseUrl)
+          : undefined;
+      if (replayed !== undefined) {
+        entry.replayed = true;
+        finish(entry, response, replayed, ids);
+        return;
+      }
       const outcome = handleGraphRequest(
         {
           schemas: parts.schemas,
@@ -233,10 +264,37 @@ async function handle(
         },
       );
       if (outcome.tenantId !== undefined) entry.tenant = outcome.tenantId;
-      finish(entry, response, outcome.response, ids);
+      const answer =
+        extraProperties === undefined
+          ? outcome.response
+          : withExtraProperties(outcome.response, extraProperties);
+      finish(entry, response, answer, ids);
       return;
     }
   }
+}
+
+/** A 200 JSON answer with the fault's properties added to each object (a list's or the one). */
+function withExtraProperties(
+  answer: EmulatorResponse,
+  fault: ExtraPropertiesFault,
+): EmulatorResponse {
+  if (answer.status !== 200 || answer.body === undefined) return answer;
+  let body: unknown;
+  try {
+    body = JSON.parse(answer.body);
+  } catch {
+    return answer;
+  }
+  if (!isJsonObject(body)) return answer;
+  const value = body["value"];
+  const changed = Array.isArray(value)
+    ? {
+        ...body,
+        value: value.map((item) => (isJsonObject(item) ? { ...item, ...fault.properties } : item)),
+      }
+    : { ...body, ...fault.properties };
+  return { ...answer, body: JSON.stringify(changed) };
 }
 
 /**

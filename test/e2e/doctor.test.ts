@@ -89,6 +89,39 @@ describe("doctor (CLI against the emulator)", () => {
     ).toBe(403);
   });
 
+  it("a property Graph returns that the registry does not know: a warning naming it and its collection", async () => {
+    // What happens when Graph adds a property: it comes back when nothing is $selected.
+    emulator().setFaults([
+      {
+        method: "GET",
+        path: "/deviceManagement/remoteAssistancePartners$",
+        fault: { kind: "extra-properties", properties: { sessionRecordingEnabled: true } },
+      },
+    ]);
+    const run = await doctor(["--tenant", "contoso"]);
+    expect(run.code).toBe(0);
+    for (const version of ["v1.0", "beta"]) {
+      expect(run.stdout).toContain(
+        `warn  Properties on ${version} remoteAssistancePartners known to intune-gitops: Graph returned sessionRecordingEnabled, which intune-gitops does not know`,
+      );
+    }
+    // $select still honoured, the other collection untouched.
+    expect(run.stdout).toMatch(/^pass +\$select honoured on beta remoteAssistancePartners/m);
+    expect(run.stdout).toMatch(/^pass +Properties on beta deviceManagementPartners/m);
+    expect(run.stdout).toContain("Doctor: 17 passed, 2 warnings, 0 failures.");
+
+    const json = await doctor(["--tenant", "contoso", "--format", "json"]);
+    const report = JSON.parse(json.stdout) as {
+      status: string;
+      checks: { id: string; unknown_properties?: string[] }[];
+    };
+    expect(report.status).toBe("warn");
+    expect(
+      report.checks.find((check) => check.id === "schema/beta/remoteAssistancePartners")
+        ?.unknown_properties,
+    ).toEqual(["sessionRecordingEnabled"]);
+  });
+
   it("a collection Graph refuses is a failure with its fix, exit 1", async () => {
     emulator().setFaults([
       {

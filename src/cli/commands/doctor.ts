@@ -48,7 +48,8 @@ Options:
       --tenant NAME           The tenant to check, as declared under --config (required)
 ${H.config}
       --capture FILE          Also write Graph's answers, redacted (no token, no secret, no
-                              person's name or address; ids kept), for a bug report
+                              person's name or address; ids kept), for a bug report: the
+                              emulator replays it (intune-gitops emulator --replay FILE)
 ${H.format("text, markdown (an issue or PR) or json (machines)")}
 ${H.noColor}
 ${H.allowCustomEndpoint}
@@ -112,7 +113,7 @@ export const command: Command = {
       // The capture's bodies were redacted value by value; this is the net under them.
       await writeFile(capturePath, redact(`${JSON.stringify(capture, null, 2)}\n`));
       context.stderr.write(
-        `Wrote the capture ${relative(context.cwd, capturePath) || capturePath} (${capture.answers.length} answers, redacted).\n`,
+        `Wrote the capture ${relative(context.cwd, capturePath) || capturePath} (${capture.answers.length} answers, redacted): replay it with intune-gitops emulator --replay FILE.\n`,
       );
     }
     return overallVerdict(report.checks) === "fail" ? 1 : 0;

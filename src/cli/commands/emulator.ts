@@ -1,12 +1,13 @@
-import { closeSync, openSync } from "node:fs";
+import { closeSync, openSync, readFileSync } from "node:fs";
 import { devNull } from "node:os";
 import { resolve } from "node:path";
 import { UsageError } from "../../errors.ts";
+import { parseGraphCapture } from "../../graph-capture.ts";
 import { ExitError } from "../exit-error.ts";
 import type { Command, OptionValues } from "../command.ts";
 
 const HELP = `Usage: intune-gitops emulator [--port N] [--seed FILE] [--patch-status 200|204]
-                              [--page-size N] [--latency-ms N] [--faults FILE]
+                              [--page-size N] [--latency-ms N] [--faults FILE] [--replay FILE]
 
 Start a local Microsoft Graph for intune-gitops: HTTPS on 127.0.0.1 only, with a certificate
 signed by a CA made for this run, the Entra ID token endpoint (client secret, certificate and
@@ -31,7 +32,12 @@ Options:
   --page-size N         Objects per page before @odata.nextLink (default 100)
   --latency-ms N        Delay every answer by N milliseconds (default 0)
   --faults FILE         Scripted failures, YAML or JSON: 429/503 with Retry-After, 5xx,
-                        connection resets, hangs, malformed JSON, HTML pages (docs/emulator.md)
+                        connection resets, hangs, malformed JSON, HTML pages, properties Graph
+                        added (docs/emulator.md)
+  --replay FILE         Answer Graph GETs with a capture from 'intune-gitops doctor --capture FILE'
+                        (a real tenant's answers, redacted): how a difference between the
+                        emulator and the real service is shown to a test. The captured tenant is
+                        added, with the demo app and the captured permissions, if the seed lacks it
   -h, --help            Show this help
 
 Examples:
@@ -44,6 +50,9 @@ Examples:
 
   # Exercise retries: every second PATCH is throttled
   intune-gitops emulator --faults faults.yaml --latency-ms 50
+
+  # Serve what a real tenant answered to doctor, then run doctor against it:
+  intune-gitops emulator --replay contoso-capture.json
 
   # Inspect or reset it while it runs (no token needed, loopback only):
   curl --cacert "$NODE_EXTRA_CA_CERTS" "$INTUNE_GITOPS_GRAPH_URL/_emulator/requests"
@@ -64,6 +73,7 @@ export const command: Command = {
     "page-size": { type: "string" },
     "latency-ms": { type: "string" },
     faults: { type: "string" },
+    replay: { type: "string" },
   },
   async run({ values }, context) {
     const port = integerFlag(values, "port", 0, 0, 65_535);
@@ -80,6 +90,16 @@ export const command: Command = {
       seedPath === undefined
         ? undefined
         : readFlagFile("--seed", () => loadSeed(resolve(context.cwd, seedPath)));
+    const replayPath = stringFlag(values, "replay");
+    const replay =
+      replayPath === undefined
+        ? undefined
+        : readFlagFile("--replay", () =>
+            parseGraphCapture(
+              readFileSync(resolve(context.cwd, replayPath), "utf8"),
+              `capture ${replayPath}`,
+            ),
+          );
     const faults =
       faultsPath === undefined
         ? undefined
@@ -91,6 +111,7 @@ export const command: Command = {
       latencyMs,
       patchStatus: patchStatusText === "200" ? 200 : 204,
       ...(seed === undefined ? {} : { seed }),
+      ...(replay === undefined ? {} : { replay }),
       ...(faults === undefined ? {} : { faults: faults.faults }),
       ...(faults?.randomSeed === undefined ? {} : { randomSeed: faults.randomSeed }),
     }).catch((error: unknown) => {
