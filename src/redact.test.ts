@@ -154,6 +154,30 @@ describe("redact", () => {
     });
   });
 
+  it("replaces the longest of two secrets that start alike, leaving no tail of it", () => {
+    registerSecret("shared-prefix-1");
+    registerSecret("shared-prefix-1234567");
+    expect(redact("a shared-prefix-1234567 b shared-prefix-1 c")).toBe(
+      "a [redacted] b [redacted] c",
+    );
+  });
+
+  it("finds a secret among thousands, in every form, next to text that lower-cases longer", () => {
+    for (let index = 0; index < 2000; index++) registerSecret(`tenant-token-${index}-value`);
+    const secret = "tenant-token-1234-value";
+    const base64 = Buffer.from(`xy${secret}`).toString("base64");
+    // "İ" lower-cases to two characters: positions in the text must still line up.
+    const text = `İ ${secret.toUpperCase()} İ ${encodeURIComponent(secret)} ${base64} end`;
+    const shown = redact(text);
+    expect(shown.startsWith("İ [redacted] İ [redacted] ")).toBe(true);
+    expect(shown.split("[redacted]")).toHaveLength(4);
+    expect(shown.endsWith(" end")).toBe(true);
+    expect(shown).not.toContain(base64);
+    // A secret with such a character is found in any case too.
+    registerSecret("İstanbul-secret");
+    expect(redact("x İSTANBUL-SECRET y")).toBe("x [redacted] y");
+  });
+
   it("leaves ordinary text alone", () => {
     const text = "AADSTS7000215: Invalid client secret provided. Trace ID: 1234";
     expect(redact(text)).toBe(text);

@@ -36,7 +36,17 @@ interface SecretForm {
 }
 
 const secrets = new Set<string>();
-const forms = new Map<string, SecretForm>();
+/**
+ * Every form, indexed by its first KEY_LENGTH characters in lower case: `redact` goes over a text
+ * once and looks each position up here, instead of searching the whole text once per form (with
+ * a token per tenant, thousands of forms). Each list is longest first, so that of two secrets
+ * that start alike the longer is replaced whole.
+ */
+const KEY_LENGTH = MIN_SECRET_LENGTH;
+const formsByKey = new Map<string, SecretForm[]>();
+/** Whether any key starts with these two characters (low bytes): most positions stop here. */
+const keyStarts = new Uint8Array(1 << 16);
+let formCount = 0;
 let redactionCount = 0;
 
 /** Registers a secret value so that `redact` hides it, in every form, from now on. */
@@ -45,10 +55,23 @@ export function registerSecret(value: string | undefined): void {
   const trimmed = value.trim();
   if (trimmed.length < MIN_SECRET_LENGTH || secrets.has(trimmed)) return;
   secrets.add(trimmed);
-  for (const form of formsOf(trimmed)) {
-    const key = form.caseless ? form.text.toLowerCase() : form.text;
-    if (!forms.has(key)) forms.set(key, { ...form, text: key });
-  }
+  for (const form of formsOf(trimmed))
+    addForm(form.caseless ? lowerCaseInPlace(form.text) : form.text, form.caseless);
+}
+
+function addForm(text: string, caseless: boolean): void {
+  const key = lowerCaseInPlace(text.slice(0, KEY_LENGTH));
+  const list = formsByKey.get(key) ?? [];
+  if (list.some((form) => form.text === text && form.caseless === caseless)) return;
+  list.push({ text, caseless });
+  list.sort((a, b) => b.text.length - a.text.length);
+  formsByKey.set(key, list);
+  keyStarts[pairOf(key, 0)] = 1;
+  formCount++;
+}
+
+function pairOf(text: string, index: number): number {
+  return ((text.charCodeAt(index) & 0xff) << 8) | (text.charCodeAt(index + 1) & 0xff);
 }
 
 function formsOf(secret: string): SecretForm[] {
@@ -93,18 +116,7 @@ const PATTERNS: readonly (readonly [RegExp, string])[] = [
 
 /** The text with every registered secret and every credential-shaped string replaced. */
 export function redact(text: string): string {
-  let result = text;
-  let lower = result.toLowerCase();
-  for (const form of forms.values()) {
-    // A cheap look first: nearly every text holds no secret at all.
-    if (!(form.caseless ? lower : result).includes(form.text)) continue;
-    const pattern = new RegExp(escapeRegExp(form.text), form.caseless ? "gi" : "g");
-    result = result.replace(pattern, () => {
-      redactionCount++;
-      return REDACTED;
-    });
-    lower = result.toLowerCase();
-  }
+  let result = formCount === 0 ? text : replaceForms(text);
   for (const [pattern, replacement] of PATTERNS) {
     const found = result.match(pattern)?.length ?? 0;
     if (found === 0) continue;
@@ -112,6 +124,45 @@ export function redact(text: string): string {
     result = result.replace(pattern, replacement);
   }
   return result;
+}
+
+/** One pass over the text: at each position, the longest registered form that starts there. */
+function replaceForms(text: string): string {
+  const lower = lowerCaseInPlace(text);
+  let shown = "";
+  let copiedTo = 0;
+  for (let index = 0; index + KEY_LENGTH <= text.length;) {
+    const form = keyStarts[pairOf(lower, index)] === 1 ? formAt(text, lower, index) : undefined;
+    if (form === undefined) {
+      index++;
+      continue;
+    }
+    shown += text.slice(copiedTo, index) + REDACTED;
+    redactionCount++;
+    index += form.text.length;
+    copiedTo = index;
+  }
+  return copiedTo === 0 ? text : shown + text.slice(copiedTo);
+}
+
+function formAt(text: string, lower: string, index: number): SecretForm | undefined {
+  const candidates = formsByKey.get(lower.slice(index, index + KEY_LENGTH));
+  return candidates?.find((form) => (form.caseless ? lower : text).startsWith(form.text, index));
+}
+
+/**
+ * The text in lower case, character for character: a character whose lower case is longer
+ * (`İ` → `i̇`) is kept as it is, so that a position in one is the same position in the other.
+ */
+function lowerCaseInPlace(text: string): string {
+  const lower = text.toLowerCase();
+  if (lower.length === text.length) return lower;
+  let kept = "";
+  for (const character of text) {
+    const lowered = character.toLowerCase();
+    kept += lowered.length === character.length ? lowered : character;
+  }
+  return kept;
 }
 
 /**
@@ -144,12 +195,10 @@ export function redactionsSoFar(): number {
   return redactionCount;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
 /** For tests only: forget every registered secret. */
 export function clearRegisteredSecretsForTests(): void {
   secrets.clear();
-  forms.clear();
+  formsByKey.clear();
+  keyStarts.fill(0);
+  formCount = 0;
 }
