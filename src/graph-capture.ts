@@ -7,7 +7,7 @@
  *
  * Shared vocabulary: the doctor writes it, the emulator reads it, and neither imports the other.
  */
-import { z } from "zod";
+import { z } from "./zod.ts";
 import { isJsonObject, type JsonObject } from "./json.ts";
 
 export const GRAPH_CAPTURE_FORMAT = "intune-gitops-graph-capture";
