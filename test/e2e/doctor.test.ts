@@ -138,6 +138,39 @@ describe("doctor (CLI against the emulator)", () => {
     expect(graphRequests().filter((request) => request.method !== "GET")).toEqual([]);
   });
 
+  it("a sign-in Entra ID refuses, or a token for another tenant: FAIL with the reason, no Graph request", async () => {
+    const wrongSecret = await doctor(["--tenant", "contoso"], {
+      AZURE_CLIENT_SECRET: "not-the-secret-4d2f9a",
+    });
+    expect(wrongSecret.code).toBe(1);
+    expect(wrongSecret.stdout).toMatch(/^FAIL +Sign-in \(clientSecret\): .*AADSTS7000215/m);
+    expect(wrongSecret.stdout).toContain("Doctor: 0 passed, 0 warnings, 1 failure.");
+
+    emulator().setFaults([
+      {
+        path: "/oauth2/v2\\.0/token$",
+        fault: { kind: "token-claims", tid: DEFAULT_SEED.fabrikam.tenantId },
+      },
+    ]);
+    const otherTenant = await doctor(["--tenant", "contoso", "--format", "json"]);
+    expect(otherTenant.code).toBe(1);
+    const report = JSON.parse(otherTenant.stdout) as {
+      status: string;
+      checks: { id: string; verdict: string; detail: string }[];
+    };
+    expect(report.status).toBe("fail");
+    expect(report.checks).toEqual([
+      expect.objectContaining({
+        id: "sign-in",
+        verdict: "fail",
+        detail: expect.stringContaining(
+          `the token is for tenant "${DEFAULT_SEED.fabrikam.tenantId}", not this tenant's tenantId`,
+        ),
+      }),
+    ]);
+    expect(graphRequests()).toEqual([]);
+  });
+
   it("refuses a Graph URL that is neither https nor on this machine, before any request", async () => {
     const run = await doctor(["--tenant", "contoso"], {
       INTUNE_GITOPS_GRAPH_URL: "http://graph.example.com",
