@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { checkPermissions, decodeJwtPayload, requiredPermissions } from "./permissions.ts";
+import {
+  checkPermissions,
+  decodeJwtPayload,
+  missingOptionalPermission,
+  requiredPermissions,
+  tokenAppId,
+} from "./permissions.ts";
 
 /** An unsigned JWT with the given claims: the preflight never verifies signatures. */
 function jwt(claims: Record<string, unknown>): string {
@@ -123,5 +129,29 @@ describe("checkPermissions", () => {
     expect(notes).toEqual([
       "permission preflight skipped: the access token is not a JWT, so its permissions cannot be read",
     ]);
+  });
+});
+
+describe("optional permissions (drift attribution's audit log)", () => {
+  const reader = ["DeviceManagementServiceConfig.Read.All"];
+  it("names the least permission that adds the feature, without failing the preflight", () => {
+    const token = jwt({ roles: reader, appid: "app-1" });
+    expect(missingOptionalPermission(token, "audit-events")).toBe("DeviceManagementApps.Read.All");
+    expect(checkPermissions(token, { operation: "read", graphVersion: "beta" })).toBeUndefined();
+    expect(tokenAppId(token)).toBe("app-1");
+    expect(tokenAppId(jwt({ azp: "app-2" }))).toBe("app-2");
+  });
+  it("is satisfied by either audit permission, as a role or a delegated scope, in any case", () => {
+    for (const token of [
+      jwt({ roles: [...reader, "DeviceManagementApps.Read.All"] }),
+      jwt({ roles: [...reader, "devicemanagementapps.readwrite.all"] }),
+      jwt({ scp: "DeviceManagementServiceConfig.Read.All DeviceManagementApps.Read.All" }),
+    ]) {
+      expect(missingOptionalPermission(token, "audit-events")).toBeUndefined();
+    }
+  });
+  it("leaves an unreadable token to Graph", () => {
+    expect(missingOptionalPermission("opaque", "audit-events")).toBeUndefined();
+    expect(tokenAppId("opaque")).toBeUndefined();
   });
 });

@@ -15,6 +15,11 @@
  *   a state-changing POST, which shared/graph/endpoints.md records as a documentation error).
  * App-only tokens carry application permissions in `roles`; delegated tokens carry scopes in
  * `scp` (space-separated).
+ *
+ * Optional (`OPTIONAL_PERMISSIONS`): what adds a feature without which the run still works. Drift
+ * attribution reads Intune's audit log, which takes DeviceManagementApps.Read.All or .ReadWrite.All
+ * (the auditEvent list page; surprising for a configuration log, but that is what it says). The
+ * preflight never fails for these: `missingOptionalPermission` says what to add, once.
  */
 import type { GraphVersion } from "../resources/types.ts";
 
@@ -36,6 +41,49 @@ export function requiredPermissions(
   return graphVersion === "beta"
     ? [[SERVICE_CONFIG_WRITE, CONFIGURATION_WRITE]]
     : [[SERVICE_CONFIG_WRITE]];
+}
+
+/** Features that work only with an extra permission, and the permissions that grant each. */
+export const OPTIONAL_PERMISSIONS = {
+  "audit-events": ["DeviceManagementApps.Read.All", "DeviceManagementApps.ReadWrite.All"],
+} as const satisfies Readonly<Record<string, readonly string[]>>;
+
+export type OptionalFeature = keyof typeof OPTIONAL_PERMISSIONS;
+
+/** The permissions a token's claims grant (application roles, or delegated scopes). */
+function grantedPermissions(payload: Record<string, unknown>): {
+  readonly granted: readonly string[];
+  readonly delegated: boolean;
+} {
+  const delegated = typeof payload.scp === "string";
+  const granted = delegated
+    ? String(payload.scp)
+        .split(/\s+/)
+        .filter((scope) => scope !== "")
+    : Array.isArray(payload.roles)
+      ? payload.roles.filter((role): role is string => typeof role === "string")
+      : [];
+  return { granted, delegated };
+}
+
+/**
+ * The permission an optional feature lacks (`DeviceManagementApps.Read.All`, the least one that
+ * grants it), or undefined when the token grants it or cannot be read (Graph will say: a 403 is
+ * handled as the same notice). Never an error: the run goes on without the feature.
+ */
+export function missingOptionalPermission(
+  accessToken: string,
+  feature: OptionalFeature,
+): string | undefined {
+  const payload = decodeJwtPayload(accessToken);
+  if (payload === undefined) return undefined;
+  const granted = new Set(
+    grantedPermissions(payload).granted.map((permission) => permission.toLowerCase()),
+  );
+  const alternatives = OPTIONAL_PERMISSIONS[feature];
+  return alternatives.some((permission) => granted.has(permission.toLowerCase()))
+    ? undefined
+    : alternatives[0];
 }
 
 const OPERATION_WORDS: Readonly<Record<GraphOperation, string>> = {
@@ -81,14 +129,7 @@ export function checkPermissions(
     );
     return undefined;
   }
-  const delegated = typeof payload.scp === "string";
-  const granted = delegated
-    ? String(payload.scp)
-        .split(/\s+/)
-        .filter((scope) => scope !== "")
-    : Array.isArray(payload.roles)
-      ? payload.roles.filter((role): role is string => typeof role === "string")
-      : [];
+  const { granted, delegated } = grantedPermissions(payload);
   const grantedSet = new Set(granted.map((permission) => permission.toLowerCase()));
   const missing = requiredPermissions(options.operation, options.graphVersion).filter(
     (alternatives) => !alternatives.some((permission) => grantedSet.has(permission.toLowerCase())),
@@ -99,14 +140,23 @@ export function checkPermissions(
   const names = missing.map((alternatives) => alternatives.join(" or ")).join(" and ");
   const action = OPERATION_WORDS[options.operation];
   const has = granted.length === 0 ? "none" : [...granted].sort().join(", ");
-  const app =
-    typeof payload.appid === "string"
-      ? payload.appid
-      : typeof payload.azp === "string"
-        ? payload.azp
-        : undefined;
+  const app = appIdOf(payload);
   const where = `Entra ID > App registrations > ${app ?? "the app"} > API permissions > Add a permission > Microsoft Graph > ${
     delegated ? "Delegated permissions" : "Application permissions"
   }`;
   return `missing Microsoft Graph ${kind}${missing.length > 1 ? "s" : ""} ${names} to ${action} on Graph ${options.graphVersion} (the token has: ${has}). Add ${missing.length > 1 ? "them" : "it"} in ${where}, then grant admin consent`;
+}
+
+/** The app a token was issued to (`appid` in v1 tokens, `azp` in v2), if it says. */
+export function tokenAppId(accessToken: string): string | undefined {
+  const payload = decodeJwtPayload(accessToken);
+  return payload === undefined ? undefined : appIdOf(payload);
+}
+
+function appIdOf(payload: Record<string, unknown>): string | undefined {
+  return typeof payload.appid === "string"
+    ? payload.appid
+    : typeof payload.azp === "string"
+      ? payload.azp
+      : undefined;
 }

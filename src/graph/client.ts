@@ -13,14 +13,15 @@
  * (`attempt-log.ts`). Paging and the Graph error model stay here and in `responses.ts`.
  *
  * Choices worth knowing:
- * - `client-request-id`: one random UUID per logical request, repeated on each of its retries.
+ * - `client-request-id`: one id per logical request (`tool-request-id.ts`: random, yet a later
+ *   run recognises it in the audit log as ours), repeated on each of its retries.
  *   Each page of a listing is its own logical request with its own id.
  * - Bearer tokens go only to the origin of `graphUrl`: a redirect or an `@odata.nextLink` to any
  *   other origin is an error, never followed.
  * - A failure to get a token is not retried here (the token provider bounds and explains it) and
  *   reaches the caller as the token provider's own error.
  */
-import { randomUUID } from "node:crypto";
+import { newToolRequestId } from "../tool-request-id.ts";
 import { canonicalJson } from "../canonical-json.ts";
 import type { JsonObject, JsonValue } from "../json.ts";
 import type { LiveObject } from "../live-object.ts";
@@ -41,6 +42,9 @@ import { withRetries } from "./retrying.ts";
 import {
   GraphRequestError,
   type ActionRequest,
+  type AuditEventPage,
+  type AuditEventReader,
+  type AuditEventsRequest,
   type DocumentRequest,
   type GraphActionClient,
   type ListCollectionRequest,
@@ -78,7 +82,7 @@ export interface GraphClientOptions {
 }
 
 /** A Graph client that owns connections: `close()` releases them. */
-export interface HttpGraphClient extends GraphActionClient {
+export interface HttpGraphClient extends GraphActionClient, AuditEventReader {
   /**
    * One GET of one page, answered as Graph wrote it (no paging, no `$select` added): what
    * `doctor` inspects. Retried like every read; a non-2xx answer throws a GraphRequestError.
@@ -136,7 +140,7 @@ export function createGraphClient(options: GraphClientOptions): HttpGraphClient 
     { abortSignal, stopSignal }: RequestOptions = {},
     hooks: AttemptHooks & { readonly settleUnknownOutcome?: () => Promise<T | undefined> } = {},
   ): Promise<T> {
-    const clientRequestId = randomUUID();
+    const clientRequestId = newToolRequestId();
     const label = `${method} ${url.pathname}`;
     // A POST without parameters still says `Content-Length: 0`: some front ends answer a POST
     // with neither a length nor a body with 411 Length Required.
@@ -231,6 +235,34 @@ export function createGraphClient(options: GraphClientOptions): HttpGraphClient 
     }
   }
 
+  /**
+   * Intune's audit log, newest first, page by page (each page its own logical request, like a
+   * collection's). The filter goes as Graph's docs write it, spaces as `%20`.
+   */
+  async function* auditEventPages(
+    request: AuditEventsRequest,
+    requestOptions?: RequestOptions,
+  ): AsyncGenerator<AuditEventPage> {
+    const query = `$filter=${encodeURIComponent(request.filter)}&$orderby=${encodeURIComponent("activityDateTime desc")}`;
+    let url = new URL(`${rootText}/${request.graphVersion}/deviceManagement/auditEvents?${query}`);
+    const seen = new Set<string>([url.href]);
+    for (let page = 1; ; page++) {
+      const { value, nextLink } = await execute("GET", url, undefined, readPage, requestOptions);
+      const more = nextLink !== undefined;
+      yield { events: value, page, more };
+      if (nextLink === undefined || page >= request.maxPages) return;
+      const next = resolveNextLink(nextLink, url);
+      if (seen.has(next.href)) {
+        throw new GraphRequestError(
+          `GET ${url.pathname}: Graph's @odata.nextLink repeats a page already read; stopping`,
+          { request: `GET ${url.pathname}` },
+        );
+      }
+      seen.add(next.href);
+      url = next;
+    }
+  }
+
   function resolveNextLink(nextLink: string, current: URL): URL {
     let next: URL;
     try {
@@ -292,7 +324,14 @@ export function createGraphClient(options: GraphClientOptions): HttpGraphClient 
     return execute("GET", url, undefined, readDocument, requestOptions);
   }
 
-  return { listCollection, patch, invokeAction, getDocument, close: () => transport.close() };
+  return {
+    listCollection,
+    patch,
+    invokeAction,
+    getDocument,
+    auditEventPages,
+    close: () => transport.close(),
+  };
 }
 
 /** An object by its displayName and the properties whose values differ from `other`'s. */

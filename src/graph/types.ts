@@ -118,6 +118,36 @@ export class GraphRequestError extends Error {
   }
 }
 
+/**
+ * A read of Intune's audit log (`GET /deviceManagement/auditEvents`), newest first. Graph's
+ * `$filter` grammar (shared/graph/audit-and-lifecycle.md §1); the caller builds the filter.
+ */
+export interface AuditEventsRequest {
+  readonly graphVersion: GraphVersion;
+  readonly filter: string;
+  /** Pages read at most: the log can hold a year of a busy tenant's changes. */
+  readonly maxPages: number;
+}
+
+/** One page of audit events; `more` says whether Graph offered a next page. */
+export interface AuditEventPage {
+  readonly events: readonly LiveObject[];
+  readonly page: number;
+  readonly more: boolean;
+}
+
+/** Reads the audit log: only drift attribution needs it. */
+export interface AuditEventReader {
+  /**
+   * The pages, newest events first, each one GET; the caller stops iterating when it has what it
+   * needs, and no further page is requested. Ends after `maxPages` even when Graph offers more.
+   */
+  auditEventPages(
+    request: AuditEventsRequest,
+    options?: RequestOptions,
+  ): AsyncIterable<AuditEventPage>;
+}
+
 /** A client that can also invoke bound actions: only `intune-gitops invoke` needs one. */
 export interface GraphActionClient extends GraphClient {
   /** One POST without a body; Graph answers 204. Resolves with Graph's request-id, if any. */

@@ -14,7 +14,12 @@ import {
   type CredentialContext,
 } from "../auth/credential.ts";
 import { resolveEndpoints, type ResolvedEndpoints } from "../auth/endpoints.ts";
-import { checkPermissions, type GraphOperation } from "../auth/permissions.ts";
+import {
+  checkPermissions,
+  missingOptionalPermission,
+  tokenAppId,
+  type GraphOperation,
+} from "../auth/permissions.ts";
 import { createTokenProvider, type TokenProvider } from "../auth/token-provider.ts";
 import {
   createGraphClient,
@@ -35,6 +40,17 @@ export interface TenantConnection {
   readonly tokenProvider: TokenProvider;
 }
 
+/** A connection that passed the preflight, with what its token says for drift attribution. */
+export interface ConnectedTenant extends TenantConnection {
+  /**
+   * The permission drift attribution lacks (it reads Intune's audit log), from the token's
+   * claims; undefined when the token grants it or cannot be read. Optional: never an error.
+   */
+  readonly auditPermissionMissing: string | undefined;
+  /** The app the token was issued to (`appid` / `azp`), when the token says. */
+  readonly appId: string | undefined;
+}
+
 export interface OpenTenantOptions extends CredentialContext {
   /** Graph client settings (timeouts, retries, hooks); `graphUrl`, `tenant`, tokens and `ca` are filled in. */
   readonly client?: Omit<GraphClientOptions, "graphUrl" | "tenant" | "getAccessToken" | "ca">;
@@ -50,7 +66,7 @@ export interface OpenedTenant extends TenantConnection {
 export async function connectTenant(
   tenant: TenantConfig,
   options: ConnectTenantOptions,
-): Promise<TenantConnection> {
+): Promise<ConnectedTenant> {
   const opened = await openTenant(tenant, options);
   const versions = GRAPH_VERSIONS.filter((version) => options.graphVersions.includes(version));
   const problems = versions.flatMap((graphVersion) => {
@@ -72,6 +88,8 @@ export async function connectTenant(
     client: opened.client,
     endpoints: opened.endpoints,
     tokenProvider: opened.tokenProvider,
+    auditPermissionMissing: missingOptionalPermission(opened.accessToken, "audit-events"),
+    appId: tokenAppId(opened.accessToken),
   };
 }
 

@@ -2,9 +2,10 @@ import type { DesiredState, TenantConfig } from "../config/model.ts";
 import type { SharedCredential } from "../auth/credential.ts";
 import type { GraphOperation } from "../auth/permissions.ts";
 import type { GraphRequestEvent } from "../graph/client.ts";
-import type { GraphClient } from "../graph/types.ts";
+import type { AuditEventReader, GraphClient } from "../graph/types.ts";
 import type { GraphVersion } from "../resources/types.ts";
 import type * as ConnectModule from "./connect.ts";
+import type { ConnectedTenant } from "./connect.ts";
 
 type GraphModules = typeof ConnectModule;
 
@@ -42,6 +43,21 @@ export interface ConnectionSettings {
 }
 
 /**
+ * Whether a tenant's audit log can be read for drift attribution: a reader and the app this run
+ * signs in as (to recognise its own changes), or the permission the token lacks.
+ */
+export type AuditAccess =
+  | { readonly reader: AuditEventReader; readonly appId: string | undefined }
+  | { readonly missingPermission: string };
+
+/** `clientFor(tenant)`, and what else a tenant's one connection offers. */
+export interface ConnectionPool {
+  (tenant: string): Promise<GraphClient>;
+  /** Rejects as the tenant's connection does. */
+  auditAccess(tenant: string): Promise<AuditAccess>;
+}
+
+/**
  * One Graph client per tenant, connected on first use and shared by everyone who asks (so one
  * credential, one token request, one permission preflight per tenant and run). A tenant that
  * cannot connect rejects every ask with the same error; the other tenants are unaffected.
@@ -50,13 +66,13 @@ export function createConnectionPool(
   state: DesiredState,
   operation: GraphOperation,
   settings: ConnectionSettings,
-): (tenant: string) => Promise<GraphClient> {
-  const connections = new Map<string, Promise<GraphClient>>();
+): ConnectionPool {
+  const connections = new Map<string, Promise<ConnectedTenant>>();
   // One pass over the configuration, not one per tenant: fleets have thousands of tenants.
   const targets = connectionTargets(state);
   // One credential per app registration for the run, shared by the tenants that sign in with it.
   const sharedCredentials = new Map<string, SharedCredential>();
-  return (tenantName) => {
+  const connectionOf = (tenantName: string): Promise<ConnectedTenant> => {
     let connection = connections.get(tenantName);
     if (connection === undefined) {
       const target = targets.get(tenantName);
@@ -71,6 +87,17 @@ export function createConnectionPool(
     }
     return connection;
   };
+  return Object.assign(
+    async (tenantName: string): Promise<GraphClient> => (await connectionOf(tenantName)).client,
+    {
+      auditAccess: async (tenantName: string): Promise<AuditAccess> => {
+        const connection = await connectionOf(tenantName);
+        return connection.auditPermissionMissing === undefined
+          ? { reader: connection.client, appId: connection.appId }
+          : { missingPermission: connection.auditPermissionMissing };
+      },
+    },
+  );
 }
 
 /** A tenant and every Graph version its declared objects use (the preflight checks each). */
@@ -108,7 +135,7 @@ async function connect(
   graphVersions: readonly GraphVersion[],
   operation: GraphOperation,
   settings: ConnectionSettings & { readonly sharedCredentials: Map<string, SharedCredential> },
-): Promise<GraphClient> {
+): Promise<ConnectedTenant> {
   const { connectTenant } = await loadGraphModules();
   const connection = await connectTenant(tenant, {
     env: settings.env,
@@ -129,7 +156,7 @@ async function connect(
       ...(settings.onRequest === undefined ? {} : { onRequest: settings.onRequest }),
     },
   });
-  return connection.client;
+  return connection;
 }
 
 /**

@@ -8,6 +8,8 @@ import { redact } from "../redact.ts";
 import { oneLine } from "../one-line.ts";
 import { createPlan } from "../plan/planner.ts";
 import { TOOL_VERSION } from "../version.ts";
+import type { DriftAttribution } from "../plan/attribution.ts";
+import { attributeDrift } from "./attribute-drift.ts";
 import { createConnectionPool, type ConnectionSettings } from "./connections.ts";
 import {
   createTenantConcurrency,
@@ -29,6 +31,11 @@ export interface PlanRunOptions extends ConnectionSettings {
   readonly abortSignal?: AbortSignal;
   /** Today, for the acceptances' expiry (default: the system clock). */
   readonly now?: Date;
+  /**
+   * Drift attribution: for the tenants with changes, read Intune's audit log over the last
+   * `windowDays` days and name who last changed each drifted property. Off when absent.
+   */
+  readonly attribution?: { readonly windowDays: number };
 }
 
 export interface PlanRun {
@@ -37,13 +44,16 @@ export interface PlanRun {
   readonly clientFor: (tenant: string) => Promise<GraphClient>;
   /** The tenant concurrency the reads adapted, for `apply` to go on with. */
   readonly concurrency: TenantConcurrency;
+  /** Who changed the drifted properties; absent when attribution is off or nothing drifted. */
+  readonly attribution?: DriftAttribution;
 }
 
 /**
  * Reads the live tenants (one GET per tenant, kind and Graph version) and plans. When the plan
  * rewrites an assignment collection through v1.0, the affected collections are read once more
  * through beta (one GET per tenant and kind) and a write that would clear beta-only data is
- * withheld (`beta-guard.ts`).
+ * withheld (`beta-guard.ts`). With `attribution`, the drifted tenants' audit logs are read last
+ * (`attribute-drift.ts`).
  */
 export async function planTenants(state: DesiredState, options: PlanRunOptions): Promise<PlanRun> {
   const concurrency = options.concurrency ?? createTenantConcurrency(state);
@@ -65,9 +75,20 @@ export async function planTenants(state: DesiredState, options: PlanRunOptions):
     ...(options.now === undefined ? {} : { now: options.now }),
   });
   const checks = betaChecksFor(plan);
-  if (checks.length === 0) return { plan, clientFor, concurrency };
-  const beta = await readBetaChecks(checks, clientFor, options.abortSignal);
-  return { plan: withholdBetaDataLoss(plan, beta), clientFor, concurrency };
+  const guarded =
+    checks.length === 0
+      ? plan
+      : withholdBetaDataLoss(plan, await readBetaChecks(checks, clientFor, options.abortSignal));
+  // Only a plan with changes reads the audit log: a clean tenant costs no request.
+  if (options.attribution === undefined || guarded.changes.length === 0)
+    return { plan: guarded, clientFor, concurrency };
+  const attribution = await attributeDrift(guarded, (tenant) => clientFor.auditAccess(tenant), {
+    windowDays: options.attribution.windowDays,
+    now: options.now ?? new Date(),
+    forEachTenant: (groups, tenantOf, task) => concurrency.forEachTenant(groups, tenantOf, task),
+    ...(options.abortSignal === undefined ? {} : { abortSignal: options.abortSignal }),
+  });
+  return { plan: guarded, clientFor, concurrency, attribution };
 }
 
 /** The beta reads of `betaChecksFor`, all at once (there is at most one per tenant and kind). */

@@ -74,6 +74,7 @@ describe("renderPlanJson", () => {
       accepted: [],
       warnings: [],
       expiring_acceptances: [],
+      attribution: null,
     });
   });
 

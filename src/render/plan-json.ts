@@ -1,6 +1,7 @@
 import type { JsonObject, JsonValue } from "../json.ts";
 import type { Plan, PlanProblem, PropertyChange, ResourceChange } from "../plan/model.ts";
 import { assignmentDiff, summarisePlan } from "./plan-values.ts";
+import type { DriftAttribution } from "../plan/attribution.ts";
 
 /**
  * The plan for machines (`plan --format json`). Version 1 of this format:
@@ -43,7 +44,17 @@ import { assignmentDiff, summarisePlan } from "./plan-values.ts";
  *   "accepted": [{ "address", "tenant", "property", "live", "desired", "expires", "owner", "reason" }],
  *   "warnings": [{ "code": "acceptance-expired" | "acceptance-value-moved", "tenant", "address",
  *                  "summary", "source": { "file", "line", "column" } | null }],
- *   "expiring_acceptances": [{ "address", "tenant", "property", "expires", "owner", "reason" }]
+ *   "expiring_acceptances": [{ "address", "tenant", "property", "expires", "owner", "reason" }],
+ *   "attribution": null | {
+ *     "window_days": 30, "since": "2026-11-07T09:00:00Z",
+ *     "missing_permission": "DeviceManagementApps.Read.All" | null,
+ *     "properties": [{ "address", "tenant", "property", "last_change": null | {
+ *       "at": "<activityDateTime>", "actor": { "type": "user" | "application", "name",
+ *         "user_principal_name", "application_name", "application_id", "remote_tenant_id" },
+ *       "old_value", "new_value", "property_listed": true, "event_id", "correlation_id",
+ *       "by_this_tool": "client-request-id" | "app-id" | null } }],
+ *     "gaps": [{ "tenant", "reason": "permission" | "read-failed" | "pages", "message" }]
+ *   }
  * }
  * ```
  *
@@ -66,6 +77,8 @@ export const PLAN_JSON_FORMAT_VERSION = 1;
 export interface PlanJsonOptions {
   /** The `--shard` the plan covers, so a report over every shard can tell one is missing. */
   readonly shard?: { readonly index: number; readonly count: number };
+  /** Who last changed the drifted properties (`attribution`: null when absent). */
+  readonly attribution?: DriftAttribution;
 }
 
 export function renderPlanJson(plan: Plan, options: PlanJsonOptions = {}): string {
@@ -119,8 +132,48 @@ export function renderPlanJson(plan: Plan, options: PlanJsonOptions = {}): strin
       owner: acceptance.owner,
       reason: acceptance.reason,
     })),
+    attribution: options.attribution === undefined ? null : attributionJson(options.attribution),
   };
   return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+/** Drift attribution: Graph's values as data, the format's keys in snake_case. */
+function attributionJson(attribution: DriftAttribution): JsonObject {
+  return {
+    window_days: attribution.windowDays,
+    since: attribution.since,
+    missing_permission: attribution.missingPermission,
+    properties: attribution.properties.map((entry) => ({
+      address: entry.address,
+      tenant: entry.tenant,
+      property: entry.property,
+      last_change:
+        entry.lastChange === null
+          ? null
+          : {
+              at: entry.lastChange.at,
+              actor: {
+                type: entry.lastChange.actor.type,
+                name: entry.lastChange.actor.name,
+                user_principal_name: entry.lastChange.actor.userPrincipalName,
+                application_name: entry.lastChange.actor.applicationName,
+                application_id: entry.lastChange.actor.applicationId,
+                remote_tenant_id: entry.lastChange.actor.remoteTenantId,
+              },
+              old_value: entry.lastChange.oldValue,
+              new_value: entry.lastChange.newValue,
+              property_listed: entry.lastChange.propertyListed,
+              event_id: entry.lastChange.eventId,
+              correlation_id: entry.lastChange.correlationId,
+              by_this_tool: entry.lastChange.byThisTool,
+            },
+    })),
+    gaps: attribution.gaps.map((gap) => ({
+      tenant: gap.tenant,
+      reason: gap.reason,
+      message: gap.message,
+    })),
+  };
 }
 
 function changeJson(change: ResourceChange): JsonObject {

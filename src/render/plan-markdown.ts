@@ -19,6 +19,8 @@ import {
 } from "./plan-values.ts";
 import { canonicalJson } from "../canonical-json.ts";
 import { sanitizeText } from "./style.ts";
+import type { DriftAttribution } from "../plan/attribution.ts";
+import { attributionGapLines, attributionText } from "./attribution-text.ts";
 
 /**
  * The plan as GitHub Markdown, for a pull-request comment and `$GITHUB_STEP_SUMMARY`:
@@ -35,6 +37,8 @@ import { sanitizeText } from "./style.ts";
 export interface PlanMarkdownOptions {
   /** Default 65,536 (GitHub's limit for a comment body). */
   readonly maxLength?: number;
+  /** Who last changed the drifted properties: a section after the changes. */
+  readonly attribution?: DriftAttribution;
 }
 
 export const PLAN_MARKDOWN_MARKER = "<!-- intune-gitops-plan -->";
@@ -129,12 +133,48 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}
       );
     }
   }
+  const attribution = attributionSection(options.attribution, out.room);
+  if (attribution !== "") {
+    if (out.fits(attribution)) out.push(attribution);
+    else out.pushNote(`\n… who changed the drifted properties not shown: ${MORE}.\n`);
+  }
   const acceptances = acceptanceSections(plan);
   if (acceptances !== "") {
     if (out.fits(acceptances)) out.push(acceptances);
     else out.pushNote(`\n… acceptances not shown: ${MORE}.\n`);
   }
   return out.finish(limit);
+}
+
+/** Attributions listed before "… N more" (a fleet-wide drift is one block, not 500 lines). */
+const MAX_ATTRIBUTIONS = 50;
+
+/**
+ * Who last changed each drifted property (Intune's audit log), one item per property, and a
+ * line per cause where it could not be told. Empty without attribution.
+ */
+function attributionSection(attribution: DriftAttribution | undefined, room: number): string {
+  if (attribution === undefined) return "";
+  const gaps = attributionGapLines(attribution).map((line) => `> ⚠️ ${escape(line)}\n`);
+  if (attribution.properties.length === 0 && gaps.length === 0) return "";
+  const parts = [
+    `#### Last change of each drifted property (Intune audit log, last ${plural(attribution.windowDays, "day")})\n\n`,
+  ];
+  let size = parts[0]?.length ?? 0;
+  let shown = 0;
+  for (const entry of attribution.properties.slice(0, MAX_ATTRIBUTIONS)) {
+    const item = `- <code>${escape(truncate(entry.address, 300))}</code> <code>${escape(truncate(entry.property, 100))}</code>: ${escape(attributionText(entry, attribution.windowDays, MAX_CELL))}\n`;
+    if (size + item.length > room / 2) break;
+    parts.push(item);
+    size += item.length;
+    shown += 1;
+  }
+  if (shown < attribution.properties.length) {
+    parts.push(
+      `- … ${plural(attribution.properties.length - shown, "more property", "more properties")}: ${MORE}.\n`,
+    );
+  }
+  return `${parts.join("")}${gaps.length > 0 ? `\n${gaps.join("")}` : ""}\n`;
 }
 
 /** Accepted differences, acceptances that no longer hold, and those ending within 14 days. */

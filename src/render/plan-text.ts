@@ -14,12 +14,15 @@ import {
   valueText,
 } from "./plan-values.ts";
 import { createStyle, sanitizeText, type Style } from "./style.ts";
+import type { DriftAttribution } from "../plan/attribution.ts";
+import { attributionGapLines, attributionLookup, attributionText } from "./attribution-text.ts";
 
 /**
  * The human plan, terraform-like:
  *
  *   ~ remoteAssistancePartner.teamviewer (tenant contoso, id 7443c8b9…, beta)
  *       ~ onboardingStatus: "notOnboarded" → "onboarded"
+ *           ↳ changed 2026-12-07 09:14:03 UTC by alex@contoso.example (a person, …): "onboarded" → "notOnboarded"
  *       ~ groupsRequiringPartnerEnrollment:
  *           + target groupAssignmentTarget groupId=4f1c2d3e-…
  *
@@ -32,6 +35,8 @@ export interface PlanTextOptions {
   readonly color: boolean;
   /** Longest value shown, in characters (default 120); longer ones are cut and say so. */
   readonly maxValueLength?: number;
+  /** Who last changed each drifted property: a `↳` line under it. */
+  readonly attribution?: DriftAttribution;
 }
 
 /** Longest target line before it is cut (far beyond any real target). */
@@ -47,6 +52,14 @@ export function renderPlanText(plan: Plan, options: PlanTextOptions): string {
   const maxValue = options.maxValueLength ?? 120;
   const summary = summarisePlan(plan);
   const blocks: string[] = [];
+  const lookup = attributionLookup(options.attribution);
+  const attributed = (change: ResourceChange, property: string): string[] => {
+    const entry = lookup(change.address, property);
+    if (entry === undefined || options.attribution === undefined) return [];
+    const text = attributionText(entry, options.attribution.windowDays, maxValue);
+    return [style.dim(`        ↳ ${sanitizeText(text)}`)];
+  };
+  const block = (change: ResourceChange) => changeBlock(change, style, maxValue, attributed);
 
   const managed = plan.changes.filter((change) => change.mode !== "observe");
   const observed = plan.changes.filter((change) => change.mode === "observe");
@@ -54,14 +67,17 @@ export function renderPlanText(plan: Plan, options: PlanTextOptions): string {
     blocks.push(
       `intune-gitops will update ${plural(managed.length, "object")} in place (${style.yellow("~")} = update):`,
     );
-    for (const change of managed) blocks.push(changeBlock(change, style, maxValue));
+    for (const change of managed) blocks.push(block(change));
   }
   if (observed.length > 0) {
     blocks.push(
       `${plural(observed.length, "observe-only object")} ${observed.length === 1 ? "differs" : "differ"} from the configuration (metadata.mode: observe: reported, never written):`,
     );
-    for (const change of observed) blocks.push(changeBlock(change, style, maxValue));
+    for (const change of observed) blocks.push(block(change));
   }
+  // Said once per cause, not per object: an app without the audit permission is one line.
+  for (const line of attributionGapLines(options.attribution))
+    blocks.push(`${style.yellow("!")} Attribution: ${sanitizeText(line)}`);
   blocks.push(...acceptanceBlocks(plan, style, maxValue));
   if (plan.problems.length > 0) {
     blocks.push(style.red(style.bold(`${plural(plan.problems.length, "problem")}:`)));
@@ -74,7 +90,12 @@ export function renderPlanText(plan: Plan, options: PlanTextOptions): string {
   return `${blocks.join("\n\n")}\n`;
 }
 
-function changeBlock(change: ResourceChange, style: Style, maxValue: number): string {
+function changeBlock(
+  change: ResourceChange,
+  style: Style,
+  maxValue: number,
+  attributed: (change: ResourceChange, property: string) => string[],
+): string {
   const where = [
     `tenant ${sanitizeText(change.tenant)}`,
     `id ${shortId(change.liveId)}`,
@@ -83,8 +104,10 @@ function changeBlock(change: ResourceChange, style: Style, maxValue: number): st
   const lines = [
     `${style.yellow("~")} ${style.bold(shortAddress(change))} ${style.dim(`(${where})`)}`,
   ];
-  for (const property of change.changes)
+  for (const property of change.changes) {
     lines.push(...propertyLines(change, property, style, maxValue));
+    lines.push(...attributed(change, property.property));
+  }
   return lines.join("\n");
 }
 

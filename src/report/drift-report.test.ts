@@ -112,4 +112,58 @@ describe("buildDriftReport", () => {
     expect(drifted).toBeGreaterThan(unchecked);
     expect(report.markdown).toContain("onboardingStatus");
   });
+
+  it("names who last changed each drifted property, from every shard's attribution", () => {
+    const attribution = (tenant: string, upn: string) => ({
+      windowDays: 30,
+      since: "2026-11-07T12:00:00Z",
+      missingPermission: null,
+      gaps: [],
+      properties: [
+        {
+          address: `remoteAssistancePartner[${tenant}].teamviewer`,
+          tenant,
+          property: "onboardingStatus",
+          lastChange: {
+            at: "2026-12-01T09:00:00Z",
+            actor: {
+              type: "user" as const,
+              name: upn,
+              userPrincipalName: upn,
+              applicationName: "Microsoft Intune portal extension",
+              applicationId: null,
+              remoteTenantId: null,
+            },
+            oldValue: "onboarded",
+            newValue: "notOnboarded",
+            propertyListed: true,
+            eventId: "e",
+            correlationId: null,
+            byThisTool: null,
+          },
+        },
+      ],
+    });
+    const shard = (index: number, tenant: string, upn: string) =>
+      renderPlanJson(
+        plan({
+          tenants: [tenant],
+          changes: [change({ tenant, address: `remoteAssistancePartner[${tenant}].teamviewer` })],
+        }),
+        { shard: { index, count: 2 }, attribution: attribution(tenant, upn) },
+      );
+    const report = buildDriftReport(
+      [
+        { name: "1", text: shard(1, "a", "alex@a.example") },
+        { name: "2", text: shard(2, "b", "sam@b.example") },
+      ],
+      { shards: 2 },
+    );
+    expect(report.status).toBe("drift");
+    expect(report.markdown).toContain("#### Last change of each drifted property");
+    expect(report.markdown).toMatch(
+      /teamviewer<\/code> <code>onboardingStatus<\/code>: changed 2026-12-01 09&#58;00&#58;00 UTC by alex&#64;a\.example \(a person/,
+    );
+    expect(report.markdown).toContain("sam&#64;b.example");
+  });
 });

@@ -7,6 +7,8 @@ import {
 } from "../render/plan-markdown.ts";
 import { plural, truncate, withoutTenant } from "../render/plan-values.ts";
 import { mergePlans, readPlanJson } from "./plan-json-reader.ts";
+import type { DriftAttribution } from "../plan/attribution.ts";
+import { mergeAttributions } from "./attribution-json-reader.ts";
 
 /**
  * The nightly drift report, built from every shard's `plan --format json` output. Drift and
@@ -67,6 +69,7 @@ export function buildDriftReport(
   options: DriftReportOptions = {},
 ): DriftReport {
   const plans: Plan[] = [];
+  const attributions: DriftAttribution[] = [];
   const unchecked: UncheckedEntry[] = [];
   const seenShards = new Set<number>();
   for (const output of outputs) {
@@ -84,6 +87,7 @@ export function buildDriftReport(
     }
     if (read.shard !== undefined) seenShards.add(read.shard.index);
     plans.push(read.plan);
+    if (read.attribution !== undefined) attributions.push(read.attribution);
   }
   // Shards whose artifact never arrived at all (the job was cancelled or never started).
   const absent = (options.shards ?? 0) - seenShards.size - unchecked.length;
@@ -121,7 +125,13 @@ export function buildDriftReport(
     checkedTenants: merged.tenants.length,
     driftedTenants,
     unchecked: allUnchecked,
-    markdown: renderDriftMarkdown(merged, allUnchecked, driftedTenants, options),
+    markdown: renderDriftMarkdown(
+      merged,
+      allUnchecked,
+      driftedTenants,
+      mergeAttributions(attributions),
+      options,
+    ),
   };
 }
 
@@ -129,6 +139,7 @@ function renderDriftMarkdown(
   plan: Plan,
   unchecked: readonly UncheckedEntry[],
   driftedTenants: readonly string[],
+  attribution: DriftAttribution | undefined,
   options: DriftReportOptions,
 ): string {
   const limit = options.maxLength ?? GITHUB_COMMENT_LIMIT;
@@ -150,7 +161,13 @@ function renderDriftMarkdown(
     parts.push(heading);
     size += heading.length;
     // The plan without its problems: those are the section above.
-    parts.push(renderPlanMarkdown({ ...plan, problems: [] }, { maxLength: limit - size }));
+    // With who last changed each drifted property, when the shards read the audit log.
+    parts.push(
+      renderPlanMarkdown(
+        { ...plan, problems: [] },
+        { maxLength: limit - size, ...(attribution === undefined ? {} : { attribution }) },
+      ),
+    );
   }
   return parts.join("");
 }

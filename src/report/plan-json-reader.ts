@@ -3,6 +3,8 @@ import { compareStrings } from "../canonical-json.ts";
 import type { Plan, PlanProblem, ResourceChange } from "../plan/model.ts";
 import { GRAPH_VERSIONS } from "../resources/types.ts";
 import { PLAN_JSON_FORMAT_VERSION } from "../render/plan-json.ts";
+import type { DriftAttribution } from "../plan/attribution.ts";
+import { AttributionJson, attributionFromJson } from "./attribution-json-reader.ts";
 
 /**
  * Reads back what `plan --format json` wrote (see `render/plan-json.ts`), for reports built over
@@ -13,6 +15,8 @@ import { PLAN_JSON_FORMAT_VERSION } from "../render/plan-json.ts";
 export interface PlanJsonDocument {
   readonly plan: Plan;
   readonly shard: { readonly index: number; readonly count: number } | undefined;
+  /** Who changed the drifted properties, when the run read the audit log. */
+  readonly attribution?: DriftAttribution;
 }
 
 const Json = z.json();
@@ -89,6 +93,8 @@ const PlanJson = z.object({
     )
     .optional(),
   expiring_acceptances: z.array(AcceptanceJson).optional(),
+  // Written since drift attribution; absent in older documents, null when not read.
+  attribution: AttributionJson.nullable().optional(),
 });
 
 export function readPlanJson(text: string): PlanJsonDocument | { error: string } {
@@ -166,7 +172,15 @@ export function readPlanJson(text: string): PlanJsonDocument | { error: string }
       ? {}
       : { expiringAcceptances: document.expiring_acceptances }),
   };
-  return { plan, shard: document.shard ?? undefined };
+  const attribution =
+    document.attribution === undefined || document.attribution === null
+      ? undefined
+      : attributionFromJson(document.attribution);
+  return {
+    plan,
+    shard: document.shard ?? undefined,
+    ...(attribution === undefined ? {} : { attribution }),
+  };
 }
 
 /**

@@ -83,6 +83,7 @@ export const DeviceManagementPartner: ResourceDefinition = {
   kind: "DeviceManagementPartner",
   graphType: "deviceManagementPartner",
   collectionPath: "/deviceManagement/deviceManagementPartners",
+  auditComponent: "Enrollment",
   displayNameProperty: "displayName",
   description:
     "A device management (MDM) partner connection: its app, state and the groups that enroll through it.",

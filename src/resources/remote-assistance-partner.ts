@@ -42,6 +42,7 @@ export const RemoteAssistancePartner: ResourceDefinition = {
   kind: "RemoteAssistancePartner",
   graphType: "remoteAssistancePartner",
   collectionPath: "/deviceManagement/remoteAssistancePartners",
+  auditComponent: "ManagedDevices",
   displayNameProperty: "displayName",
   description:
     "A Remote Assistance partner (TeamViewer): its onboarding portal and onboarding status.",

@@ -71,4 +71,11 @@ export interface ResourceDefinition {
    * properties of the kind in every Graph version.
    */
   readonly notSetUp?: Readonly<Record<string, string | boolean | null>>;
+  /**
+   * The `componentName` Intune files this kind's changes under in its audit log, as IntuneCD
+   * filters them (shared/graph/audit-and-lifecycle.md §1; unverified on a live tenant). Drift
+   * attribution uses it only to narrow the audit listing; events are matched by `resourceId`.
+   * Absent: the listing is not narrowed by component.
+   */
+  readonly auditComponent?: string;
 }

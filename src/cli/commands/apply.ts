@@ -26,6 +26,13 @@ import { plural } from "../../render/plan-values.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { loadConfigOrExit } from "../load-config.ts";
 import { withPathPrefix } from "../plan-output.ts";
+import { RunEventLog } from "../../render/run-events.ts";
+import {
+  RUN_EXTRAS_HELP,
+  RUN_EXTRA_OPTIONS,
+  attributionOf,
+  writeEventsFile,
+} from "../run-extras.ts";
 import { readProgressPrinter, retryPrinter } from "../progress.ts";
 import { originLine, readSavedPlan } from "../saved-plan.ts";
 import {
@@ -79,6 +86,8 @@ ${H.shard}
       --auto-approve          Apply without asking (for automation)
       --fail-fast             Stop starting writes after the first failure
 ${H.format("text (a line per object as it completes) or json (per-object results)")}
+${RUN_EXTRAS_HELP}
+                              (a saved plan: only applied changes, and no attribution)
 ${H.noColor}
 ${H.allowCustomEndpoint}
 ${H.debug}
@@ -104,6 +113,7 @@ export const command: Command = {
     ...TENANT_OPTIONS,
     ...OUTPUT_OPTIONS,
     ...CONNECTION_OPTIONS,
+    ...RUN_EXTRA_OPTIONS,
     "auto-approve": { type: "boolean" },
     "fail-fast": { type: "boolean" },
   },
@@ -111,6 +121,7 @@ export const command: Command = {
     const format = formatOf(values, FORMATS);
     const color = useColor(values, context);
     const configDir = configDirOf(values, context);
+    const attribution = attributionOf(values);
     const planFile = positionals[0];
     // A saved plan is checked before anything else: a bad file should not cost a sign-in.
     const savedFile =
@@ -129,6 +140,7 @@ export const command: Command = {
       ...(debug === undefined ? {} : { debug }),
     };
 
+    const events = new RunEventLog(nowFrom(context.env));
     let plan: Plan;
     let clientFor: (tenant: string) => Promise<GraphClient>;
     let concurrency: TenantConcurrency;
@@ -158,17 +170,22 @@ export const command: Command = {
         abortSignal: context.abortSignal,
         now: nowFrom(context.env),
         onReadProgress: readProgressPrinter(context, tenants.length),
+        ...(attribution === undefined ? {} : { attribution }),
       });
       plan = fresh.plan;
       clientFor = fresh.clientFor;
       concurrency = fresh.concurrency;
       const out = format === "json" ? context.stderr : context.stdout;
+      const shown = redactPlan(withPathPrefix(plan, configPathPrefix(configDir, context.cwd)));
       out.write(
-        renderPlanText(redactPlan(withPathPrefix(plan, configPathPrefix(configDir, context.cwd))), {
+        renderPlanText(shown, {
           color,
+          ...(fresh.attribution === undefined ? {} : { attribution: fresh.attribution }),
         }),
       );
+      events.addDrift(shown, fresh.attribution);
       if (plan.problems.length > 0) {
+        await writeEventsFile(values, events, context);
         throw new ExitError(
           "the plan has errors (above): nothing was written. Fix them and run apply again.",
         );
@@ -181,6 +198,7 @@ export const command: Command = {
     eventsOut.write(renderObservedSkips(observed, { color }));
     plan = writable;
     if (plan.changes.length === 0) {
+      await writeEventsFile(values, events, context);
       if (observed.length > 0)
         context.stderr.write("Only observe-only objects differ: nothing to apply.\n");
       else if (saved !== undefined)
@@ -205,6 +223,8 @@ export const command: Command = {
       },
     });
     writeResult(result, format, color, context);
+    events.addApplied(result);
+    await writeEventsFile(values, events, context);
     return applySucceeded(result) ? 0 : 1;
   },
 };

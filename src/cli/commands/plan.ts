@@ -9,6 +9,13 @@ import { planTenants } from "../../operations/plan-operation.ts";
 import { configPathPrefix } from "../../render/diagnostics-text.ts";
 import { plural } from "../../render/plan-values.ts";
 import { PLAN_FORMATS, renderPlan, withPathPrefix } from "../plan-output.ts";
+import { RunEventLog } from "../../render/run-events.ts";
+import {
+  RUN_EXTRAS_HELP,
+  RUN_EXTRA_OPTIONS,
+  attributionOf,
+  writeEventsFile,
+} from "../run-extras.ts";
 import { readProgressPrinter, retryPrinter } from "../progress.ts";
 import type { Command, CommandContext, OptionValues } from "../command.ts";
 import { startLoadingGraphModules } from "../../operations/connections.ts";
@@ -41,6 +48,7 @@ ${H.tenant}
 ${H.shard}
   -o, --out FILE              Save the plan for 'intune-gitops apply FILE' (versioned JSON, no secrets)
 ${H.format("text, markdown (PR comments, job summaries) or json (machines)")}
+${RUN_EXTRAS_HELP}
       --detailed-exitcode     Exit 2 when there are changes (0 none, 1 error): for drift jobs
 ${H.noColor}
 ${H.allowCustomEndpoint}
@@ -64,6 +72,7 @@ export const command: Command = {
     ...TENANT_OPTIONS,
     ...OUTPUT_OPTIONS,
     ...CONNECTION_OPTIONS,
+    ...RUN_EXTRA_OPTIONS,
     out: { type: "string", short: "o" },
     "detailed-exitcode": { type: "boolean" },
   },
@@ -71,6 +80,7 @@ export const command: Command = {
     const format = formatOf(values, PLAN_FORMATS);
     const color = useColor(values, context);
     const configDir = configDirOf(values, context);
+    const attribution = attributionOf(values);
     startLoadingGraphModules();
     const state = await loadConfigOrExit(configDir, context, { color, ...loadOptionsOf(values) });
     const tenants = selectedTenants(
@@ -92,21 +102,32 @@ export const command: Command = {
     }
 
     const debug = debugSink(values, context);
-    const { plan } = await planTenants(state, {
+    const now = nowFrom(context.env);
+    const run = await planTenants(state, {
       tenants,
       operation: "read",
       env: context.env,
       configDir,
       allowCustomEndpoint: values["allow-custom-endpoint"] === true,
       abortSignal: context.abortSignal,
-      now: nowFrom(context.env),
+      now,
       onReadProgress: readProgressPrinter(context, tenants.length),
       onRequest: retryPrinter(context),
+      ...(attribution === undefined ? {} : { attribution }),
       ...(debug === undefined ? {} : { debug }),
     });
+    const { plan } = run;
 
     const shown = redactPlan(withPathPrefix(plan, configPathPrefix(configDir, context.cwd)));
-    context.stdout.write(await renderPlan(shown, format, color, shard));
+    context.stdout.write(
+      await renderPlan(shown, format, color, {
+        ...(shard === undefined ? {} : { shard }),
+        ...(run.attribution === undefined ? {} : { attribution: run.attribution }),
+      }),
+    );
+    const events = new RunEventLog(now);
+    events.addDrift(shown, run.attribution);
+    await writeEventsFile(values, events, context);
     if (typeof values.out === "string")
       await savePlan(
         plan,
