@@ -9,6 +9,8 @@ const HELP = `Usage: intune-gitops show PLANFILE [--format text|markdown|json]
 Prints a plan saved by 'plan --out' in any of plan's formats, without reading a tenant or the
 configuration: one plan run can give a pull-request comment (markdown), a log (text) and counts
 for scripts (json). The file is checked first (format, version, checksum), as apply checks it.
+Who last changed each drifted property (plan's attribution) is not in a saved plan: it is shown
+by plan itself, not here.
 
 Options:
 ${H.format("text, markdown (PR comments, job summaries) or json (machines)")}
