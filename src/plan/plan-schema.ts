@@ -61,7 +61,7 @@ const ResourceChangeSchema = z
     mode: z.literal("observe").optional(),
   })
   .superRefine((change, context) => {
-    const issue = (message: string, path: (string | number)[] = []) =>
+    const issue = (message: string, path: (string | number)[]) =>
       context.addIssue({ code: "custom", message, path });
     const resource = findResource(change.kind);
     if (!resource) {
