@@ -461,3 +461,155 @@ describe("plan files", () => {
     }
   });
 });
+
+describe("what a refused plan file is told", () => {
+  const again = "run plan again to make a new one";
+  const file = () => JSON.parse(serializePlanFile(samplePlan));
+  const withFile = (edit: (file: any) => void): string => {
+    const edited = file();
+    edit(edited);
+    return JSON.stringify(edited);
+  };
+
+  it("calls a file of blanks empty, not broken JSON", () => {
+    expect(errorOf(" \n\t\n")).toBe(`the plan file is empty: ${again}`);
+  });
+
+  it("gives the parser's reason for JSON that does not parse", () => {
+    expect(errorOf('{"intune_gitops_plan": 1,')).toMatch(
+      new RegExp(`^the plan file is not valid JSON \\(truncated\\?\\): \\S.*; ${again}$`),
+    );
+  });
+
+  it("tells the output of 'plan --format json' from a plan file", () => {
+    const jsonOutput = JSON.stringify({ format_version: 1, changes: [], problems: [] });
+    expect(errorOf(jsonOutput)).toBe(
+      "this is the output of 'plan --format json', which is for reading: apply needs the plan file that 'plan --out FILE' saves (checksummed, with everything apply checks)",
+    );
+    // Either key alone is not that output, and a plan file carrying both is judged as a plan file.
+    const notAPlanFile =
+      'this is not an intune-gitops plan file (it has no "intune_gitops_plan" key)';
+    expect(errorOf('{"changes": []}')).toBe(notAPlanFile);
+    expect(errorOf('{"format_version": 1}')).toBe(notAPlanFile);
+    const both = withFile((f) => Object.assign(f, { format_version: 1, changes: [] }));
+    expect(errorOf(both)).toBe(
+      `the plan file has unexpected keys (format_version, changes): ${again}`,
+    );
+  });
+
+  it.each(["1", "null", '"plan"', "true", "[]"])(
+    "refuses %s as not a plan file, without throwing",
+    (text) => {
+      expect(errorOf(text)).toBe(
+        'this is not an intune-gitops plan file (it has no "intune_gitops_plan" key)',
+      );
+    },
+  );
+
+  it("refuses a file that does not say which version made it, or holds no plan", () => {
+    expect(errorOf(withFile((f) => delete f.tool_version))).toBe(
+      `the plan file does not say which intune-gitops made it: ${again}`,
+    );
+    expect(errorOf(withFile((f) => (f.tool_version = 1)))).toBe(
+      `the plan file does not say which intune-gitops made it: ${again}`,
+    );
+    expect(errorOf(withFile((f) => delete f.plan))).toBe(`the plan file has no plan: ${again}`);
+  });
+
+  it("says where the plan is invalid, for the first three issues only", () => {
+    expect(errorOf(tampered((plan) => (plan.changes[1].live_id = "a/b")))).toBe(
+      `the plan file does not hold a valid plan (plan.changes.1.live_id: must be one URL path segment): ${again}`,
+    );
+    // Five things wrong; the message names the first three, each at its path in the file.
+    const fiveIssues = tampered((plan) => {
+      plan.tool_version = "";
+      plan.config_digest = 1;
+      plan.tenants = [1];
+      plan.unchanged_count = -1;
+      plan.problems = "none";
+    });
+    const listed = /valid plan \((.*)\): run plan again/
+      .exec(errorOf(fiveIssues))?.[1]
+      ?.split("; ");
+    expect(listed?.map((issue) => issue.slice(0, issue.indexOf(":")))).toEqual([
+      "plan.tool_version",
+      "plan.config_digest",
+      "plan.tenants.0",
+    ]);
+  });
+
+  it("refuses a header whose tool version is not the plan's", () => {
+    const text = tampered((plan) => (plan.tool_version = "0.0.9"));
+    expect(errorOf(text)).toBe(
+      `the plan file's header does not match its plan (edited by hand?): ${again}`,
+    );
+  });
+
+  it("names every key it does not know", () => {
+    expect(errorOf(withFile((f) => Object.assign(f, { signature: "x", signedBy: "y" })))).toBe(
+      `the plan file has unexpected keys (signature, signedBy): ${again}`,
+    );
+  });
+
+  it("refuses a plan nested deeper than the stack, without crashing", () => {
+    const depth = 200_000;
+    const text = `{"intune_gitops_plan": 2, "tool_version": "${TOOL}", "config_digest": "c0ffee", "plan": ${"[".repeat(depth)}${"]".repeat(depth)}, "checksum": "0"}`;
+    expect(errorOf(text)).toBe("the plan file is nested too deeply to be a plan: run plan again");
+  });
+});
+
+describe("the record of where a plan was made", () => {
+  const origin = {
+    createdAt: "2026-12-07T05:00:00.000Z",
+    configCommit: "0123456789abcdef0123456789abcdef01234567",
+    configModified: false,
+  };
+  /** `origin` as the file spells it. */
+  const record = {
+    created_at: origin.createdAt,
+    config_commit: origin.configCommit,
+    config_modified: origin.configModified,
+  };
+  const invalid = {
+    error:
+      "the plan file's created_at, config_commit or config_modified is not valid: run plan again to make a new one",
+  };
+  const withOrigin = (record: Record<string, unknown>): string =>
+    JSON.stringify({ ...JSON.parse(serializePlanFile(samplePlan)), ...record });
+
+  it("is absent, not undefined, in a file written without one", () => {
+    const result = parsePlanFile(serializePlanFile(samplePlan), { toolVersion: TOOL });
+    expect(result).toStrictEqual({ plan: samplePlan });
+  });
+
+  it.each([
+    [{ created_at: origin.createdAt }],
+    [{ config_commit: origin.configCommit }],
+    [{ config_modified: false }],
+    [{ created_at: origin.createdAt, config_commit: origin.configCommit }],
+    [{ created_at: origin.createdAt, config_modified: false }],
+    [{ config_commit: null, config_modified: false }],
+  ])("is refused when only part of it is there: %j", (record) => {
+    expect(parsePlanFile(withOrigin(record), { toolVersion: TOOL })).toEqual(invalid);
+  });
+
+  it.each([
+    ["a created_at that is a number", { created_at: 2026 }],
+    ["a created_at in a list", { created_at: [origin.createdAt] }],
+    ["a commit in a list", { config_commit: [origin.configCommit] }],
+    ["a commit with text before it", { config_commit: `main ${origin.configCommit}` }],
+    ["a commit with text after it", { config_commit: `${origin.configCommit}-dirty` }],
+    ["a commit too short", { config_commit: origin.configCommit.slice(0, 39) }],
+  ])("is refused with %s", (_name, bad) => {
+    expect(parsePlanFile(withOrigin({ ...record, ...bad }), { toolVersion: TOOL })).toEqual(
+      invalid,
+    );
+  });
+
+  it("accepts a sha-256 commit id", () => {
+    const sha256 = "ab".repeat(32);
+    expect(
+      parsePlanFile(withOrigin({ ...record, config_commit: sha256 }), { toolVersion: TOOL }),
+    ).toEqual({ plan: samplePlan, origin: { ...origin, configCommit: sha256 } });
+  });
+});
