@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { JsonValue } from "../json.ts";
 import {
+  change,
   collection,
   desiredObject,
   desiredState,
   liveObject,
+  plan as planOf,
+  problem,
   snapshot,
 } from "../../test/helpers/plan-builders.ts";
 import { betaChecksFor, withholdBetaDataLoss } from "./beta-guard.ts";
@@ -137,5 +140,178 @@ describe("withholding v1.0 collection writes that would clear beta-only data", (
       code: "would-clear-beta-data",
       summary: expect.stringContaining("could not read it through beta"),
     });
+  });
+});
+
+describe("which writes the beta guard checks, and against what", () => {
+  const DMP = {
+    kind: "DeviceManagementPartner",
+    graphType: "deviceManagementPartner",
+    collectionPath: "/deviceManagement/deviceManagementPartners",
+  };
+  const TARGETS = [group(GROUP_A), group(GROUP_B)];
+  const FILTERED = [group(GROUP_A, { id: FILTER, type: "include" })];
+  const NOT_WRITTEN_CLEAR =
+    "The live targets have assignment filters (set in the Intune portal or through beta), which v1.0 neither shows nor sends. It was not written. Set metadata.graphVersion: beta on this object and state the filters on its targets (deviceAndAppManagementAssignmentFilterId and deviceAndAppManagementAssignmentFilterType), or remove the filters in Intune first.";
+
+  /** A v1.0 change of a partner's assignment groups to `TARGETS`. */
+  const groupsChange = (
+    tenant: string,
+    name: string,
+    options: { graphVersion?: "v1.0" | "beta"; liveId?: string } = {},
+  ) =>
+    change({
+      ...DMP,
+      address: `deviceManagementPartner[${tenant}].${name}`,
+      name,
+      tenant,
+      graphVersion: options.graphVersion ?? "v1.0",
+      liveId: options.liveId ?? JAMF_ID,
+      liveDisplayName: "Jamf Pro",
+      changes: [{ property: "groupsRequiringPartnerEnrollment", before: [], after: TARGETS }],
+      patch: { groupsRequiringPartnerEnrollment: TARGETS },
+    });
+
+  const betaRead = (
+    tenant: string,
+    targets: JsonValue,
+    options: { kind?: string; id?: string } = {},
+  ) =>
+    collection(
+      [
+        liveObject(options.id ?? JAMF_ID, {
+          displayName: "Jamf Pro",
+          groupsRequiringPartnerEnrollment: targets,
+        }),
+      ],
+      { tenant, kind: options.kind ?? DMP.kind, graphVersion: "beta" },
+    );
+
+  it("asks for one read per tenant and kind, for v1.0 assignment writes only", () => {
+    const plan = planOf({
+      tenants: ["contoso", "fabrikam"],
+      changes: [
+        groupsChange("contoso", "a"),
+        groupsChange("contoso", "b"),
+        groupsChange("contoso", "c", { graphVersion: "beta" }),
+        change({
+          ...DMP,
+          address: "deviceManagementPartner[contoso].d",
+          name: "d",
+          graphVersion: "v1.0",
+          changes: [{ property: "partnerState", before: "unknown", after: "enabled" }],
+          patch: { partnerState: "enabled" },
+        }),
+        groupsChange("fabrikam", "a"),
+        change({ graphVersion: "v1.0" }),
+      ],
+    });
+    const check = { kind: DMP.kind, collectionPath: DMP.collectionPath };
+    expect(betaChecksFor(plan)).toEqual([
+      { tenant: "contoso", ...check, properties: ["groupsRequiringPartnerEnrollment"] },
+      { tenant: "fabrikam", ...check, properties: ["groupsRequiringPartnerEnrollment"] },
+    ]);
+  });
+
+  it("judges each write by its own tenant's and kind's beta read, and its object's id in any case", () => {
+    const plan = planOf({
+      tenants: ["contoso", "fabrikam"],
+      changes: [groupsChange("contoso", "jamf"), groupsChange("fabrikam", "jamf")],
+    });
+    // contoso's object carries a filter (read with its id in upper case); fabrikam's does not,
+    // although another kind in fabrikam has an object with the same id and a filter.
+    const beta = snapshot([
+      betaRead("contoso", FILTERED, { id: JAMF_ID.toUpperCase() }),
+      betaRead("fabrikam", [group(GROUP_A)]),
+      betaRead("fabrikam", FILTERED, { kind: "RemoteAssistancePartner" }),
+    ]);
+    const guarded = withholdBetaDataLoss(plan, beta);
+    expect(guarded.changes.map((kept) => kept.address)).toEqual([
+      "deviceManagementPartner[fabrikam].jamf",
+    ]);
+    expect(guarded.problems).toEqual([
+      {
+        code: "would-clear-beta-data",
+        tenant: "contoso",
+        address: "deviceManagementPartner[contoso].jamf",
+        summary:
+          "writing groupsRequiringPartnerEnrollment through v1.0 would clear the assignment filter on 1 target",
+        detail: NOT_WRITTEN_CLEAR,
+      },
+    ]);
+  });
+
+  it("lets a write through when its object is not in the beta read, or has no targets there", () => {
+    const plan = planOf({ changes: [groupsChange("contoso", "jamf")] });
+    const otherObject = snapshot([betaRead("contoso", FILTERED, { id: "other-id" })]);
+    expect(withholdBetaDataLoss(plan, otherObject)).toEqual(plan);
+    expect(withholdBetaDataLoss(plan, snapshot([betaRead("contoso", null)]))).toEqual(plan);
+  });
+
+  it("withholds only the writes of the tenant, and kind, whose beta read failed", () => {
+    const plan = planOf({
+      tenants: ["contoso", "fabrikam", "northwind"],
+      changes: [
+        groupsChange("contoso", "jamf"),
+        groupsChange("fabrikam", "jamf"),
+        groupsChange("northwind", "jamf"),
+      ],
+    });
+    const beta = snapshot(
+      [betaRead("fabrikam", [group(GROUP_A)])],
+      [
+        { tenant: "contoso", graphVersion: "beta", message: "token refused" },
+        {
+          tenant: "fabrikam",
+          kind: "RemoteAssistancePartner",
+          graphVersion: "beta",
+          message: "403 Forbidden",
+        },
+        { tenant: "northwind", kind: DMP.kind, graphVersion: "beta", message: "503 Unavailable" },
+      ],
+    );
+    const guarded = withholdBetaDataLoss(plan, beta);
+    expect(guarded.changes.map((kept) => kept.tenant)).toEqual(["fabrikam"]);
+    const detail =
+      "It was not written. Run plan again; if the beta read keeps failing, set metadata.graphVersion: beta on this object.";
+    expect(guarded.problems).toEqual([
+      {
+        code: "would-clear-beta-data",
+        tenant: "contoso",
+        address: "deviceManagementPartner[contoso].jamf",
+        summary:
+          "could not read it through beta to check what writing groupsRequiringPartnerEnrollment through v1.0 would clear: token refused",
+        detail,
+      },
+      {
+        code: "would-clear-beta-data",
+        tenant: "northwind",
+        address: "deviceManagementPartner[northwind].jamf",
+        summary:
+          "could not read it through beta to check what writing groupsRequiringPartnerEnrollment through v1.0 would clear: 503 Unavailable",
+        detail,
+      },
+    ]);
+  });
+
+  it("adds its problems to the plan's, in the plan's order, and keeps the other changes as they were", () => {
+    const earlier = [
+      problem({ tenant: "contoso", address: "remoteAssistancePartner[contoso].teamviewer" }),
+      problem({ tenant: "fabrikam", address: "remoteAssistancePartner[fabrikam].teamviewer" }),
+    ];
+    const rap = change({ graphVersion: "v1.0" });
+    const plan = planOf({
+      tenants: ["contoso", "fabrikam"],
+      changes: [groupsChange("contoso", "jamf"), rap],
+      problems: earlier,
+    });
+    const guarded = withholdBetaDataLoss(plan, snapshot([betaRead("contoso", FILTERED)]));
+    expect(guarded.changes).toEqual([rap]);
+    expect(guarded.problems.map((each) => `${each.tenant} ${each.address} ${each.code}`)).toEqual([
+      "contoso deviceManagementPartner[contoso].jamf would-clear-beta-data",
+      "contoso remoteAssistancePartner[contoso].teamviewer not-found",
+      "fabrikam remoteAssistancePartner[fabrikam].teamviewer not-found",
+    ]);
+    expect({ ...guarded, changes: plan.changes, problems: plan.problems }).toEqual(plan);
   });
 });

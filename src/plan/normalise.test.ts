@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { JsonValue } from "../json.ts";
 import type { PropertyType } from "../resources/types.ts";
 import {
   DATE_TIME_OFFSET_CASES,
@@ -187,5 +188,97 @@ describe("normaliseValue / valuesEqual", () => {
       expect(valuesEqual(text, "", null, "beta")).toBe(false);
       expect(normaliseValue(text, undefined, "beta")).toBeNull();
     });
+  });
+});
+
+describe("normaliseValue: the exact form, shape by shape", () => {
+  const GROUP_TYPE = "#microsoft.graph.groupAssignmentTarget";
+  const GUID_UPPER = "7A8B9C0D-1E2F-4A3B-8C4D-5E6F7A8B9C0D";
+  const guidText: PropertyType = { kind: "string", holds: "guid" };
+
+  it("lower-cases a GUID only where the property holds GUIDs, and turns absence into null", () => {
+    expect(normaliseValue(guidText, GUID_UPPER, "v1.0")).toBe(GUID_UPPER.toLowerCase());
+    expect(normaliseValue(text, GUID_UPPER, "v1.0")).toBe(GUID_UPPER);
+    expect(normaliseValue(guidText, 7, "v1.0")).toBe(7);
+    expect(normaliseValue(guidText, undefined, "v1.0")).toBeNull();
+    for (const type of [url, status, { kind: "boolean" } as const]) {
+      expect(normaliseValue(type, undefined, "beta")).toBeNull();
+      expect(normaliseValue(type, false, "beta")).toBe(false);
+    }
+  });
+
+  it("keeps a date that is not text as it is, and an absent date is null", () => {
+    expect(normaliseValue(date, 20170101, "v1.0")).toBe(20170101);
+    expect(normaliseValue(date, undefined, "v1.0")).toBeNull();
+    expect(normaliseValue(date, null, "v1.0")).toBeNull();
+  });
+
+  it("keeps a collection that is not a list as it is", () => {
+    expect(normaliseValue(assignments, { target: {} }, "beta")).toEqual({ target: {} });
+    expect(normaliseValue(assignments, "x", "beta")).toBe("x");
+  });
+
+  it("keeps elements that are not assignments, without their annotations, in canonical order", () => {
+    const odd: JsonValue[] = [
+      7,
+      "x",
+      null,
+      { "@odata.type": "#wrapper", id: "w" },
+      { target: null, n: 1 },
+    ];
+    expect(normaliseValue(assignments, odd, "beta")).toEqual([
+      "x",
+      7,
+      null,
+      { id: "w" },
+      { n: 1, target: null },
+    ]);
+  });
+
+  it("keeps a non-text @odata.type, drops null members, lower-cases GUID members that are text", () => {
+    const targets: JsonValue[] = [
+      {
+        target: {
+          "@odata.type": GROUP_TYPE,
+          groupId: GUID_UPPER,
+          deviceAndAppManagementAssignmentFilterId: null,
+        },
+      },
+      { target: { "@odata.type": 5, groupId: 12 } },
+      { target: { groupId: GUID_UPPER } },
+    ];
+    expect(normaliseValue(assignments, targets, "beta")).toEqual([
+      { target: { "@odata.type": GROUP_TYPE, groupId: GUID_UPPER.toLowerCase() } },
+      { target: { "@odata.type": 5, groupId: 12 } },
+      { target: { groupId: GUID_UPPER.toLowerCase() } },
+    ]);
+  });
+
+  it("drops the filter type none only on beta, where it is Graph's default", () => {
+    const unknown = "#microsoft.graph.futureTarget";
+    const none = { "@odata.type": unknown, deviceAndAppManagementAssignmentFilterType: "none" };
+    expect(normaliseValue(assignments, [{ target: none }], "beta")).toEqual([
+      { target: { "@odata.type": unknown } },
+    ]);
+    // v1.0 has no such default: on a target type this tool does not know, the member stays.
+    expect(normaliseValue(assignments, [{ target: none }], "v1.0")).toEqual([{ target: none }]);
+    const include = { ...none, deviceAndAppManagementAssignmentFilterType: "include" };
+    expect(normaliseValue(assignments, [{ target: include }], "beta")).toEqual([
+      { target: include },
+    ]);
+  });
+
+  it("keeps the members of a known target type, and the base ones of its version", () => {
+    const onBeta = {
+      "@odata.type": GROUP_TYPE,
+      groupId: "g",
+      deviceAndAppManagementAssignmentFilterId: "f",
+      deviceAndAppManagementAssignmentFilterType: "include",
+    };
+    expect(normaliseValue(assignments, [{ target: onBeta }], "beta")).toEqual([{ target: onBeta }]);
+    // v1.0's targets have no filter members: what Graph's beta adds is not compared there.
+    expect(normaliseValue(assignments, [{ target: onBeta }], "v1.0")).toEqual([
+      { target: { "@odata.type": GROUP_TYPE, groupId: "g" } },
+    ]);
   });
 });
