@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { JsonObject } from "../json.ts";
+import { DeviceManagementPartner } from "../resources/device-management-partner.ts";
 import { RemoteAssistancePartner } from "../resources/remote-assistance-partner.ts";
 import { collectionChecks, selectSubset, type Answer } from "./collection-checks.ts";
 
@@ -67,5 +68,41 @@ describe("the doctor's collection checks", () => {
     const unused = checks(refused, refused, false);
     expect(unused[0]?.verdict).toBe("warn");
     expect(unused[0]?.detail).toContain("the configuration does not use v1.0");
+  });
+
+  it("the schema watch looks inside assignment targets too: a new member, a new target type", () => {
+    const jamf: JsonObject = {
+      id: "8e1f3a5c-7b9d-4f2e-a4c6-1d3f5b7e9a2c",
+      displayName: "Jamf Pro",
+      groupsRequiringPartnerEnrollment: [
+        {
+          target: {
+            "@odata.type": "#microsoft.graph.groupAssignmentTarget",
+            groupId: "4f1c2d3e-8a9b-4c7d-9e0f-1a2b3c4d5e6f",
+            targetType: "group",
+          },
+          intent: "apply",
+        },
+        { target: { "@odata.type": "#microsoft.graph.scopeTagAssignmentTarget" } },
+        {
+          target: {
+            "@odata.type": "#microsoft.graph.allDevicesAssignmentTarget",
+          },
+        },
+      ],
+    };
+    const schema = collectionChecks({
+      resource: DeviceManagementPartner,
+      graphVersion: "v1.0",
+      used: true,
+      read: ok([jamf]),
+      select: ok([]),
+      selected: ["id", "displayName"],
+    }).find((check) => check.id.startsWith("schema/"));
+    expect(schema?.unknownProperties).toEqual([
+      "groupsRequiringPartnerEnrollment[].intent",
+      "groupsRequiringPartnerEnrollment[].target (#microsoft.graph.scopeTagAssignmentTarget)",
+      "groupsRequiringPartnerEnrollment[].target.targetType",
+    ]);
   });
 });

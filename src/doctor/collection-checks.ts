@@ -6,6 +6,11 @@
  */
 import { isJsonObject, type JsonObject } from "../json.ts";
 import { oneLine } from "../one-line.ts";
+import {
+  ASSIGNMENT_TARGET_BASE_PROPERTIES,
+  assignmentTargetTypes,
+  canonicalTargetType,
+} from "../resources/assignment-targets.ts";
 import type { GraphVersion, ResourceDefinition } from "../resources/types.ts";
 import type { DoctorCheck, Verdict } from "./model.ts";
 
@@ -160,9 +165,10 @@ function schemaCheck(
   const known = resource.properties[graphVersion];
   const knownNames = new Set(["id", ...known.map((property) => property.name)]);
   const returned = new Set(objects.flatMap((object) => Object.keys(object)));
-  const unknown = sortedUnique(
-    [...returned].filter((name) => !knownNames.has(name) && !isAnnotation(name)),
-  );
+  const unknown = sortedUnique([
+    ...[...returned].filter((name) => !knownNames.has(name) && !isAnnotation(name)),
+    ...unknownInAssignments(resource, graphVersion, objects),
+  ]);
   // Deprecated properties are known but no longer returned: not news.
   const missing = known
     .filter((property) => property.deprecated === undefined && !returned.has(property.name))
@@ -190,6 +196,56 @@ function schemaCheck(
     ...(unknown.length === 0 ? {} : { unknownProperties: unknown }),
     ...(missing.length === 0 ? {} : { missingProperties: missing }),
   };
+}
+
+/**
+ * Inside assignment lists (`groupsRequiringPartnerEnrollment`): members of an assignment other
+ * than `target`, target types the registry does not list, and target members its type does not
+ * have, as `name[].member`, `name[].target (#type)` and `name[].target.member`.
+ */
+function unknownInAssignments(
+  resource: ResourceDefinition,
+  graphVersion: GraphVersion,
+  objects: readonly JsonObject[],
+): string[] {
+  const found: string[] = [];
+  const types = assignmentTargetTypes(graphVersion);
+  for (const property of resource.properties[graphVersion]) {
+    if (property.type.kind !== "assignments") continue;
+    const elements = objects.flatMap((object) => {
+      const list = object[property.name];
+      return Array.isArray(list) ? list.filter(isJsonObject) : [];
+    });
+    for (const element of elements) {
+      for (const key of Object.keys(element)) {
+        if (key !== "target" && !isAnnotation(key)) found.push(`${property.name}[].${key}`);
+      }
+      const target = element["target"];
+      if (!isJsonObject(target)) continue;
+      const odataType = target["@odata.type"];
+      const type =
+        typeof odataType === "string"
+          ? types.find(
+              (candidate) =>
+                canonicalTargetType(candidate.odataType) === canonicalTargetType(odataType),
+            )
+          : undefined;
+      if (type === undefined) {
+        const shownType =
+          typeof odataType === "string" ? oneLine(odataType, 100) : "no @odata.type";
+        found.push(`${property.name}[].target (${shownType})`);
+        continue;
+      }
+      const known = new Set([
+        ...ASSIGNMENT_TARGET_BASE_PROPERTIES[graphVersion],
+        ...type.properties,
+      ]);
+      for (const key of Object.keys(target)) {
+        if (!known.has(key) && !isAnnotation(key)) found.push(`${property.name}[].target.${key}`);
+      }
+    }
+  }
+  return found;
 }
 
 /** `remoteAssistancePartners`, from `/deviceManagement/remoteAssistancePartners`. */

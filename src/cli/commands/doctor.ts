@@ -40,7 +40,8 @@ Checks:
     configuration uses for the tenant, a warning in the other);
   - $select honoured: a subset asked for, nothing else returned;
   - a schema watch: properties Graph returns that intune-gitops does not know (Graph adds
-    properties over time), or no longer returns, named with their collection (a warning);
+    properties over time; assignment targets are looked into too), or no longer returns,
+    named with their collection (a warning);
   - the audit log readable (GET /deviceManagement/auditEvents?$top=1; a warning with the
     permission to add when it is not).
 
