@@ -382,6 +382,7 @@ async function runPeer(
       discovery: counted.discovery * scale,
       get: counted.get * scale,
       patch: counted.patch * scale,
+      audit: counted.audit * scale,
       other: counted.other * scale,
       failed: counted.failed * scale,
     },
@@ -411,7 +412,7 @@ function progressLine(row: BenchRow): string {
     `  ${String(row.tenants).padStart(4)} ${row.scenario.padEnd(13)} ` +
     `wall ${fixed(row.tool.wallMs, 0)} ms, CPU ${fixed(row.tool.cpuMs, 0)} ms, RSS ${megabytes(row.tool.peakRssBytes)} MB; ` +
     `floor ${fixed(row.floor.totalMs, 0)} ms (x${fixed(row.ratios.wallPerFloor)}); ` +
-    `requests token ${requests.token} + discovery ${requests.discovery} + GET ${requests.get} + PATCH ${requests.patch}` +
+    `requests token ${requests.token} + discovery ${requests.discovery} + GET ${requests.get} + PATCH ${requests.patch} + audit ${requests.audit}` +
     peer +
     (row.problems.length > 0 ? `; PROBLEMS: ${row.problems.join("; ")}` : "")
   );

@@ -10,6 +10,10 @@
  *   (tenant, kind) collection with changes, one GET per page for the stale check (the plan must
  *   still describe the tenant before anything is written: the design), one PATCH per changed
  *   object and one GET per page to verify (read-back).
+ * - attribution (plan, and apply's plan): per tenant with changes, one GET of Intune's audit log
+ *   per collection with changes (each kind files its changes under its own audit component; the
+ *   log holds no older change in the bench, so one page each). Counted apart (`audit`), so that
+ *   0 for a tenant without drift stays visible.
  * Nothing else: no OpenID discovery, no GET per object, no retry.
  *
  * LATENCY CRITICAL PATH (milliseconds): exactly those requests when each takes the emulator's
@@ -64,6 +68,8 @@ export interface RequestCounts {
   readonly discovery: number;
   readonly get: number;
   readonly patch: number;
+  /** GETs of Intune's audit log (drift attribution), not counted in `get`. */
+  readonly audit: number;
   /** Anything else the emulator saw (e.g. another method), admin requests excepted. */
   readonly other: number;
   /** Answered with a status of 400 or more, or never answered (also counted above). */
@@ -71,7 +77,7 @@ export interface RequestCounts {
 }
 
 export function totalRequests(counts: RequestCounts): number {
-  return counts.token + counts.discovery + counts.get + counts.patch + counts.other;
+  return counts.token + counts.discovery + counts.get + counts.patch + counts.audit + counts.other;
 }
 
 export function pages(objects: number, pageSize: number): number {
@@ -86,17 +92,19 @@ export function minimumRequests(
 ): RequestCounts {
   let get = 0;
   let patch = 0;
+  let audit = 0;
   for (const tenant of tenants) {
     for (const collection of tenant.collections) {
       const collectionPages = pages(collection.objects, pageSize);
       get += collectionPages;
+      if (collection.changes > 0) audit += 1;
       if (operation === "apply" && collection.changes > 0) {
         get += 2 * collectionPages; // stale check and read-back
         patch += collection.changes;
       }
     }
   }
-  return { token: tenants.length, discovery: 0, get, patch, other: 0, failed: 0 };
+  return { token: tenants.length, discovery: 0, get, patch, audit, other: 0, failed: 0 };
 }
 
 /**

@@ -12,6 +12,7 @@ export function countRequests(entries: readonly RequestLogEntry[]): RequestCount
   let discovery = 0;
   let get = 0;
   let patch = 0;
+  let audit = 0;
   let other = 0;
   let failed = 0;
   for (const entry of entries) {
@@ -19,12 +20,16 @@ export function countRequests(entries: readonly RequestLogEntry[]): RequestCount
     if (entry.status === 0 || entry.status >= 400) failed++;
     if (entry.kind === "token") token++;
     else if (entry.kind === "discovery") discovery++;
+    else if (entry.method === "GET" && AUDIT_EVENTS.test(entry.path)) audit++;
     else if (entry.method === "GET") get++;
     else if (entry.method === "PATCH") patch++;
     else other++;
   }
-  return { token, discovery, get, patch, other, failed };
+  return { token, discovery, get, patch, audit, other, failed };
 }
+
+/** Drift attribution's reads of Intune's audit log: counted apart from the collection GETs. */
+const AUDIT_EVENTS = /^\/(v1\.0|beta)\/deviceManagement\/auditEvents$/;
 
 /** The emulator's admin routes, over HTTPS (the process trusts its CA via NODE_EXTRA_CA_CERTS). */
 export interface EmulatorAdmin {

@@ -32,6 +32,8 @@ export const BENCH_APP = {
   roles: [
     "DeviceManagementServiceConfig.ReadWrite.All",
     "DeviceManagementConfiguration.ReadWrite.All",
+    // Drift attribution reads the audit log of drifted tenants: its cost is measured too.
+    "DeviceManagementApps.Read.All",
   ],
 } as const;
 

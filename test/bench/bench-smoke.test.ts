@@ -101,14 +101,18 @@ describe("npm run bench (smoke)", () => {
     expect(run.stdout).toContain("targets:");
   });
 
-  it("sends exactly the minimum: a token per tenant, a GET per collection, a PATCH per change", () => {
+  it("sends exactly the minimum: a token per tenant, a GET per collection, a PATCH per change, an audit read per drifted collection", () => {
     for (const row of report.rows) {
-      const { token, get, patch } = row.tool.requests;
-      expect({ token, get, patch }, `${row.tenants} ${row.scenario}`).toEqual({
+      const { token, get, patch, audit } = row.tool.requests;
+      expect({ token, get, patch, audit }, `${row.tenants} ${row.scenario}`).toEqual({
         token: row.minimum.token,
         get: row.minimum.get,
         patch: row.minimum.patch,
+        audit: row.minimum.audit,
       });
+      // Drift attribution reads the audit log of drifted tenants only.
+      if (row.scenario === "plan-in-sync") expect(audit).toBe(0);
+      else expect(audit).toBeGreaterThan(0);
     }
     const apply = report.rows.find(
       (row: any) => row.tenants === 3 && row.scenario === "apply-drifted",

@@ -37,7 +37,7 @@ const TOOL: ToolFigures = {
   peakRssBytes: 100 * 1024 * 1024,
   runs: [{ wallMs: 300, cpuMs: 10, peakRssBytes: 100 * 1024 * 1024 }],
   emulatorCpuMs: 10,
-  requests: { token: 8, discovery: 8, get: 16, patch: 0, other: 0, failed: 0 },
+  requests: { token: 8, discovery: 8, get: 16, patch: 0, audit: 0, other: 0, failed: 0 },
   outcome: { exitCode: 2, changes: 8, unchanged: 8, problems: 0 },
 };
 
@@ -87,6 +87,7 @@ describe("minimumRequests", () => {
       discovery: 0,
       get: 3 * (1 + 3),
       patch: 0,
+      audit: 3, // one per tenant: each has a collection with a change
       other: 0,
       failed: 0,
     });
@@ -105,6 +106,8 @@ describe("minimumRequests", () => {
     ];
     // Plan: 1 + 2 + 1 pages; check and read-back: 2 × (1 + 2) pages.
     expect(minimumRequests(shape, "apply", 100)).toMatchObject({ token: 2, get: 4 + 6, patch: 3 });
+    // Attribution: one audit read per collection with changes; tenant b has none and costs none.
+    expect(minimumRequests(shape, "apply", 100).audit).toBe(2);
   });
 });
 
@@ -270,13 +273,13 @@ describe("buildRow", () => {
     probeScale: 1,
     totalMs: 100,
   };
-  const tool = (changes: number, exitCode = 2): ToolFigures => ({
+  const tool = (changes: number, exitCode = 2, audit = 0): ToolFigures => ({
     wallMs: 300,
     cpuMs: 10,
     peakRssBytes: 100 * 1024 * 1024,
     runs: [{ wallMs: 300, cpuMs: 10, peakRssBytes: 100 * 1024 * 1024 }],
     emulatorCpuMs: 10,
-    requests: { token: 3, discovery: 3, get: 6, patch: 0, other: 0, failed: 0 },
+    requests: { token: 3, discovery: 3, get: 6, patch: 0, audit, other: 0, failed: 0 },
     outcome: { exitCode, changes, unchanged: 12 - changes, problems: 0 },
   });
   const peer = (differing: number): PeerFigures => ({
@@ -285,7 +288,7 @@ describe("buildRow", () => {
     peakRssBytes: 50 * 1024 * 1024,
     runs: 3,
     scale: 1,
-    requests: { token: 3, discovery: 3, get: 6, patch: 0, other: 0, failed: 0 },
+    requests: { token: 3, discovery: 3, get: 6, patch: 0, audit: 0, other: 0, failed: 0 },
     differing,
     expectedDiffering: 3,
     failedRuns: 0,
@@ -296,12 +299,17 @@ describe("buildRow", () => {
       scenario,
       name: "plan-drifted",
       pageSize: 100,
-      tool: tool(3),
+      tool: tool(3, 2, 3),
       floor,
       peer: peer(3),
     });
-    expect(row.minimum).toMatchObject({ token: 3, get: 6, patch: 0 });
-    expect(row.ratios.requestsPerMinimum).toBeCloseTo(12 / 9);
+    // Drift attribution: one audit read per collection with changes (3 drifted objects here).
+    const audit = shapeOf(scenario, "plan-drifted")
+      .flatMap((tenant) => tenant.collections)
+      .filter((collection) => collection.changes > 0).length;
+    expect(row.minimum).toMatchObject({ token: 3, get: 6, patch: 0, audit });
+    expect(audit).toBeGreaterThan(0);
+    expect(row.ratios.requestsPerMinimum).toBeCloseTo((12 + 3) / (9 + audit));
     expect(row.ratios.wallPerFloor).toBe(3);
     expect(row.ratios.speedupOverPeer).toBe(20);
     expect(row.problems).toEqual([]);
@@ -330,14 +338,27 @@ describe("buildRow", () => {
 });
 
 describe("evaluateTargets", () => {
-  const row = (tenants: number, wallMs: number, rssMb: number, peerMs?: number): BenchRow =>
+  const row = (
+    tenants: number,
+    wallMs: number,
+    rssMb: number,
+    peerMs?: number,
+    audit = 0,
+  ): BenchRow =>
     ({
       tenants,
       scenario: "plan-drifted",
       tool: {
         wallMs,
         peakRssBytes: rssMb * 1024 * 1024,
-        requests: { token: tenants, discovery: tenants, get: 2 * tenants, patch: 0, other: 0 },
+        requests: {
+          token: tenants,
+          discovery: tenants,
+          get: 2 * tenants,
+          patch: 0,
+          audit,
+          other: 0,
+        },
       },
       ...(peerMs === undefined
         ? {}
@@ -349,6 +370,7 @@ describe("evaluateTargets", () => {
                 discovery: tenants,
                 get: 2 * tenants,
                 patch: 0,
+                audit: 0,
                 other: 0,
               },
             },
@@ -372,6 +394,10 @@ describe("evaluateTargets", () => {
     expect(
       evaluateTargets([row(1, 500, 90), row(500, 1700, 140, 30_000)]).map((target) => target.met),
     ).toEqual([false, true, "not measured", false, "not measured"]);
+    // The audit reads of drift attribution are set apart: the peer model does not attribute.
+    const attributed = evaluateTargets([row(1, 600, 90), row(500, 1700, 140, 40_000, 120)]);
+    expect(attributed[3]).toMatchObject({ met: true });
+    expect(attributed[3]?.detail).toContain("(and 120 audit-log reads for drift attribution)");
   });
 });
 
