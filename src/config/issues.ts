@@ -75,7 +75,21 @@ function mapIssue(issue: Issue, base: Path, context: IssueContext): Diagnostic[]
       return [notAMember(path, issue.values.map(String), value, context)];
     case "invalid_format":
       return [badFormat(path, issue, value, info(), context)];
+    case "too_big":
     case "too_small":
+      // A number out of its range is not empty: say which values it takes.
+      if (issue.origin === "number") {
+        return [
+          at(
+            context,
+            path,
+            "invalid-value",
+            `${display(path)}: ${shown(path, value, context)} is out of range`,
+            `write ${describe(info())}`,
+          ),
+        ];
+      }
+      if (issue.code === "too_big") return [invalidValue(path, value, info(), context)];
       return [
         at(context, path, "empty-value", `${display(path)} is empty`, `write ${describe(info())}`),
       ];
@@ -84,16 +98,23 @@ function mapIssue(issue: Issue, base: Path, context: IssueContext): Diagnostic[]
     case "custom":
       return [customIssue(issue, path, value, info(), context)];
     default:
-      return [
-        at(
-          context,
-          path,
-          "invalid-value",
-          `${display(path)}: ${shown(path, value, context)} is not valid here`,
-          `write ${describe(info())}`,
-        ),
-      ];
+      return [invalidValue(path, value, info(), context)];
   }
+}
+
+function invalidValue(
+  path: Path,
+  value: unknown,
+  info: FieldInfo,
+  context: IssueContext,
+): Diagnostic {
+  return at(
+    context,
+    path,
+    "invalid-value",
+    `${display(path)}: ${shown(path, value, context)} is not valid here`,
+    `write ${describe(info)}`,
+  );
 }
 
 function unionIssue(

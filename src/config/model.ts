@@ -58,6 +58,12 @@ export interface TenantConfig {
   /** The Graph version this tenant's resources use unless they override it. */
   readonly graphVersion: GraphVersion;
   readonly auth: AuthConfig;
+  /**
+   * `spec.health`: the health thresholds this tenant sets, in hours, by setting name (see
+   * `ResourceDefinition.health`); absent when the tenant keeps the defaults. Not part of the
+   * digest: it changes what is reported, not what would be written.
+   */
+  readonly health?: Readonly<Record<string, number>>;
   readonly source: SourceLocation;
 }
 

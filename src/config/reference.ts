@@ -15,6 +15,8 @@ type Schema = {
   pattern?: string;
   format?: string;
   minLength?: number;
+  minimum?: number;
+  maximum?: number;
   minItems?: number;
   default?: unknown;
   deprecated?: boolean;
@@ -161,6 +163,11 @@ function nonNullValueText(schema: Schema): string {
   }
   if (schema.type === "object") return "a mapping";
   if (schema.type === "boolean") return "`true` or `false`";
+  if (schema.type === "integer") {
+    return schema.minimum !== undefined && schema.maximum !== undefined
+      ? `a whole number from ${schema.minimum} to ${schema.maximum}`
+      : "a whole number";
+  }
   if (schema.type === "string") {
     if (schema.format === "uuid") return "GUID";
     if (schema.format === "uri") return "absolute http(s) URL";

@@ -637,6 +637,35 @@ describe("tenants and cross-document rules", () => {
     expect(brief(result)).toEqual(["error enum-member t.yaml:9:13"]);
   });
 
+  it("spec.health sets a tenant's thresholds in hours, outside the digest; mistakes have a place", () => {
+    const withHealth = TENANTS.replace(
+      "  auth:\n    method: environment\n---",
+      "  auth:\n    method: environment\n  health:\n    heartbeatMaxAgeHours: 48\n    onboardingExpiryWarningHours: 0\n---",
+    );
+    const object = objectYaml({ spec: "onboardingStatus: onboarded" });
+    const result = check({ "t.yaml": withHealth, "o.yaml": object });
+    expect(result.diagnostics).toEqual([]);
+    expect(result.state!.tenants.map((t) => [t.name, t.health])).toEqual([
+      ["contoso", { heartbeatMaxAgeHours: 48, onboardingExpiryWarningHours: 0 }],
+      ["fabrikam", undefined],
+    ]);
+    // Thresholds change what is reported, not what would be written: a saved plan stays valid.
+    expect(result.state!.digest).toBe(check({ "t.yaml": TENANTS, "o.yaml": object }).state!.digest);
+
+    const wrong = check({
+      "t.yaml": withHealth
+        .replace("heartbeatMaxAgeHours: 48", "heartbeatMaxAgeHours: -1")
+        .replace("onboardingExpiryWarningHours: 0", "heartbeatMaxAge: 24h"),
+      "o.yaml": object,
+    });
+    expect(brief(wrong)).toEqual([
+      "error invalid-value t.yaml:11:27",
+      "error unknown-key t.yaml:12:5",
+    ]);
+    expect(wrong.diagnostics[0]!.detail).toContain("a whole number of hours");
+    expect(wrong.diagnostics[1]!.detail).toContain("heartbeatMaxAgeHours");
+  });
+
   it("tenants: all with no tenant declared", () => {
     const result = check({ "o.yaml": objectYaml({ spec: "onboardingStatus: onboarded" }) });
     expect(brief(result)).toEqual(["error unknown-tenant o.yaml:5:12"]);

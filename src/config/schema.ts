@@ -226,6 +226,33 @@ export type Auth = z.infer<typeof Auth>;
 const _authMatchesModel: AuthConfig = {} as Auth;
 void _authMatchesModel;
 
+/**
+ * `spec.health`: one setting per health threshold the kinds declare (`ResourceDefinition.health`),
+ * in hours. Derived from the registry like the partner specs, so a kind's new check brings its
+ * setting here.
+ */
+export const HealthSettings = field(
+  z.strictObject(
+    Object.fromEntries(
+      RESOURCES.flatMap((resource) => resource.health ?? []).flatMap((check) =>
+        check.check === "state"
+          ? []
+          : [
+              [
+                check.threshold.setting,
+                field(z.number().int().min(0).max(8_760), check.threshold.description, {
+                  expected: "a whole number of hours from 0 to 8760 (a year)",
+                  example: String(check.threshold.defaultHours),
+                }).optional(),
+              ],
+            ],
+      ),
+    ),
+  ),
+  "Health thresholds of this tenant's partners, in hours: read-only facts reported apart from drift (never written, never counted as a change).",
+  { expected: "a mapping", example: "{ heartbeatMaxAgeHours: 48 }" },
+);
+
 export const TenantDocument = field(
   z.strictObject({
     apiVersion: field(z.literal(API_VERSION), "Configuration format version."),
@@ -258,6 +285,7 @@ export const TenantDocument = field(
             "Graph version for this tenant's resources unless a resource overrides it. Default: v1.0.",
         }),
         auth: Auth,
+        health: HealthSettings.optional(),
       }),
       "The tenant's id, cloud, default Graph version, and how to sign in.",
       {

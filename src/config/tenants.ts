@@ -60,9 +60,20 @@ export function checkTenantDocument(
     cloud: data.spec.cloud as TenantConfig["cloud"],
     graphVersion: data.spec.graphVersion,
     auth: data.spec.auth satisfies AuthConfig,
+    ...(data.spec.health === undefined ? {} : { health: definedSettings(data.spec.health) }),
     source: document.start,
   };
   return { name: config.name, nameSource, config, document };
+}
+
+/** The settings written, without the ones left out (zod types them as possibly undefined). */
+function definedSettings(
+  settings: Readonly<Record<string, number | undefined>>,
+): Record<string, number> {
+  const defined: Record<string, number> = {};
+  for (const [name, value] of Object.entries(settings))
+    if (value !== undefined) defined[name] = value;
+  return defined;
 }
 
 /** Two tenants with one name, or one tenant id declared twice: reported at the second. */

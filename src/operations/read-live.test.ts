@@ -49,12 +49,32 @@ function prop(kindIndex: number, version: GraphVersion, index: number): string {
   return name;
 }
 
+/** What the kind's health checks read in a version, in the registry's order (always selected). */
+function healthProperties(kindIndex: number, version: GraphVersion): string[] {
+  const resource = RESOURCES[kindIndex]!;
+  const read = new Set(
+    (resource.health ?? []).flatMap((check) =>
+      check.check === "state" ? [check.property] : [check.property, check.when.property],
+    ),
+  );
+  return resource.properties[version].map((p) => p.name).filter((name) => read.has(name));
+}
+
+/** `id`, `displayName`, then the declared and health properties in the registry's order. */
+function selected(kindIndex: number, version: GraphVersion, declared: string[]): string[] {
+  const wanted = new Set([...declared, ...healthProperties(kindIndex, version)]);
+  const names = RESOURCES[kindIndex]!.properties[version].map((p) => p.name);
+  return [...new Set(["id", "displayName", ...names.filter((name) => wanted.has(name))])];
+}
+
 function state(objects: DesiredObject[], tenants = ["a", "b"]): DesiredState {
   return { tenants: tenants.map(tenant), objects, digest: "0", files: [] };
 }
 
 describe("collectionReads", () => {
   it("asks one listing per tenant, kind and version, selecting the union of declared properties", () => {
+    // Every kind's health is read from the same listing: its properties are always selected.
+    expect(RESOURCES.every((_, index) => healthProperties(index, "beta").length > 0)).toBe(true);
     const p1 = prop(0, "beta", 1);
     const p2 = prop(0, "beta", 2);
     const desired = state([
@@ -71,7 +91,7 @@ describe("collectionReads", () => {
         kind: first.kind,
         graphVersion: "v1.0",
         collectionPath: first.collectionPath,
-        select: ["id", "displayName"],
+        select: selected(0, "v1.0", []),
       },
       {
         tenant: "a",
@@ -79,7 +99,7 @@ describe("collectionReads", () => {
         graphVersion: "beta",
         collectionPath: first.collectionPath,
         // Registry order, whatever order the objects declared them in.
-        select: ["id", "displayName", p1, p2],
+        select: selected(0, "beta", [p1, p2]),
       },
     ]);
     expect(reads.get("b")).toEqual([
@@ -88,7 +108,7 @@ describe("collectionReads", () => {
         kind: second.kind,
         graphVersion: "v1.0",
         collectionPath: second.collectionPath,
-        select: ["id", "displayName", prop(1, "v1.0", 1)],
+        select: selected(1, "v1.0", [prop(1, "v1.0", 1)]),
       },
     ]);
   });
@@ -104,7 +124,7 @@ describe("collectionReads", () => {
       const reads = collectionReads(
         state([object(resource.kind, "a", "x", "beta", { [name]: "2024-01-01T00:00:00Z" })]),
       );
-      expect(reads.get("a")![0]!.select).toEqual(["id", "displayName"]);
+      expect(reads.get("a")![0]!.select).not.toContain(name);
     }
   });
 

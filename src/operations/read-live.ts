@@ -1,7 +1,7 @@
 /**
  * Reads the live state a plan needs: exactly one collection listing per (tenant, kind, Graph
  * version) that the desired objects use, with `$select` the union of the properties those
- * objects declare. Tenants are read concurrently (bounded); a failure is recorded for its tenant
+ * objects declare and of those the kind's health checks read (so health costs no request). Tenants are read concurrently (bounded); a failure is recorded for its tenant
  * or collection and never hides the others. No kind is named here: the registry knows them.
  */
 import type { DesiredState } from "../config/model.ts";
@@ -107,18 +107,29 @@ export function collectionReads(
   return byTenant;
 }
 
-/** `id`, `displayName`, then the declared properties in the registry's order. */
+/**
+ * `id`, `displayName`, then the declared properties and those the health checks read, in the
+ * registry's order.
+ */
 function selectList(
   kind: string,
   graphVersion: GraphVersion,
   declared: ReadonlySet<string>,
 ): string[] {
-  const properties = propertiesOf(getResource(kind), graphVersion);
+  const resource = getResource(kind);
+  const properties = propertiesOf(resource, graphVersion);
   const known = properties.map((property) => property.name);
   // A deprecated property is gone from Graph's metadata: selecting it is a 400 there.
   const gone = new Set(properties.filter((p) => p.deprecated).map((p) => p.name));
   const unknown = [...declared].filter((name) => !known.includes(name)).sort();
-  const ordered = [...known.filter((name) => declared.has(name) && !gone.has(name)), ...unknown];
+  // A check whose property the version lacks is skipped (health.ts): nothing to select for it.
+  const health = new Set(
+    (resource.health ?? []).flatMap((check) =>
+      check.check === "state" ? [check.property] : [check.property, check.when.property],
+    ),
+  );
+  const wanted = (name: string) => declared.has(name) || health.has(name);
+  const ordered = [...known.filter((name) => wanted(name) && !gone.has(name)), ...unknown];
   return [...new Set(["id", "displayName", ...ordered])];
 }
 

@@ -169,6 +169,28 @@ export interface ExpiringAcceptance {
   readonly reason: string;
 }
 
+/**
+ * A fact about a partner's health, read from the live object the plan compared (see
+ * `ResourceDefinition.health`): never a change nor drift, never written, not counted in the exit
+ * code. Codes:
+ * - `unhealthy-state`: the state property holds an unhealthy value (`partnerState: terminated`);
+ * - `stale`: the date-time is older than the tenant's threshold, or unset (`value` null);
+ * - `expired` / `expiring`: the date-time has passed / comes within the threshold.
+ */
+export interface HealthFinding {
+  /** The declared object's address, as in `ResourceChange.address`. */
+  readonly address: string;
+  readonly tenant: string;
+  readonly code: "unhealthy-state" | "stale" | "expired" | "expiring";
+  readonly property: string;
+  /** The live value, normalised as `PropertyChange.before` (dates in canonical UTC). */
+  readonly value: JsonValue;
+  /** The threshold that applied, in hours; absent for `unhealthy-state`. */
+  readonly thresholdHours?: number;
+  /** One line for people, e.g. `last heartbeat 3 days ago (more than 24 h)`. */
+  readonly summary: string;
+}
+
 export interface Plan {
   readonly formatVersion: typeof PLAN_FORMAT_VERSION;
   readonly toolVersion: string;
@@ -194,4 +216,6 @@ export interface Plan {
   readonly warnings?: readonly PlanWarning[];
   /** Acceptances of the planned tenants ending within 14 days, by date. Absent when none. */
   readonly expiringAcceptances?: readonly ExpiringAcceptance[];
+  /** Health findings of the compared objects, sorted by address then property. Absent when none. */
+  readonly health?: readonly HealthFinding[];
 }

@@ -235,6 +235,16 @@ const ExpiringAcceptanceSchema = z.strictObject({
   reason: z.string(),
 });
 
+const HealthFindingSchema = z.strictObject({
+  address: z.string().min(1),
+  tenant: z.string().min(1),
+  code: z.enum(["unhealthy-state", "stale", "expired", "expiring"]),
+  property: z.string().min(1),
+  value: Json,
+  threshold_hours: z.number().nonnegative().optional(),
+  summary: z.string(),
+});
+
 export const PlanSchema = z
   .strictObject({
     tool_version: z.string().min(1),
@@ -248,6 +258,7 @@ export const PlanSchema = z
     accepted: z.array(AcceptedDifferenceSchema).optional(),
     warnings: z.array(PlanWarningSchema).optional(),
     expiring_acceptances: z.array(ExpiringAcceptanceSchema).optional(),
+    health: z.array(HealthFindingSchema).optional(),
   })
   .superRefine((plan, context) => {
     const issue = (message: string, path: (string | number)[]) =>
@@ -289,4 +300,12 @@ export const PlanSchema = z
     ...(plan.expiring_acceptances === undefined
       ? {}
       : { expiringAcceptances: plan.expiring_acceptances }),
+    ...(plan.health === undefined
+      ? {}
+      : {
+          health: plan.health.map(({ threshold_hours, ...finding }) => ({
+            ...finding,
+            ...(threshold_hours === undefined ? {} : { thresholdHours: threshold_hours }),
+          })),
+        }),
   }));

@@ -20,6 +20,7 @@ import {
 import { AcceptanceLedger } from "./acceptance-ledger.ts";
 import { normaliseValue, valuesEqual } from "./normalise.ts";
 import { propertyTypeOf } from "./property-type.ts";
+import { assessHealth } from "./health.ts";
 import type { FailureCause } from "../failure-cause.ts";
 
 export interface CreatePlanInput {
@@ -89,6 +90,19 @@ export function createPlan(input: CreatePlanInput): Plan {
     else unchangedByTenant[match.object.tenant] = (unchangedByTenant[match.object.tenant] ?? 0) + 1;
   }
 
+  // Health is read from the same live objects, and reported apart: it never makes a change.
+  const health = assessHealth(
+    unique.map((match) => ({
+      address: addressOf(match.resource, match.object.tenant, match.object.name),
+      tenant: match.object.tenant,
+      resource: match.resource,
+      graphVersion: match.object.graphVersion,
+      live: match.live,
+    })),
+    input.desired.tenants,
+    now,
+  );
+
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     toolVersion: input.toolVersion,
@@ -103,6 +117,7 @@ export function createPlan(input: CreatePlanInput): Plan {
     ...acceptances.report(objects, (object) =>
       addressOf(getResource(object.kind), object.tenant, object.name),
     ),
+    ...(health.length === 0 ? {} : { health }),
   };
 }
 

@@ -58,6 +58,21 @@ export function savedPlanJson(plan: Plan): JsonObject {
             reason: acceptance.reason,
           })),
         }),
+    ...(plan.health === undefined
+      ? {}
+      : {
+          health: plan.health.map((finding) => ({
+            address: finding.address,
+            tenant: finding.tenant,
+            code: finding.code,
+            property: finding.property,
+            value: finding.value,
+            ...(finding.thresholdHours === undefined
+              ? {}
+              : { threshold_hours: finding.thresholdHours }),
+            summary: finding.summary,
+          })),
+        }),
   };
 }
 

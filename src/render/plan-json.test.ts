@@ -32,6 +32,7 @@ describe("renderPlanJson", () => {
         accepted: 0,
         unchanged: 5,
         errors: 1,
+        health: 0,
         tenants: [{ tenant: "contoso", to_change: 1, observed: 0, unchanged: null, errors: 1 }],
       },
       changes: [
@@ -75,6 +76,7 @@ describe("renderPlanJson", () => {
       warnings: [],
       expiring_acceptances: [],
       attribution: null,
+      health: [],
     });
   });
 

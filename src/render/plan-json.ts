@@ -14,7 +14,7 @@ import type { DriftAttribution } from "../plan/attribution.ts";
  *   "tenants": ["contoso", …],
  *   "shard": { "index": 2, "count": 4 } | null,
  *   "summary": { "to_change": 2, "observed": 0, "accepted": 0, "unchanged": 5, "errors": 1,
- *     "tenants": [{ "tenant": "contoso", "to_change": 2, "observed": 0, "unchanged": 5,
+ *     "health": 0, "tenants": [{ "tenant": "contoso", "to_change": 2, "observed": 0, "unchanged": 5,
  *                   "errors": 1 }] },
  *   "changes": [{
  *     "address": "remoteAssistancePartner[contoso].teamviewer",
@@ -54,7 +54,9 @@ import type { DriftAttribution } from "../plan/attribution.ts";
  *       "old_value", "new_value", "property_listed": true, "event_id", "correlation_id",
  *       "by_this_tool": "client-request-id" | "app-id" | null } }],
  *     "gaps": [{ "tenant", "reason": "permission" | "read-failed" | "pages", "message" }]
- *   }
+ *   },
+ *   "health": [{ "address", "tenant", "code": "unhealthy-state" | "stale" | "expired"
+ *     | "expiring", "property", "value", "threshold_hours": 24 | null, "summary" }]
  * }
  * ```
  *
@@ -71,6 +73,10 @@ import type { DriftAttribution } from "../plan/attribution.ts";
  * `observed > 0` counts drift of observe-only objects (reported, never written). Both
  * can be true of one tenant. The exit code follows terraform (errors win: 1 even when there is
  * drift too), so a drift job reads this document, not the exit code, to report both.
+ *
+ * Health: `health` lists facts read from the partners (an unhealthy state, a stale heartbeat, an
+ * onboarding request that expires), `summary.health` counts them; they are never changes, never
+ * drift, and leave the exit code alone.
  */
 export const PLAN_JSON_FORMAT_VERSION = 1;
 
@@ -95,6 +101,7 @@ export function renderPlanJson(plan: Plan, options: PlanJsonOptions = {}): strin
       accepted: summary.accepted,
       unchanged: summary.unchanged,
       errors: summary.errors,
+      health: plan.health?.length ?? 0,
       tenants: summary.tenants.map((tenant) => ({
         tenant: tenant.tenant,
         to_change: tenant.toChange,
@@ -133,6 +140,15 @@ export function renderPlanJson(plan: Plan, options: PlanJsonOptions = {}): strin
       reason: acceptance.reason,
     })),
     attribution: options.attribution === undefined ? null : attributionJson(options.attribution),
+    health: (plan.health ?? []).map((finding) => ({
+      address: finding.address,
+      tenant: finding.tenant,
+      code: finding.code,
+      property: finding.property,
+      value: finding.value,
+      threshold_hours: finding.thresholdHours ?? null,
+      summary: finding.summary,
+    })),
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }

@@ -21,6 +21,7 @@ import { canonicalJson } from "../canonical-json.ts";
 import { sanitizeText } from "./style.ts";
 import type { DriftAttribution } from "../plan/attribution.ts";
 import { attributionGapLines, attributionText } from "./attribution-text.ts";
+import { healthMarkdownSection } from "./health.ts";
 
 /**
  * The plan as GitHub Markdown, for a pull-request comment and `$GITHUB_STEP_SUMMARY`:
@@ -93,6 +94,13 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}
     }
     out.push("\n");
   }
+
+  // Health before the changes, but it may not take the whole comment when there are changes.
+  const health = healthMarkdownSection(
+    plan.health ?? [],
+    plan.changes.length > 0 ? Math.floor(out.room / 4) : out.room,
+  );
+  if (health !== "") out.push(health);
 
   if (plan.changes.length > 0) {
     const blocks = groupIdenticalChanges(plan.changes);

@@ -16,6 +16,7 @@ import {
 import { createStyle, sanitizeText, type Style } from "./style.ts";
 import type { DriftAttribution } from "../plan/attribution.ts";
 import { attributionGapLines, attributionLookup, attributionText } from "./attribution-text.ts";
+import { healthTextBlock } from "./health.ts";
 
 /**
  * The human plan, terraform-like:
@@ -79,6 +80,8 @@ export function renderPlanText(plan: Plan, options: PlanTextOptions): string {
   for (const line of attributionGapLines(options.attribution))
     blocks.push(`${style.yellow("!")} Attribution: ${sanitizeText(line)}`);
   blocks.push(...acceptanceBlocks(plan, style, maxValue));
+  const health = healthTextBlock(plan.health ?? [], style);
+  if (health !== undefined) blocks.push(health);
   if (plan.problems.length > 0) {
     blocks.push(style.red(style.bold(`${plural(plan.problems.length, "problem")}:`)));
     for (const group of groupSharedProblems(plan.problems)) {

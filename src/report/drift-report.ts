@@ -6,6 +6,7 @@ import {
   renderPlanMarkdown,
 } from "../render/plan-markdown.ts";
 import { plural, truncate, withoutTenant } from "../render/plan-values.ts";
+import { healthMarkdownSection } from "../render/health.ts";
 import { mergePlans, readPlanJson } from "./plan-json-reader.ts";
 import type { DriftAttribution } from "../plan/attribution.ts";
 import { mergeAttributions } from "./attribution-json-reader.ts";
@@ -20,6 +21,10 @@ import { mergeAttributions } from "./attribution-json-reader.ts";
  * - `drift`: every tenant was checked and some drifted: open or update the issue;
  * - `incomplete`: some tenant (or a whole shard) could not be checked: update the issue with what
  *   is known (and open it when there is drift), never close it, fail the run.
+ *
+ * Partner health (`Plan.health`) is reported in its own section and never changes the status:
+ * it is not drift. Findings do keep the issue open (`open-or-update` instead of `close`), so
+ * that someone sees a terminated partner or a stale heartbeat even when nothing drifted.
  *
  * Pure: the CLI (`intune-gitops drift-report`) reads the files and writes the result.
  */
@@ -58,6 +63,8 @@ export interface DriftReport {
   readonly checkedTenants: number;
   readonly driftedTenants: readonly string[];
   readonly unchecked: readonly UncheckedEntry[];
+  /** Health findings over every shard (never drift). */
+  readonly healthFindings: number;
   /** The issue body: GitHub Markdown, at most `maxLength` characters. */
   readonly markdown: string;
 }
@@ -117,14 +124,20 @@ export function buildDriftReport(
 
   const status: DriftStatus =
     allUnchecked.length > 0 ? "incomplete" : driftedTenants.length > 0 ? "drift" : "clean";
+  const healthFindings = merged.health?.length ?? 0;
   const issueAction: IssueAction =
-    status === "clean" ? "close" : driftedTenants.length > 0 ? "open-or-update" : "update-if-open";
+    driftedTenants.length > 0 || (status === "clean" && healthFindings > 0)
+      ? "open-or-update"
+      : status === "clean"
+        ? "close"
+        : "update-if-open";
   return {
     status,
     issueAction,
     checkedTenants: merged.tenants.length,
     driftedTenants,
     unchecked: allUnchecked,
+    healthFindings,
     markdown: renderDriftMarkdown(
       merged,
       allUnchecked,
@@ -144,10 +157,12 @@ function renderDriftMarkdown(
 ): string {
   const limit = options.maxLength ?? GITHUB_COMMENT_LIMIT;
   const run = options.runUrl === undefined ? "" : ` by [the nightly run](${options.runUrl})`;
+  const findings = plan.health ?? [];
+  const healthCount = findings.length === 0 ? "" : `, ${plural(findings.length, "health finding")}`;
   const headline =
     unchecked.length === 0 && driftedTenants.length === 0
-      ? `### intune-gitops drift: none\n\nAll ${plural(plan.tenants.length, "tenant")} were checked${run} and match the configuration.\n`
-      : `### intune-gitops drift: ${plural(driftedTenants.length, "tenant")} drifted, ${plural(unchecked.length, unchecked.length === 1 ? "tenant or shard" : "tenants or shards", "tenants or shards")} could not be checked\n\n${plural(plan.tenants.length, "tenant")} checked${run}.\n`;
+      ? `### intune-gitops drift: none${healthCount}\n\nAll ${plural(plan.tenants.length, "tenant")} were checked${run} and match the configuration.\n`
+      : `### intune-gitops drift: ${plural(driftedTenants.length, "tenant")} drifted, ${plural(unchecked.length, unchecked.length === 1 ? "tenant or shard" : "tenants or shards", "tenants or shards")} could not be checked${healthCount}\n\n${plural(plan.tenants.length, "tenant")} checked${run}.\n`;
   const parts = [`${DRIFT_REPORT_MARKER}\n${headline}\n`];
   let size = parts[0]!.length;
 
@@ -156,15 +171,26 @@ function renderDriftMarkdown(
     parts.push(section);
     size += section.length;
   }
+  if (findings.length > 0) {
+    // Health is news but not drift: it may take a quarter of what is left when drift follows.
+    const room = limit - size;
+    const section = healthMarkdownSection(
+      findings,
+      plan.changes.length > 0 ? Math.floor(room / 4) : room - 200,
+    );
+    parts.push(section);
+    size += section.length;
+  }
   if (plan.changes.length > 0) {
     const heading = `#### Drifted: ${plural(driftedTenants.length, "tenant")}\n\nEach property with its live and desired value; apply the configuration or change it to match.\n\n`;
     parts.push(heading);
     size += heading.length;
-    // The plan without its problems: those are the section above.
+    // The plan without its problems and health: those are the sections above.
     // With who last changed each drifted property, when the shards read the audit log.
+    const { health: _shown, ...drift } = plan;
     parts.push(
       renderPlanMarkdown(
-        { ...plan, problems: [] },
+        { ...drift, problems: [] },
         { maxLength: limit - size, ...(attribution === undefined ? {} : { attribution }) },
       ),
     );

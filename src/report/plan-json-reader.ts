@@ -95,6 +95,20 @@ const PlanJson = z.object({
   expiring_acceptances: z.array(AcceptanceJson).optional(),
   // Written since drift attribution; absent in older documents, null when not read.
   attribution: AttributionJson.nullable().optional(),
+  // Written since partner health; absent in older documents.
+  health: z
+    .array(
+      z.object({
+        address: z.string(),
+        tenant: z.string(),
+        code: z.enum(["unhealthy-state", "stale", "expired", "expiring"]),
+        property: z.string(),
+        value: Json,
+        threshold_hours: z.number().nullable(),
+        summary: z.string(),
+      }),
+    )
+    .optional(),
 });
 
 export function readPlanJson(text: string): PlanJsonDocument | { error: string } {
@@ -171,6 +185,14 @@ export function readPlanJson(text: string): PlanJsonDocument | { error: string }
     ...(document.expiring_acceptances === undefined
       ? {}
       : { expiringAcceptances: document.expiring_acceptances }),
+    ...(document.health === undefined || document.health.length === 0
+      ? {}
+      : {
+          health: document.health.map(({ threshold_hours, ...finding }) => ({
+            ...finding,
+            ...(threshold_hours === null ? {} : { thresholdHours: threshold_hours }),
+          })),
+        }),
   };
   const attribution =
     document.attribution === undefined || document.attribution === null
@@ -197,6 +219,7 @@ export function mergePlans(plans: readonly Plan[]): Plan {
   const expiringAcceptances = plans
     .flatMap((plan) => plan.expiringAcceptances ?? [])
     .sort((a, b) => compareStrings(a.expires, b.expires) || byAddress(a, b));
+  const health = plans.flatMap((plan) => plan.health ?? []).sort(byAddress);
   for (const plan of plans) {
     if (plan.unchangedByTenant === undefined) complete = false;
     else Object.assign(unchangedByTenant, plan.unchangedByTenant);
@@ -220,6 +243,7 @@ export function mergePlans(plans: readonly Plan[]): Plan {
     ...(accepted.length === 0 ? {} : { accepted }),
     ...(warnings.length === 0 ? {} : { warnings }),
     ...(expiringAcceptances.length === 0 ? {} : { expiringAcceptances }),
+    ...(health.length === 0 ? {} : { health }),
   };
 }
 

@@ -89,6 +89,26 @@ export const DeviceManagementPartner: ResourceDefinition = {
     "A device management (MDM) partner connection: its app, state and the groups that enroll through it.",
   // Intune lists the partners it knows of in every tenant; one nobody connected is not configured.
   notSetUp: { isConfigured: false },
+  health: [
+    {
+      check: "state",
+      property: "partnerState",
+      unhealthy: ["unavailable", "terminated", "rejected", "unresponsive"],
+    },
+    {
+      // A partner nobody connected sends no heartbeat: only a configured one is expected to.
+      check: "stale",
+      property: "lastHeartbeatDateTime",
+      noun: "heartbeat",
+      when: { property: "isConfigured", equals: true },
+      threshold: {
+        setting: "heartbeatMaxAgeHours",
+        defaultHours: 24,
+        description:
+          "Hours without a heartbeat (lastHeartbeatDateTime) after which a configured device management partner is reported unhealthy. Default: 24.",
+      },
+    },
+  ],
   properties: {
     "v1.0": common,
     beta: [

@@ -103,6 +103,33 @@ describe("resource registry", () => {
         }
       });
 
+      it("checks health on properties of the kind, with values and types they can hold", () => {
+        for (const check of resource.health ?? []) {
+          // A check may need a version (beta-only properties): at least one has its property.
+          const versions = GRAPH_VERSIONS.filter((version) =>
+            findProperty(resource, version, check.property),
+          );
+          expect(versions.length, `${check.property} in some version`).toBeGreaterThan(0);
+          for (const version of versions) {
+            const property = findProperty(resource, version, check.property)!;
+            if (check.check === "state") {
+              expect(property.type.kind).toBe("enum");
+              if (property.type.kind === "enum")
+                for (const value of check.unhealthy) expect(property.type.members).toContain(value);
+              continue;
+            }
+            expect(property.type.kind, check.property).toBe("dateTimeOffset");
+            const condition = findProperty(resource, version, check.when.property);
+            expect(condition, `${check.when.property} in ${version}`).toBeDefined();
+            if (condition?.type.kind === "enum")
+              expect(condition.type.members).toContain(check.when.equals);
+            else expect(typeof check.when.equals).toBe(condition?.type.kind);
+            expect(check.threshold.setting).toMatch(/^[a-z][A-Za-z]*Hours$/);
+            expect(Number.isInteger(check.threshold.defaultHours)).toBe(true);
+          }
+        }
+      });
+
       it.each(GRAPH_VERSIONS)("has exactly the metadata's properties in %s", (version) => {
         const schema = loadSchema(version);
         const entity = schema.entityTypes[resource.graphType]!;
@@ -153,6 +180,16 @@ describe("resource registry", () => {
       });
     },
   );
+
+  it("names each health threshold setting once, so a tenant's setting means one thing", () => {
+    const settings = RESOURCES.flatMap((resource) =>
+      (resource.health ?? []).flatMap((check) =>
+        check.check === "state" ? [] : [check.threshold.setting],
+      ),
+    );
+    expect(settings.length).toBeGreaterThan(0);
+    expect(new Set(settings).size).toBe(settings.length);
+  });
 
   it("has a seed page for every kind", () => {
     const pageTypes = new Set(loadSeedPages().map((page) => page.graphType));

@@ -48,6 +48,21 @@ export const RemoteAssistancePartner: ResourceDefinition = {
     "A Remote Assistance partner (TeamViewer): its onboarding portal and onboarding status.",
   // Intune lists TeamViewer in every tenant; never onboarded and without a portal URL, it is unused.
   notSetUp: { onboardingStatus: "notOnboarded", onboardingUrl: null },
+  health: [
+    {
+      // Beta only: the expiry is not in v1.0, so the check is skipped for objects read there.
+      check: "expiry",
+      property: "onboardingRequestExpiryDateTime",
+      noun: "onboarding request",
+      when: { property: "onboardingStatus", equals: "onboarding" },
+      threshold: {
+        setting: "onboardingExpiryWarningHours",
+        defaultHours: 72,
+        description:
+          "Hours before an onboarding request expires (onboardingRequestExpiryDateTime, Graph beta, while onboardingStatus is onboarding) from which it is reported; an expired one always is. Default: 72.",
+      },
+    },
+  ],
   properties: {
     "v1.0": common,
     beta: [

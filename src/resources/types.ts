@@ -78,4 +78,50 @@ export interface ResourceDefinition {
    * Absent: the listing is not narrowed by component.
    */
   readonly auditComponent?: string;
+  /**
+   * The partner's health, read from the same listing the plan makes (its properties are added
+   * to `$select`) and never written: facts reported apart from drift. A check whose property the
+   * Graph version lacks is skipped for objects read through that version.
+   */
+  readonly health?: readonly HealthCheck[];
+}
+
+/**
+ * One health check of a kind. Every property it names must be a property of the kind.
+ * - `state`: the property's value is one of `unhealthy` (an enum of the partner's state);
+ * - `stale`: the date-time property is older than the threshold (or unset), while `when` holds;
+ * - `expiry`: the date-time property has passed, or comes within the threshold, while `when`
+ *   holds (an onboarding request that expires).
+ */
+export type HealthCheck =
+  | {
+      readonly check: "state";
+      readonly property: string;
+      readonly unhealthy: readonly string[];
+    }
+  | {
+      readonly check: "stale" | "expiry";
+      readonly property: string;
+      /** What the date-time is of, for messages: `heartbeat`, `onboarding request`. */
+      readonly noun: string;
+      readonly when: HealthCondition;
+      readonly threshold: HealthThreshold;
+    };
+
+/** The check applies only to objects whose `property` holds `equals`. */
+export interface HealthCondition {
+  readonly property: string;
+  readonly equals: string | boolean;
+}
+
+/**
+ * A threshold in hours, set per tenant under `spec.health.<setting>` in the configuration (the
+ * configuration schema derives the setting from here).
+ */
+export interface HealthThreshold {
+  /** The setting's name, e.g. `heartbeatMaxAgeHours`. */
+  readonly setting: string;
+  readonly defaultHours: number;
+  /** One sentence for the reference documentation and the JSON Schema. */
+  readonly description: string;
 }

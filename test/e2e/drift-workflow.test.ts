@@ -29,6 +29,7 @@ interface DriftReportJson {
   checked_tenants: number;
   drifted_tenants: string[];
   unchecked: { tenant: string | null; shard: string | null; reasons: string[] }[];
+  health_findings: number;
   body: string;
 }
 
@@ -208,6 +209,42 @@ describe("the template's drift workflow, run as GitHub runs it, against the emul
     expect(run.calls[2]?.args.state).toBe("closed");
     expect(run.failures).toEqual([]);
     // Two tenants over four shards: the two empty shards succeeded with an empty plan.
+    expect(run.detected.map((result) => result.failed)).toEqual([false, false, false, false]);
+  }, 240_000);
+
+  it("keeps the issue open with a Health section when a partner is unhealthy, though nothing drifted", async () => {
+    emulator = await startEmulator({ port: 0 });
+    // Only fabrikam's objects, which match the seed; its Workspace ONE last beat in March 2025.
+    const workspaceOne = readFileSync(join(EXAMPLES, "device-management.yaml"), "utf8")
+      .split(/^---$/m)
+      .find((document) => document.includes("name: workspace-one"));
+    expect(workspaceOne).toBeDefined();
+    const run = await runDriftWorkflow(
+      {
+        ...examples(),
+        "remote-assistance.yaml": readFileSync(
+          join(EXAMPLES, "remote-assistance.yaml"),
+          "utf8",
+        ).replace("tenants: all", "tenants: fabrikam"),
+        "device-management.yaml": workspaceOne ?? "",
+      },
+      emulatorEnv(emulator),
+      [],
+    );
+    // Not drift, and nothing failed: but someone must look at the partner.
+    expect(run.report).toMatchObject({
+      status: "clean",
+      issue_action: "open-or-update",
+      drifted_tenants: [],
+      health_findings: 1,
+    });
+    expect(run.calls.map((call) => call.method)).toEqual(["listForRepo", "create"]);
+    const body = String(run.calls[1]?.args.body);
+    expect(body).toContain("#### Health: 1 finding (read from the partners, not drift)");
+    expect(body).toContain(
+      "| <code>deviceManagementPartner&#91;fabrikam&#93;.workspace-one</code> | last heartbeat 2025-03-14T07&#58;05&#58;17.0000001Z,",
+    );
+    expect(run.failures).toEqual([]);
     expect(run.detected.map((result) => result.failed)).toEqual([false, false, false, false]);
   }, 240_000);
 

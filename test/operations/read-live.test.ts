@@ -115,7 +115,7 @@ afterAll(async () => {
 });
 
 describe("readLiveState", () => {
-  it("makes exactly one GET per tenant, kind and version, selecting the declared properties", async () => {
+  it("makes exactly one GET per tenant, kind and version, selecting the declared and health properties", async () => {
     const snapshot = await readLiveState(desired, clientsWith(goodSecrets));
     expect(snapshot.failures).toEqual([]);
     expect(
@@ -135,11 +135,13 @@ describe("readLiveState", () => {
     );
     expect(gets.sort()).toEqual(
       [
-        `contoso GET /beta${RA_PATH} id,displayName,onboardingUrl,onboardingStatus`,
-        `contoso GET /v1.0${RA_PATH} id,displayName`,
-        `contoso GET /beta${DMP_PATH} id,displayName,partnerState`,
+        // The declared properties, and those health reads (in the same GET: no extra request);
+        // the onboarding expiry is beta only.
+        `contoso GET /beta${RA_PATH} id,displayName,onboardingUrl,onboardingStatus,onboardingRequestExpiryDateTime`,
+        `contoso GET /v1.0${RA_PATH} id,displayName,onboardingStatus`,
+        `contoso GET /beta${DMP_PATH} id,displayName,partnerState,isConfigured,lastHeartbeatDateTime`,
         `fabrikam GET /v1.0${RA_PATH} id,displayName,onboardingStatus`,
-        `fabrikam GET /v1.0${DMP_PATH} id,displayName,isConfigured`,
+        `fabrikam GET /v1.0${DMP_PATH} id,displayName,partnerState,isConfigured,lastHeartbeatDateTime`,
       ].sort(),
     );
   });

@@ -14,7 +14,9 @@ network, no credentials.
 
 Status (in --format json): clean (every tenant checked, none drifted: close the drift issue),
 drift (every tenant checked, some drifted: open or update it) or incomplete (a tenant or a shard
-could not be checked: update the issue, never close it, fail the run).
+could not be checked: update the issue, never close it, fail the run). Partner health (a
+terminated partner, a stale heartbeat, an expiring onboarding) has its own section: it is never
+drift, but a clean run with findings keeps the issue open (issue_action open-or-update).
 
 Options:
       --shards N              How many shards the matrix ran: a shard with no output is reported
@@ -27,7 +29,7 @@ Example (the drift workflow's report job):
 
 JSON (format_version 1): { "format_version", "status", "issue_action": "close" |
 "open-or-update" | "update-if-open", "checked_tenants", "drifted_tenants": [...], "unchecked":
-[{ "tenant" | null, "shard" | null, "reasons": [...] }], "body" }.
+[{ "tenant" | null, "shard" | null, "reasons": [...] }], "health_findings", "body" }.
 Exit codes: 0 the report was built (whatever it says), 1 usage error.
 `;
 
@@ -86,6 +88,7 @@ function reportJson(report: DriftReport): string {
         shard: entry.shard ?? null,
         reasons: entry.reasons,
       })),
+      health_findings: report.healthFindings,
       body: report.markdown,
     },
     null,

@@ -42,6 +42,11 @@ Reads every tenant's live partner objects (one GET per tenant, kind and Graph ve
 them with the configuration and shows what apply would change: only the properties written
 under spec, each with its live and desired value. Nothing is written.
 
+Partner health comes from the same GETs, in its own section: a partnerState of unavailable,
+terminated, rejected or unresponsive, a configured partner's heartbeat older than 24 h, an
+onboarding request (beta) expired or expiring within 72 h (per tenant: spec.health). Health is
+never a change: it does not count as drift and leaves the exit code alone.
+
 Options:
 ${H.config}
 ${H.tenant}
