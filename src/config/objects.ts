@@ -31,6 +31,7 @@ import { isPrefix, type TenantDeclaration } from "./tenants.ts";
 import type { Path, PlainMap, PlainValue, SourceDocument } from "./yaml-document.ts";
 import { NAME_PATTERN } from "./formats.ts";
 import { canonicalGuid, isUpperCaseGuid } from "../guid.ts";
+import { propertyBehaviour } from "../resources/property-types/registry.ts";
 
 /**
  * A partner object document (`kind` from the registry): envelope and metadata, the tenants it
@@ -488,21 +489,9 @@ function buildSpec(
   return { spec: built, sources };
 }
 
+/** A declared value as the desired state holds it: its type module's `graphValue`. */
 function toGraphValue(property: PropertyDefinition, value: PlainValue): JsonValue {
-  if (property.type.kind !== "assignments" || !Array.isArray(value)) return plainToJson(value);
-  return value.map((assignment) => {
-    const target = childOf(assignment, "target") as PlainMap;
-    // `@odata.type` first, as Graph writes it; the rest as declared.
-    const canonical: JsonObject = {};
-    for (const key of ["@odata.type", ...Object.keys(target).filter((k) => k !== "@odata.type")]) {
-      const item = target[key]!;
-      canonical[key] =
-        key === "@odata.type" && typeof item === "string"
-          ? canonicalTargetType(item)
-          : plainToJson(item);
-    }
-    return { target: canonical };
-  });
+  return propertyBehaviour(property.type).graphValue(plainToJson(value));
 }
 
 /** Null-prototype mappings to ordinary JSON objects (own keys only). */

@@ -3,8 +3,7 @@ import { holdsSecret } from "../redact.ts";
 import type { LiveObject } from "../live-object.ts";
 import type { JsonObject, JsonValue } from "../json.ts";
 import { compareStrings } from "../canonical-json.ts";
-import { formatTicks, MIN_DATE_TIME_OFFSET, parseDateTimeOffset } from "../date-time-offset.ts";
-import { normaliseValue } from "../plan/normalise.ts";
+import { propertyBehaviour } from "../resources/property-types/registry.ts";
 import { RESOURCES } from "../resources/registry.ts";
 import type { GraphVersion, PropertyDefinition, ResourceDefinition } from "../resources/types.ts";
 
@@ -150,27 +149,19 @@ function exportObject(
 }
 
 /**
- * Graph's value as the configuration writes it. Assignments go through the planner's own
- * normalisation (annotations and defaults dropped, members the tool does not know left out, a
- * sorted set), so what is written is exactly what plans compare, in a stable order. A date is
- * written as the shared DateTimeOffset module's canonical UTC text (whatever offset or precision
- * Graph used), so a second export of the same instant is byte-identical; an unset one as
- * `0001-01-01T00:00:00Z`.
+ * Graph's value as the configuration writes it: its type module's `exportValue`. Assignments go
+ * through the planner's own normalisation (annotations and defaults dropped, members the tool
+ * does not know left out, a sorted set), so what is written is exactly what plans compare, in a
+ * stable order; GUID-valued strings lower-case. A date is written as the shared DateTimeOffset
+ * module's canonical UTC text (whatever offset or precision Graph used), so a second export of
+ * the same instant is byte-identical; an unset one as `0001-01-01T00:00:00Z`.
  */
 function exportValue(
   property: PropertyDefinition,
   value: JsonValue,
   version: GraphVersion,
 ): JsonValue {
-  if (property.type.kind === "dateTimeOffset" && typeof value === "string") {
-    const parsed = parseDateTimeOffset(value);
-    if (!parsed.ok) return value;
-    // Any spelling of "unset" is written as Graph's own, which the planner reads as unset too.
-    return parsed.isMinValue ? MIN_DATE_TIME_OFFSET : formatTicks(parsed.ticks);
-  }
-  // GUID-valued strings lower-case, as Graph returns them (and as the planner compares them).
-  if (property.type.kind !== "assignments" && property.type.kind !== "string") return value;
-  return normaliseValue(property.type, value, version) ?? null;
+  return propertyBehaviour(property.type).exportValue(value, version);
 }
 
 /** Where an export writes a tenant's objects of a kind, relative to the output folder. */

@@ -1,5 +1,5 @@
 import { z } from "../zod.ts";
-import type { JsonValue } from "../json.ts";
+import { propertyBehaviour } from "../resources/property-types/registry.ts";
 import { findProperty, findResource } from "../resources/registry.ts";
 import { GRAPH_VERSIONS } from "../resources/types.ts";
 import { canonicalJson } from "../canonical-json.ts";
@@ -121,10 +121,8 @@ const ResourceChangeSchema = z
       if (canonicalJson(sent) !== canonicalJson(propertyChange.after)) {
         issue("must equal the change's after", ["patch", property]);
       }
-      if (definition.type.kind === "assignments") {
-        const problem = assignmentsProblem(sent);
-        if (problem) issue(problem, ["patch", property]);
-      }
+      const problem = propertyBehaviour(definition.type).patchProblem(sent);
+      if (problem) issue(problem, ["patch", property]);
     });
   })
   .transform((change): ResourceChange => ({
@@ -145,36 +143,6 @@ const ResourceChangeSchema = z
     fingerprint: change.fingerprint,
     ...(change.mode === undefined ? {} : { mode: change.mode }),
   }));
-
-/** Why an assignment collection is not `[{ target: { "@odata.type": …, … } }, …]`, if it is not. */
-function assignmentsProblem(value: JsonValue): string | undefined {
-  if (value === null) return undefined;
-  if (!Array.isArray(value)) return "must be a list of assignments";
-  for (const element of value) {
-    if (typeof element !== "object" || element === null || Array.isArray(element)) {
-      return "each assignment must be an object";
-    }
-    if (Object.keys(element).some((key) => key !== "target")) {
-      return "an assignment has only a target";
-    }
-    const target = element["target"];
-    if (typeof target !== "object" || target === null || Array.isArray(target)) {
-      return "each assignment needs a target object";
-    }
-    if (typeof target["@odata.type"] !== "string") return "each target needs its @odata.type";
-    if (Object.keys(target).some((key) => key !== "@odata.type" && key.includes("@"))) {
-      return "a target's only annotation is @odata.type";
-    }
-    // Graph stores a group target without its group as null (Microsoft's SDK sends exactly that).
-    if (
-      /GroupAssignmentTarget$/i.test(String(target["@odata.type"])) &&
-      typeof target["groupId"] !== "string"
-    ) {
-      return "a group target needs its groupId";
-    }
-  }
-  return undefined;
-}
 
 const SourceSchema = z.strictObject({
   file: z.string(),

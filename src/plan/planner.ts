@@ -1,9 +1,8 @@
 import deepDiff from "deep-diff";
 import type { DesiredObject, DesiredState, ObjectMatch } from "../config/model.ts";
 import type { LiveObject } from "../live-object.ts";
-import { isJsonObject, type JsonObject, type JsonValue } from "../json.ts";
-import { canonicalTargetType, GUID_TARGET_PROPERTIES } from "../resources/assignment-targets.ts";
-import { canonicalGuid } from "../guid.ts";
+import type { JsonObject, JsonValue } from "../json.ts";
+import { propertyBehaviour } from "../resources/property-types/registry.ts";
 import { findResource, getResource } from "../resources/registry.ts";
 import type { GraphVersion, PropertyType, ResourceDefinition } from "../resources/types.ts";
 import { canonicalJson, compareStrings } from "../canonical-json.ts";
@@ -148,29 +147,13 @@ export function declaredProperties(
 }
 
 /**
- * A declared value as it goes into the PATCH body: as written, except that GUIDs are lower-case
- * (as Graph returns them) and an assignment collection is sent as a list of `{ target }` with the
- * target's `@odata.type` canonical (the one annotation Graph needs, to know the concrete target
- * type) and every other annotation dropped.
+ * A declared value as it goes into the PATCH body: as written, except what its type's module
+ * says (`patchValue`): GUIDs lower-case (as Graph returns them), an assignment collection as a
+ * list of `{ target }` with the target's `@odata.type` canonical and every other annotation
+ * dropped.
  */
 export function patchValue(type: PropertyType, declared: JsonValue): JsonValue {
-  if (type.kind === "string" && type.holds === "guid" && typeof declared === "string") {
-    return canonicalGuid(declared);
-  }
-  if (type.kind !== "assignments" || !Array.isArray(declared)) return declared;
-  return declared.map((element) => {
-    const target = isJsonObject(element) ? element["target"] : undefined;
-    if (!isJsonObject(target)) return element;
-    const cleaned: JsonObject = {};
-    const odataType = target["@odata.type"];
-    if (typeof odataType === "string") cleaned["@odata.type"] = canonicalTargetType(odataType);
-    for (const [key, value] of Object.entries(target)) {
-      if (key.includes("@")) continue;
-      cleaned[key] =
-        GUID_TARGET_PROPERTIES.has(key) && typeof value === "string" ? canonicalGuid(value) : value;
-    }
-    return { target: cleaned };
-  });
+  return propertyBehaviour(type).patchValue(declared);
 }
 
 interface Match {

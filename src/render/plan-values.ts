@@ -1,8 +1,10 @@
-import { isJsonObject, type JsonObject, type JsonValue } from "../json.ts";
+import { isJsonObject, type JsonValue } from "../json.ts";
 import type { Plan, PlanProblem, ResourceChange } from "../plan/model.ts";
-import { canonicalJson, compareStrings } from "../canonical-json.ts";
-import { normaliseValue } from "../plan/normalise.ts";
+import { compareStrings } from "../canonical-json.ts";
 import { propertyTypeOf } from "../plan/property-type.ts";
+import type { ElementChange, ElementDiff } from "../resources/property-types/behaviour.ts";
+import { withIdentityOnly } from "../resources/property-types/assignment-diff.ts";
+import { propertyBehaviour } from "../resources/property-types/registry.ts";
 import { findResource } from "../resources/registry.ts";
 import { sanitizeText } from "./style.ts";
 
@@ -109,25 +111,10 @@ export function shortAddress(change: ResourceChange): string {
   return truncate(sanitizeText(`${change.graphType}.${change.name}`), 200);
 }
 
-export interface AssignmentDiff {
-  readonly added: readonly JsonValue[];
-  readonly removed: readonly JsonValue[];
-  /** The same target (type and group or collection) on both sides, with other fields changed. */
-  readonly changed: readonly TargetChange[];
-  readonly kept: number;
-}
-
+/** An assignment-collection change element by element (its type module's `elementDiff`). */
+export type AssignmentDiff = ElementDiff;
 /** One target whose identity stays while some of its fields change (e.g. its filter). */
-export interface TargetChange {
-  readonly before: JsonValue;
-  readonly after: JsonValue;
-  /** The fields that differ, by name; an absent field is `null`, an absent filter type `none`. */
-  readonly fields: readonly {
-    readonly field: string;
-    readonly before: JsonValue;
-    readonly after: JsonValue;
-  }[];
-}
+export type TargetChange = ElementChange;
 
 /**
  * An assignment-collection change as set additions, removals and element-level changes (a target
@@ -143,69 +130,7 @@ export function assignmentDiff(
   },
 ): AssignmentDiff | undefined {
   const type = propertyTypeOf(findResource(change.kind), change.graphVersion, property.property);
-  if (type.kind !== "assignments") return undefined;
-  const before = normaliseValue(type, property.before, change.graphVersion);
-  const after = normaliseValue(type, property.after, change.graphVersion);
-  if (!Array.isArray(before) || !Array.isArray(after)) return undefined;
-  const beforeKeys = new Set(before.map((element) => canonicalJson(element)));
-  const afterKeys = new Set(after.map((element) => canonicalJson(element)));
-  const added = after.filter((element) => !beforeKeys.has(canonicalJson(element)));
-  const removed = before.filter((element) => !afterKeys.has(canonicalJson(element)));
-  // Pair a removal with an addition of the same target: one change inside the element.
-  const changed: TargetChange[] = [];
-  const unpairedAdded = [...added];
-  const unpairedRemoved: JsonValue[] = [];
-  for (const element of removed) {
-    const identity = targetIdentity(element);
-    const index =
-      identity === undefined
-        ? -1
-        : unpairedAdded.findIndex((candidate) => targetIdentity(candidate) === identity);
-    if (index < 0) {
-      unpairedRemoved.push(element);
-      continue;
-    }
-    const [partner] = unpairedAdded.splice(index, 1);
-    changed.push(targetChange(element, partner ?? null));
-  }
-  return {
-    added: unpairedAdded,
-    removed: unpairedRemoved,
-    changed,
-    kept: after.filter((element) => beforeKeys.has(canonicalJson(element))).length,
-  };
-}
-
-/** Members that say which target it is; the others (filters) are its settings. */
-const IDENTITY_MEMBERS = new Set(["@odata.type", "groupId", "collectionId"]);
-
-/** A target's type and group or collection, as text; undefined for a shape that is not a target. */
-function targetIdentity(element: JsonValue): string | undefined {
-  const target = isJsonObject(element) ? element["target"] : undefined;
-  if (!isJsonObject(target)) return undefined;
-  return canonicalJson(
-    Object.fromEntries(Object.entries(target).filter(([key]) => IDENTITY_MEMBERS.has(key))),
-  );
-}
-
-function targetChange(before: JsonValue, after: JsonValue): TargetChange {
-  const members = (element: JsonValue) => {
-    const target = isJsonObject(element) ? element["target"] : undefined;
-    return isJsonObject(target) ? target : {};
-  };
-  const [from, to] = [members(before), members(after)];
-  const names = [...new Set([...Object.keys(from), ...Object.keys(to)])]
-    .filter((name) => !IDENTITY_MEMBERS.has(name))
-    .sort(compareStrings);
-  const shown = (target: JsonObject, name: string): JsonValue =>
-    target[name] ?? (name === FILTER_TYPE ? "none" : null);
-  return {
-    before,
-    after,
-    fields: names
-      .map((field) => ({ field, before: shown(from, field), after: shown(to, field) }))
-      .filter((field) => canonicalJson(field.before) !== canonicalJson(field.after)),
-  };
+  return propertyBehaviour(type).elementDiff(property.before, property.after, change.graphVersion);
 }
 
 const FILTER_TYPE = "deviceAndAppManagementAssignmentFilterType";
@@ -237,14 +162,6 @@ function filterText(element: JsonValue): string {
   const id = isJsonObject(target) ? (target[FILTER_ID] ?? null) : null;
   if (type === "none" && id === null) return "none";
   return `${typeof type === "string" ? type : JSON.stringify(type)} ${typeof id === "string" ? id : "(no filter id)"}`;
-}
-
-function withIdentityOnly(element: JsonValue): JsonValue {
-  const target = isJsonObject(element) ? element["target"] : undefined;
-  if (!isJsonObject(target)) return element;
-  return {
-    target: Object.fromEntries(Object.entries(target).filter(([key]) => IDENTITY_MEMBERS.has(key))),
-  };
 }
 
 /**

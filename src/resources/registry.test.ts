@@ -1,3 +1,4 @@
+import { propertyBehaviour } from "./property-types/registry.ts";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -30,21 +31,9 @@ function loadSchema(version: GraphVersion): Schema {
   return JSON.parse(readFileSync(`${metadataDir}schema-${version}.json`, "utf8")) as Schema;
 }
 
-/** The registry's type, written as the metadata writes it. */
+/** The registry's type, written as the metadata writes it: its type module's Edm name. */
 function edmTypeOf(type: PropertyType): string {
-  switch (type.kind) {
-    case "string":
-    case "url":
-      return "Edm.String";
-    case "boolean":
-      return "Edm.Boolean";
-    case "dateTimeOffset":
-      return "Edm.DateTimeOffset";
-    case "enum":
-      return `graph.${type.enumType}`;
-    case "assignments":
-      return "Collection(graph.deviceManagementPartnerAssignment)";
-  }
+  return propertyBehaviour(type).edmName;
 }
 
 const NON_KIND_FILES = new Set(["types.ts", "registry.ts", "index.ts", "assignment-targets.ts"]);

@@ -11,23 +11,12 @@ export type GraphVersion = "v1.0" | "beta";
 export const GRAPH_VERSIONS: readonly GraphVersion[] = ["v1.0", "beta"];
 
 /**
- * The value type of a property, as the configuration and the planner see it.
- * - `string`: Edm.String; `holds: "guid"` marks one whose values are GUIDs (compared regardless
- *   of case and sent lower-case when they are GUIDs, see `src/guid.ts`).
- * - `url`: Edm.String in Graph's metadata, but the value must be an absolute http(s) URL.
- * - `enum`: a Graph enum type; `members` in metadata order.
- * - `boolean`: Edm.Boolean.
- * - `dateTimeOffset`: Edm.DateTimeOffset (ISO 8601 with an offset, up to 7 fractional digits).
- * - `assignments`: Collection(deviceManagementPartnerAssignment): a set of assignment targets,
- *   each identified by its `@odata.type` (see `assignment-targets.ts`).
+ * The value type of a property, as the configuration and the planner see it: one module per type
+ * in `property-types/` (string, url, enum, boolean, dateTimeOffset, assignments), listed in
+ * `property-types/registry.ts`, which also gives each type's behaviour (`propertyBehaviour`).
  */
-export type PropertyType =
-  | { readonly kind: "string"; readonly holds?: "guid" }
-  | { readonly kind: "url" }
-  | { readonly kind: "enum"; readonly enumType: string; readonly members: readonly string[] }
-  | { readonly kind: "boolean" }
-  | { readonly kind: "dateTimeOffset" }
-  | { readonly kind: "assignments" };
+import type { PropertyType } from "./property-types/registry.ts";
+export type { PropertyType };
 
 /** One property of a kind in one Graph version. `id` is never listed: it is the key, not state. */
 export interface PropertyDefinition {
