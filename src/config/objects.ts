@@ -5,6 +5,8 @@ import {
   ASSIGNMENT_TARGET_BASE_PROPERTIES,
   canonicalTargetType,
   GUID_TARGET_PROPERTIES,
+  targetTypeName,
+  targetTypesOf,
 } from "../resources/assignment-targets.ts";
 import {
   GRAPH_VERSIONS,
@@ -20,8 +22,6 @@ import {
   propertiesAcross,
   resourceEnvelopeSchema,
   specSchema,
-  targetTypeName,
-  targetTypesOf,
   versionsWithProperty,
 } from "./schema.ts";
 import { childOf, isMapping } from "./schema-walk.ts";

@@ -1,28 +1,17 @@
 import { z } from "../zod.ts";
 import { CLOUD_NAMES } from "../clouds.ts";
-import {
-  ASSIGNMENT_FILTER_TYPES,
-  ASSIGNMENT_ODATA_TYPE,
-  ASSIGNMENT_TARGET_BASE_PROPERTIES,
-  assignmentTargetTypes,
-  type AssignmentTargetType,
-} from "../resources/assignment-targets.ts";
 import { RESOURCES } from "../resources/registry.ts";
 import {
   GRAPH_VERSIONS,
   type GraphVersion,
   type PropertyDefinition,
-  type PropertyType,
   type ResourceDefinition,
 } from "../resources/types.ts";
 import type { AuthConfig } from "./model.ts";
-import {
-  DATE_TIME_OFFSET_EXAMPLE,
-  DATE_TIME_OFFSET_PATTERN,
-  isDateTimeOffset,
-} from "../date-time-offset.ts";
 import { CALENDAR_DATE_PATTERN, isExistingDate } from "./calendar-date.ts";
 import { ENV_VAR_NAME_PATTERN, NAME_PATTERN } from "./formats.ts";
+import { propertyBehaviour } from "../resources/property-types/registry.ts";
+import { field, fieldHelp, guidField, nonEmptyField, type FieldHelp } from "../schema-field.ts";
 
 /**
  * The configuration format as zod schemas. The partner kinds' `spec` schemas are derived from the
@@ -42,21 +31,7 @@ export const ALL_TENANTS = "all";
 /** `metadata.mode`: whether apply writes the object or only plan reports on it. */
 export const OBJECT_MODES = ["manage", "observe"] as const;
 
-/** What a field expects, in words, for diagnostics (not part of the JSON Schema). */
-export interface FieldHelp {
-  /** e.g. "a GUID", "an absolute http(s) URL". */
-  readonly expected: string;
-  /** A value to show in "what to do" lines. */
-  readonly example?: string;
-}
-export const fieldHelp = z.registry<FieldHelp>();
-
-/** Attaches a description (for editors and docs) and diagnostic help to a schema. */
-function field<T extends z.ZodType>(schema: T, description: string, help?: FieldHelp): T {
-  const described = schema.meta({ description });
-  if (help) fieldHelp.add(described, help);
-  return described;
-}
+export { fieldHelp, type FieldHelp };
 
 const schemaCache = new Map<string, z.ZodType>();
 
@@ -70,8 +45,7 @@ function memoized<T extends z.ZodType>(key: string, build: () => T): T {
 
 // ── Shared value formats ───────────────────────────────────────────────────────────────────────
 
-const guid = (description: string, example = "00000000-0000-0000-0000-000000000000") =>
-  field(z.guid(), description, { expected: "a GUID (8-4-4-4-12 hexadecimal digits)", example });
+const guid = guidField;
 
 const name = (description: string, example: string) =>
   field(z.string().regex(NAME_PATTERN), description, {
@@ -85,29 +59,10 @@ const envVarName = (description: string, example: string) =>
     example,
   });
 
-const nonEmpty = (description: string, example?: string) =>
-  field(z.string().min(1), description, {
-    expected: "non-empty text",
-    ...(example ? { example } : {}),
-  });
+const nonEmpty = nonEmptyField;
 
-export const DateTimeOffset = field(
-  z
-    .string()
-    .regex(DATE_TIME_OFFSET_PATTERN)
-    // The pattern is the grammar; the calendar and Graph's range need the parser.
-    .refine((text) => !DATE_TIME_OFFSET_PATTERN.test(text) || isDateTimeOffset(text), {
-      params: { code: "invalid-date-time" },
-    }),
-  "ISO 8601 date-time with an offset (Z or ±hh:mm), seconds optional, up to 7 fractional digits (OData's Edm.DateTimeOffset).",
-  { expected: "an ISO 8601 date-time with an offset", example: DATE_TIME_OFFSET_EXAMPLE },
-);
-
-export const HttpUrl = field(
-  z.url({ protocol: /^https?$/ }).meta({ pattern: "^https?://" }),
-  "Absolute http or https URL.",
-  { expected: "an absolute http(s) URL", example: "https://example.com/" },
-);
+export { DateTimeOffset } from "../resources/property-types/date-time-offset.ts";
+export { HttpUrl } from "../resources/property-types/url.ts";
 
 export const GraphVersionName = field(
   z.enum(GRAPH_VERSIONS),
@@ -300,105 +255,6 @@ export type TenantDocument = z.infer<typeof TenantDocument>;
 
 // ── Partner objects (derived from the registry) ────────────────────────────────────────────────
 
-/** Properties of assignment targets whose meaning the registry states only by name. */
-const TARGET_PROPERTY_SCHEMAS: Readonly<Record<string, () => z.ZodType>> = {
-  groupId: () => guid("Id of the Entra ID group.", "4f1c2d3e-8a9b-4c7d-9e0f-1a2b3c4d5e6f"),
-  collectionId: () => nonEmpty("Id of the Configuration Manager collection.", "SMS00001"),
-  deviceAndAppManagementAssignmentFilterId: () =>
-    field(
-      z.guid().nullable(),
-      "Id of the assignment filter to apply (Graph beta only). May be null.",
-      {
-        expected: "a GUID (8-4-4-4-12 hexadecimal digits)",
-      },
-    ).optional(),
-  deviceAndAppManagementAssignmentFilterType: () =>
-    field(
-      z.enum(ASSIGNMENT_FILTER_TYPES),
-      "How the assignment filter applies (Graph beta only). Default: none.",
-    ).optional(),
-};
-
-function targetPropertySchema(property: string): z.ZodType {
-  return TARGET_PROPERTY_SCHEMAS[property]?.() ?? nonEmpty(property);
-}
-
-/** The short type name users read: `groupAssignmentTarget`. */
-export function targetTypeName(odataType: string): string {
-  return odataType.replace(/^#?microsoft\.graph\./, "");
-}
-
-/** The target types of all the given versions, each once. */
-export function targetTypesOf(versions: readonly GraphVersion[]): AssignmentTargetType[] {
-  const byType = new Map<string, AssignmentTargetType>();
-  for (const version of versions) {
-    for (const type of assignmentTargetTypes(version))
-      if (!byType.has(type.odataType)) byType.set(type.odataType, type);
-  }
-  return [...byType.values()];
-}
-
-function baseTargetProperties(versions: readonly GraphVersion[]): string[] {
-  return [...new Set(versions.flatMap((version) => ASSIGNMENT_TARGET_BASE_PROPERTIES[version]))];
-}
-
-/** A concrete assignment target, told apart by `@odata.type` (with or without the leading `#`). */
-export function assignmentTargetSchema(versions: readonly GraphVersion[]) {
-  const base = baseTargetProperties(versions);
-  const options = targetTypesOf(versions).map((type) =>
-    z.strictObject({
-      "@odata.type": field(
-        z.enum([type.odataType, type.odataType.slice(1)]),
-        `The target type: ${targetTypeName(type.odataType)}.`,
-      ),
-      ...Object.fromEntries(
-        type.properties.map((property) => [property, targetPropertySchema(property)]),
-      ),
-      ...Object.fromEntries(base.map((property) => [property, targetPropertySchema(property)])),
-    }),
-  );
-  return field(
-    z.discriminatedUnion(
-      "@odata.type",
-      options as [(typeof options)[number], ...(typeof options)[number][]],
-    ),
-    "Who the assignment targets, identified by its @odata.type.",
-    {
-      expected: 'a mapping with an "@odata.type"',
-      example: '{ "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId: <GUID> }',
-    },
-  );
-}
-
-function assignmentsSchema(versions: readonly GraphVersion[]) {
-  return z.array(
-    z.strictObject({
-      "@odata.type": field(
-        z.enum([ASSIGNMENT_ODATA_TYPE, ASSIGNMENT_ODATA_TYPE.slice(1)]),
-        "Optional: the assignment's own type, as Graph's examples write it.",
-      ).optional(),
-      target: assignmentTargetSchema(versions),
-    }),
-  );
-}
-
-function valueSchema(type: PropertyType, versions: readonly GraphVersion[]): z.ZodType {
-  switch (type.kind) {
-    case "string":
-      return z.string();
-    case "url":
-      return HttpUrl;
-    case "enum":
-      return z.enum(type.members as [string, ...string[]]);
-    case "boolean":
-      return z.boolean();
-    case "dateTimeOffset":
-      return DateTimeOffset;
-    case "assignments":
-      return assignmentsSchema(versions);
-  }
-}
-
 /** The versions of `versions` in which a kind has a property. */
 export function versionsWithProperty(
   resource: ResourceDefinition,
@@ -450,7 +306,7 @@ export function specSchema(resource: ResourceDefinition, versions: readonly Grap
 function buildSpecSchema(resource: ResourceDefinition, versions: readonly GraphVersion[]) {
   const shape: Record<string, z.ZodType> = {};
   for (const property of propertiesAcross(resource, versions)) {
-    let schema = valueSchema(property.type, versions);
+    let schema = propertyBehaviour(property.type).valueSchema(versions);
     if (property.nullable) schema = schema.nullable();
     shape[property.name] = schema
       .meta({

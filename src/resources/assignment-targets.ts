@@ -72,3 +72,18 @@ export function canonicalTargetType(odataType: string): string {
 
 /** The `@odata.type` of the assignment wrapper itself, as the seed pages write it. */
 export const ASSIGNMENT_ODATA_TYPE = "#microsoft.graph.deviceManagementPartnerAssignment";
+
+/** The short type name users read: `groupAssignmentTarget`. */
+export function targetTypeName(odataType: string): string {
+  return odataType.replace(/^#?microsoft\.graph\./, "");
+}
+
+/** The target types of all the given versions, each once. */
+export function targetTypesOf(versions: readonly GraphVersion[]): AssignmentTargetType[] {
+  const byType = new Map<string, AssignmentTargetType>();
+  for (const version of versions) {
+    for (const type of assignmentTargetTypes(version))
+      if (!byType.has(type.odataType)) byType.set(type.odataType, type);
+  }
+  return [...byType.values()];
+}

@@ -9,6 +9,7 @@ import {
 } from "../assignment-targets.ts";
 import type { GraphVersion } from "../types.ts";
 import { assignmentDiff } from "./assignment-diff.ts";
+import { assignmentsSchema } from "./assignments-schema.ts";
 import type { PropertyBehaviour } from "./behaviour.ts";
 
 /**
@@ -22,6 +23,7 @@ export interface AssignmentsType {
 export function assignmentsBehaviour(_type: AssignmentsType): PropertyBehaviour {
   return {
     edmName: "Collection(graph.deviceManagementPartnerAssignment)",
+    valueSchema: assignmentsSchema,
     normalise: normaliseAssignments,
     patchValue,
     graphValue,

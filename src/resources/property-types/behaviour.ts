@@ -1,4 +1,5 @@
 import type { JsonValue } from "../../json.ts";
+import type { z } from "../../zod.ts";
 import type { GraphVersion } from "../types.ts";
 
 /**
@@ -10,6 +11,8 @@ import type { GraphVersion } from "../types.ts";
 export interface PropertyBehaviour {
   /** The OData type in Graph's metadata: `Edm.String`, `microsoft.graph.x`, `Collection(…)`. */
   readonly edmName: string;
+  /** The configuration's schema of a declared value, for the given Graph versions. */
+  valueSchema(versions: readonly GraphVersion[]): z.ZodType;
   /**
    * The comparable form of a value, so that two values Graph treats as the same compare equal
    * and two it treats as different do not. Absent is `null`. Never throws, whatever Graph sends
@@ -63,9 +66,10 @@ export interface ElementChange {
  * The behaviour of a type whose values are compared exactly and sent, exported and checked as
  * they are: the base the scalar types start from.
  */
-export function exactValues(edmName: string): PropertyBehaviour {
+export function exactValues(edmName: string, schema: z.ZodType): PropertyBehaviour {
   return {
     edmName,
+    valueSchema: () => schema,
     normalise: (value) => value ?? null,
     patchValue: (declared) => declared,
     graphValue: (declared) => declared,

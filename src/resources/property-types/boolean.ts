@@ -1,3 +1,4 @@
+import { z } from "../../zod.ts";
 import { exactValues, type PropertyBehaviour } from "./behaviour.ts";
 
 /** Edm.Boolean. */
@@ -6,5 +7,5 @@ export interface BooleanType {
 }
 
 export function booleanBehaviour(_type: BooleanType): PropertyBehaviour {
-  return exactValues("Edm.Boolean");
+  return exactValues("Edm.Boolean", z.boolean());
 }

@@ -1,4 +1,13 @@
-import { formatTicks, MIN_DATE_TIME_OFFSET, parseDateTimeOffset } from "../../date-time-offset.ts";
+import {
+  DATE_TIME_OFFSET_EXAMPLE,
+  DATE_TIME_OFFSET_PATTERN,
+  formatTicks,
+  isDateTimeOffset,
+  MIN_DATE_TIME_OFFSET,
+  parseDateTimeOffset,
+} from "../../date-time-offset.ts";
+import { field } from "../../schema-field.ts";
+import { z } from "../../zod.ts";
 import type { JsonValue } from "../../json.ts";
 import { exactValues, type PropertyBehaviour } from "./behaviour.ts";
 
@@ -15,9 +24,21 @@ export interface DateTimeOffsetType {
  * kept as it is and compared exactly. Sent as declared. Exported as the canonical UTC text, so a
  * second export of the same instant is byte-identical; an unset one as `0001-01-01T00:00:00Z`.
  */
+export const DateTimeOffset = field(
+  z
+    .string()
+    .regex(DATE_TIME_OFFSET_PATTERN)
+    // The pattern is the grammar; the calendar and Graph's range need the parser.
+    .refine((text) => !DATE_TIME_OFFSET_PATTERN.test(text) || isDateTimeOffset(text), {
+      params: { code: "invalid-date-time" },
+    }),
+  "ISO 8601 date-time with an offset (Z or ±hh:mm), seconds optional, up to 7 fractional digits (OData's Edm.DateTimeOffset).",
+  { expected: "an ISO 8601 date-time with an offset", example: DATE_TIME_OFFSET_EXAMPLE },
+);
+
 export function dateTimeOffsetBehaviour(_type: DateTimeOffsetType): PropertyBehaviour {
   return {
-    ...exactValues("Edm.DateTimeOffset"),
+    ...exactValues("Edm.DateTimeOffset", DateTimeOffset),
     normalise: normaliseDateTime,
     exportValue: (live) => {
       if (typeof live !== "string") return live;

@@ -1,3 +1,4 @@
+import { z } from "../../zod.ts";
 import { exactValues, type PropertyBehaviour } from "./behaviour.ts";
 
 /** A Graph enum type; `members` in metadata order. Compared exactly (no case folding). */
@@ -9,5 +10,5 @@ export interface EnumType {
 }
 
 export function enumBehaviour(type: EnumType): PropertyBehaviour {
-  return exactValues(`graph.${type.enumType}`);
+  return exactValues(`graph.${type.enumType}`, z.enum(type.members));
 }

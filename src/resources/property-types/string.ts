@@ -1,5 +1,6 @@
 import { canonicalGuid } from "../../guid.ts";
 import type { JsonValue } from "../../json.ts";
+import { z } from "../../zod.ts";
 import { exactValues, type PropertyBehaviour } from "./behaviour.ts";
 
 /** Edm.String. */
@@ -13,7 +14,7 @@ export interface StringType {
 }
 
 export function stringBehaviour(type: StringType): PropertyBehaviour {
-  const exact = exactValues("Edm.String");
+  const exact = exactValues("Edm.String", z.string());
   if (type.holds !== "guid") return exact;
   const lowerCase = (value: JsonValue): JsonValue =>
     typeof value === "string" ? canonicalGuid(value) : value;

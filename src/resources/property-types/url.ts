@@ -1,3 +1,5 @@
+import { field } from "../../schema-field.ts";
+import { z } from "../../zod.ts";
 import { exactValues, type PropertyBehaviour } from "./behaviour.ts";
 
 /**
@@ -8,6 +10,12 @@ export interface UrlType {
   readonly kind: "url";
 }
 
+export const HttpUrl = field(
+  z.url({ protocol: /^https?$/ }).meta({ pattern: "^https?://" }),
+  "Absolute http or https URL.",
+  { expected: "an absolute http(s) URL", example: "https://example.com/" },
+);
+
 export function urlBehaviour(_type: UrlType): PropertyBehaviour {
-  return exactValues("Edm.String");
+  return exactValues("Edm.String", HttpUrl);
 }
