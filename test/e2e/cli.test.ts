@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { COMMANDS } from "../../src/cli/commands.ts";
@@ -77,5 +78,18 @@ describe("the intune-gitops command line", () => {
     const validate = run("validate", "--config", EXAMPLES);
     expect(validate.status).toBe(0);
     expect(validate.stdout).toContain("Configuration valid: 2 tenants, 4 objects (3 files).");
+  });
+
+  // Resolving @azure/identity's few hundred modules at run time cost a 1-tenant plan about a
+  // third of its CPU (bench/RESULTS.md); bundled, it is a few files the compile cache keeps.
+  it("holds @azure/identity in the bundle: no import of it is left to resolve at run time", () => {
+    const importsOfIdentity = readdirSync(dirname(bundle))
+      .filter((file) => file.endsWith(".js"))
+      .filter((file) =>
+        /^\s*import\b[^;\n]*from\s*["']@azure\/|\bimport\(\s*["']@azure\//m.test(
+          readFileSync(join(dirname(bundle), file), "utf8"),
+        ),
+      );
+    expect(importsOfIdentity).toEqual([]);
   });
 });
