@@ -8,7 +8,7 @@ import {
 } from "../../test/helpers/plan-builders.ts";
 import type { LiveObject } from "../live-object.ts";
 import type { LiveReadFailure, PlanProblem } from "./model.ts";
-import { createPlan } from "./planner.ts";
+import { createPlan, patchValue } from "./planner.ts";
 
 /**
  * The problems `createPlan` reports instead of planning an object: what each says and what it
@@ -387,5 +387,48 @@ describe("which objects a failed read holds back", () => {
           "Graph refused the request: its message above says why. 2 declared objects were not planned.",
       },
     ]);
+  });
+});
+
+describe("patchValue: a declared value as the PATCH sends it", () => {
+  const assignments = { kind: "assignments" } as const;
+  const GROUP_TYPE = "#microsoft.graph.groupAssignmentTarget";
+
+  it("sends each target with its canonical @odata.type, no other annotation, GUID members lower-case", () => {
+    const declared = [
+      {
+        "@odata.type": "microsoft.graph.deviceManagementPartnerAssignment",
+        target: {
+          "@odata.type": "microsoft.graph.groupAssignmentTarget",
+          "groupId@odata.bind": "x",
+          groupId: "4F1C2D3E-8A9B-4C7D-9E0F-1A2B3C4D5E6F",
+          deviceAndAppManagementAssignmentFilterType: "include",
+          deviceAndAppManagementAssignmentFilterId: 7,
+        },
+      },
+    ];
+    expect(patchValue(assignments, declared)).toEqual([
+      {
+        target: {
+          "@odata.type": GROUP_TYPE,
+          groupId: "4f1c2d3e-8a9b-4c7d-9e0f-1a2b3c4d5e6f",
+          deviceAndAppManagementAssignmentFilterType: "include",
+          deviceAndAppManagementAssignmentFilterId: 7,
+        },
+      },
+    ]);
+  });
+
+  it("leaves what it cannot read as it was written", () => {
+    expect(patchValue(assignments, [{ target: "x" }, 5])).toEqual([{ target: "x" }, 5]);
+    expect(patchValue(assignments, { target: {} })).toEqual({ target: {} });
+    expect(patchValue(assignments, [{ target: { "@odata.type": 5, groupId: "G" } }])).toEqual([
+      { target: { groupId: "G" } },
+    ]);
+    expect(patchValue({ kind: "string", holds: "guid" }, 5)).toBe(5);
+    expect(patchValue({ kind: "string" }, "ABC")).toBe("ABC");
+    expect(
+      patchValue({ kind: "string", holds: "guid" }, "2C6E8A0B-4D1F-4E3A-9B5C-7D8E9F0A1B2C"),
+    ).toBe("2c6e8a0b-4d1f-4e3a-9b5c-7d8e9f0a1b2c");
   });
 });
