@@ -189,11 +189,12 @@ describe("which writes the beta guard checks, and against what", () => {
 
   it("asks for one read per tenant and kind, for v1.0 assignment writes only", () => {
     const plan = planOf({
-      tenants: ["contoso", "fabrikam"],
+      tenants: ["contoso", "fabrikam", "northwind"],
       changes: [
         groupsChange("contoso", "a"),
         groupsChange("contoso", "b"),
         groupsChange("contoso", "c", { graphVersion: "beta" }),
+        groupsChange("northwind", "c", { graphVersion: "beta" }),
         change({
           ...DMP,
           address: "deviceManagementPartner[contoso].d",
@@ -222,8 +223,8 @@ describe("which writes the beta guard checks, and against what", () => {
     // although another kind in fabrikam has an object with the same id and a filter.
     const beta = snapshot([
       betaRead("contoso", FILTERED, { id: JAMF_ID.toUpperCase() }),
-      betaRead("fabrikam", [group(GROUP_A)]),
       betaRead("fabrikam", FILTERED, { kind: "RemoteAssistancePartner" }),
+      betaRead("fabrikam", [group(GROUP_A)]),
     ]);
     const guarded = withholdBetaDataLoss(plan, beta);
     expect(guarded.changes.map((kept) => kept.address)).toEqual([
@@ -313,5 +314,27 @@ describe("which writes the beta guard checks, and against what", () => {
       "fabrikam remoteAssistancePartner[fabrikam].teamviewer not-found",
     ]);
     expect({ ...guarded, changes: plan.changes, problems: plan.problems }).toEqual(plan);
+  });
+
+  it("never withholds a write the beta read does not concern, even in a tenant whose read failed", () => {
+    const rap = change({ graphVersion: "v1.0" });
+    const betaWrite = groupsChange("contoso", "other", { graphVersion: "beta" });
+    const plan = planOf({ changes: [betaWrite, groupsChange("contoso", "jamf"), rap] });
+    const failed = snapshot([], [{ tenant: "contoso", graphVersion: "beta", message: "boom" }]);
+    const guarded = withholdBetaDataLoss(plan, failed);
+    expect(guarded.changes).toEqual([betaWrite, rap]);
+    expect(guarded.problems.map((each) => each.address)).toEqual([
+      "deviceManagementPartner[contoso].jamf",
+    ]);
+    // A beta write is never judged against the beta read: it sends the filters itself.
+    const filtered = snapshot([betaRead("contoso", FILTERED, { id: betaWrite.liveId })]);
+    expect(withholdBetaDataLoss(planOf({ changes: [betaWrite] }), filtered).changes).toEqual([
+      betaWrite,
+    ]);
+  });
+
+  it("does not throw on a beta value that is not a list", () => {
+    const plan = planOf({ changes: [groupsChange("contoso", "jamf")] });
+    expect(withholdBetaDataLoss(plan, snapshot([betaRead("contoso", "garbled")]))).toEqual(plan);
   });
 });

@@ -247,7 +247,7 @@ describe("normaliseValue: the exact form, shape by shape", () => {
       { target: { "@odata.type": 5, groupId: 12 } },
       { target: { groupId: GUID_UPPER } },
     ];
-    expect(normaliseValue(assignments, targets, "beta")).toEqual([
+    expect(normaliseValue(assignments, targets, "beta")).toStrictEqual([
       { target: { "@odata.type": GROUP_TYPE, groupId: GUID_UPPER.toLowerCase() } },
       { target: { "@odata.type": 5, groupId: 12 } },
       { target: { groupId: GUID_UPPER.toLowerCase() } },
@@ -280,5 +280,27 @@ describe("normaliseValue: the exact form, shape by shape", () => {
     expect(normaliseValue(assignments, [{ target: onBeta }], "v1.0")).toEqual([
       { target: { "@odata.type": GROUP_TYPE, groupId: "g" } },
     ]);
+  });
+
+  it("case-folds only the GUID members, and drops only the filter type's none", () => {
+    const unknown = "#microsoft.graph.futureTarget";
+    const target = { "@odata.type": unknown, appId: GUID_UPPER, mode: "none" };
+    expect(normaliseValue(assignments, [{ target }], "beta")).toEqual([{ target }]);
+  });
+
+  it("shows a live target the same whatever order Graph sends its members in", () => {
+    const ordered = {
+      "@odata.type": GROUP_TYPE,
+      groupId: "g",
+      deviceAndAppManagementAssignmentFilterId: "f",
+    };
+    const reversed = {
+      deviceAndAppManagementAssignmentFilterId: "f",
+      groupId: "g",
+      "@odata.type": GROUP_TYPE,
+    };
+    expect(JSON.stringify(normaliseValue(assignments, [{ target: reversed }], "beta"))).toBe(
+      JSON.stringify(normaliseValue(assignments, [{ target: ordered }], "beta")),
+    );
   });
 });
