@@ -3,7 +3,9 @@ import { sortOutEstate, type AlreadyDeclared, type NotSetUp } from "../export/es
 import { exportedProperties, exportTenant, type ExportedFile } from "../export/exporter.ts";
 import type { LiveObject } from "../live-object.ts";
 import { RESOURCES } from "../resources/registry.ts";
+import type { GraphVersion } from "../resources/types.ts";
 import { createConnectionPool, type ConnectionSettings } from "./connections.ts";
+import { listCollectionRead, type CollectionRead } from "./read-live.ts";
 
 export interface ExportRunOptions extends ConnectionSettings {
   readonly tenants: readonly string[];
@@ -28,7 +30,8 @@ export interface ExportRun {
 }
 
 /**
- * Reads each tenant's partner objects (one GET per kind, in the tenant's Graph version) and turns
+ * Reads each tenant's partner objects (one listing per kind, in the tenant's Graph version, made
+ * as read-live makes a plan's) and turns
  * the ones the configuration does not declare yet into configuration files. Tenants one after
  * another: an export is a one-off, and the output order then matches the input order.
  */
@@ -45,21 +48,9 @@ export async function exportTenants(
     if (tenant === undefined) throw new Error(`tenant ${tenantName} is not declared`);
     const client = await clientFor(tenantName);
     const objectsByKind = new Map<string, readonly LiveObject[]>();
-    for (const resource of RESOURCES) {
-      const select = exportedProperties(
-        resource,
-        tenant.graphVersion,
-        options.includeServerManaged,
-      ).map((property) => property.name);
-      // What tells a row nobody set up apart may be server-managed: read it too, never written.
-      for (const name of Object.keys(resource.notSetUp ?? {})) {
-        if (!select.includes(name)) select.push(name);
-      }
-      const objects = await client.listCollection(
-        { graphVersion: tenant.graphVersion, collectionPath: resource.collectionPath, select },
-        options.abortSignal === undefined ? undefined : { abortSignal: options.abortSignal },
-      );
-      objectsByKind.set(resource.kind, objects);
+    // One kind after another: the requests in registry order, as an export always made them.
+    for (const read of exportReads(tenantName, tenant.graphVersion, options.includeServerManaged)) {
+      objectsByKind.set(read.kind, await listCollectionRead(client, read, options.abortSignal));
     }
     const estate = sortOutEstate({
       tenant: tenantName,
@@ -83,4 +74,30 @@ export async function exportTenants(
     files.push(...tenantFiles);
   }
   return { files, alreadyDeclared, notSetUp };
+}
+
+/**
+ * The listings an export makes for a tenant: every kind, with what the export writes selected,
+ * and what tells a row nobody set up apart (it may be server-managed: read, never written).
+ */
+function exportReads(
+  tenant: string,
+  graphVersion: GraphVersion,
+  includeServerManaged: boolean,
+): CollectionRead[] {
+  return RESOURCES.map((resource) => {
+    const select = exportedProperties(resource, graphVersion, includeServerManaged).map(
+      (property) => property.name,
+    );
+    for (const name of Object.keys(resource.notSetUp ?? {})) {
+      if (!select.includes(name)) select.push(name);
+    }
+    return {
+      tenant,
+      kind: resource.kind,
+      graphVersion,
+      collectionPath: resource.collectionPath,
+      select,
+    };
+  });
 }

@@ -11,6 +11,7 @@ import { GRAPH_VERSIONS, type GraphVersion } from "../resources/types.ts";
 import { redact } from "../redact.ts";
 import { oneLine } from "../one-line.ts";
 import type { GraphClient } from "../graph/types.ts";
+import type { LiveObject } from "../live-object.ts";
 import { compareStrings } from "../canonical-json.ts";
 import { forEachLimited } from "../for-each-limited.ts";
 import { failureCauseOf } from "../failure-cause.ts";
@@ -49,7 +50,7 @@ export interface ReadLiveStateOptions {
 }
 
 /** One listing to make: a kind in a version for a tenant, with the properties to select. */
-interface CollectionRead {
+export interface CollectionRead {
   readonly tenant: string;
   readonly kind: string;
   readonly graphVersion: GraphVersion;
@@ -133,6 +134,21 @@ function selectList(
   return [...new Set(["id", "displayName", ...ordered])];
 }
 
+/**
+ * One listing, whole (every page), as plan and export make it: the kind's collection in the
+ * read's Graph version with its `$select`.
+ */
+export function listCollectionRead(
+  client: GraphClient,
+  read: CollectionRead,
+  abortSignal?: AbortSignal,
+): Promise<LiveObject[]> {
+  return client.listCollection(
+    { graphVersion: read.graphVersion, collectionPath: read.collectionPath, select: read.select },
+    abortSignal === undefined ? undefined : { abortSignal },
+  );
+}
+
 /** One line for a failure; Graph's code and request-id are already in a GraphRequestError's message. */
 function describe(error: unknown): Omit<LiveReadFailure, "tenant" | "kind" | "graphVersion"> {
   const message = redact(oneLine(error instanceof Error ? error.message : String(error), 1000));
@@ -181,16 +197,7 @@ export async function readLiveState(
       return;
     }
     const results = await Promise.allSettled(
-      reads.map((read) =>
-        client.listCollection(
-          {
-            graphVersion: read.graphVersion,
-            collectionPath: read.collectionPath,
-            select: read.select,
-          },
-          options.abortSignal === undefined ? undefined : { abortSignal: options.abortSignal },
-        ),
-      ),
+      reads.map((read) => listCollectionRead(client, read, options.abortSignal)),
     );
     let tenantWideRecorded = false;
     results.forEach((result, index) => {
