@@ -5,16 +5,10 @@
  * command needs (a failure); writing is only the apply app's business and the audit log is
  * optional (warnings).
  */
-import { checkPermissions, decodeJwtPayload } from "../auth/permissions.ts";
+import { OPTIONAL_PERMISSIONS, checkPermissions, decodeJwtPayload } from "../auth/permissions.ts";
 import { tokenProblem } from "../auth/token-claims.ts";
 import type { GraphVersion } from "../resources/types.ts";
 import type { DoctorCheck } from "./model.ts";
-
-/** Intune's audit log takes one of these (Microsoft's auditEvent list page). */
-export const AUDIT_PERMISSIONS = [
-  "DeviceManagementApps.Read.All",
-  "DeviceManagementApps.ReadWrite.All",
-] as const;
 
 export interface TokenCheckInput {
   readonly accessToken: string;
@@ -118,7 +112,10 @@ function permissionCheck(input: TokenCheckInput, operation: "read" | "write"): D
 
 function auditPermissionCheck(claims: Record<string, unknown>): DoctorCheck {
   const granted = grantedPermissions(claims).map((role) => role.toLowerCase());
-  const has = AUDIT_PERMISSIONS.find((permission) => granted.includes(permission.toLowerCase()));
+  // The same permissions plan's attribution asks for (Microsoft's auditEvent list page).
+  const has = OPTIONAL_PERMISSIONS["audit-events"].find((permission) =>
+    granted.includes(permission.toLowerCase()),
+  );
   return {
     id: "token/audit",
     title: "Permission to read the audit log (who changed a drifted object)",
