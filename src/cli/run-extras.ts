@@ -23,8 +23,9 @@ export const RUN_EXTRAS_HELP = `      --attribution-window D  How far back Intun
                               property: days, e.g. 30d (default) or 90 (at most ${MAX_ATTRIBUTION_WINDOW_DAYS}); read only
                               for tenants with changes, needs DeviceManagementApps.Read.All
       --no-attribution        Do not read the audit log
-      --events FILE           Also write JSON Lines: one event per drifted property and per applied
-                              change (tenant, object, property, before, after, actor when known)`;
+      --events FILE           Also write JSON Lines: one event per drifted property, per partner
+                              health finding and per applied change (tenant, object, property,
+                              before, after, actor when known)`;
 
 /** The attribution window from the flags; undefined when attribution is off. */
 export function attributionOf(values: OptionValues): { readonly windowDays: number } | undefined {

@@ -28,6 +28,59 @@ describe("RunEventLog (--events)", () => {
     });
   });
 
+  it("writes one health event per finding, once per run, apart from drift", () => {
+    const log = new RunEventLog(NOW);
+    const unhealthy = plan({
+      health: [
+        {
+          address: "deviceManagementPartner[contoso].jamf",
+          tenant: "contoso",
+          code: "unhealthy-state",
+          property: "partnerState",
+          value: "terminated",
+          summary: "partnerState is terminated",
+        },
+        {
+          address: "deviceManagementPartner[contoso].jamf",
+          tenant: "contoso",
+          code: "stale",
+          property: "lastHeartbeatDateTime",
+          value: null,
+          thresholdHours: 24,
+          summary: "no heartbeat recorded (lastHeartbeatDateTime unset)",
+        },
+      ],
+    });
+    log.addHealth(unhealthy);
+    log.addHealth(unhealthy);
+    expect(log.events).toEqual([
+      {
+        format_version: 1,
+        time: "2026-12-07T12:00:00.000Z",
+        kind: "health",
+        tenant: "contoso",
+        object: "deviceManagementPartner[contoso].jamf",
+        code: "unhealthy-state",
+        property: "partnerState",
+        value: "terminated",
+        threshold_hours: null,
+        summary: "partnerState is terminated",
+      },
+      {
+        format_version: 1,
+        time: "2026-12-07T12:00:00.000Z",
+        kind: "health",
+        tenant: "contoso",
+        object: "deviceManagementPartner[contoso].jamf",
+        code: "stale",
+        property: "lastHeartbeatDateTime",
+        value: null,
+        threshold_hours: 24,
+        summary: "no heartbeat recorded (lastHeartbeatDateTime unset)",
+      },
+    ]);
+  });
+
   it("writes applied properties of written objects only, with this run as the actor", () => {
     const log = new RunEventLog(NOW);
     const object = {

@@ -1,6 +1,7 @@
 /**
  * `--events FILE`: what a run found and did, as JSON Lines for a SIEM or a webhook relay: one
- * event per drifted property and per property an apply wrote, deduplicated per run. Pure: the CLI
+ * event per drifted property, per partner health finding and per property an apply wrote,
+ * deduplicated per run. Pure: the CLI
  * writes `toJsonLines()` to the file. The schema is in docs/formats.md ("Run events").
  *
  * Adding a kind of event (e.g. partner health findings) is one variant of `RunEvent` and one
@@ -11,7 +12,7 @@ import type { ApplyResult } from "../apply/model.ts";
 import { canonicalJson } from "../canonical-json.ts";
 import type { JsonValue } from "../json.ts";
 import type { AttributedChange, DriftAttribution } from "../plan/attribution.ts";
-import type { Plan } from "../plan/model.ts";
+import type { HealthFinding, Plan } from "../plan/model.ts";
 import { attributionLookup } from "./attribution-text.ts";
 
 /** The version of every event's shape; adding keys or kinds does not change it. */
@@ -61,7 +62,17 @@ export type AppliedEvent = EventBase & {
   readonly actor: EventActor;
 };
 
-export type RunEvent = DriftEvent | AppliedEvent;
+/** A partner health finding (`Plan.health`): a fact read from the partner, never drift. */
+export type HealthEvent = EventBase & {
+  readonly kind: "health";
+  readonly code: HealthFinding["code"];
+  readonly property: string;
+  readonly value: JsonValue;
+  readonly threshold_hours: number | null;
+  readonly summary: string;
+};
+
+export type RunEvent = DriftEvent | AppliedEvent | HealthEvent;
 
 /** Distributes `Omit` over the union, so each kind keeps its own keys. */
 export type RunEventInput = RunEvent extends infer E
@@ -106,6 +117,22 @@ export class RunEventLog {
           actor: lastChange === null ? null : auditActor(lastChange),
         });
       }
+    }
+  }
+
+  /** One `health` event per health finding of the plan. */
+  addHealth(plan: Plan): void {
+    for (const finding of plan.health ?? []) {
+      this.add({
+        kind: "health",
+        tenant: finding.tenant,
+        object: finding.address,
+        code: finding.code,
+        property: finding.property,
+        value: finding.value,
+        threshold_hours: finding.thresholdHours ?? null,
+        summary: finding.summary,
+      });
     }
   }
 

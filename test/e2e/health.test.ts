@@ -149,6 +149,25 @@ describe("partner health (CLI against the emulator)", () => {
     );
   });
 
+  it("writes one health event per finding to --events, next to the drift events", async () => {
+    makeUnhealthy();
+    const file = join(scene.work().dir, "events.jsonl");
+    const run = await cli(["plan", "--config", ".", "--events", file]);
+    expect(run.code).toBe(0);
+    const events = readFileSync(file, "utf8")
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { kind: string; object: string; code?: string });
+    expect(events.filter((event) => event.kind === "drift")).toHaveLength(2);
+    expect(
+      events.filter((event) => event.kind === "health").map((event) => [event.object, event.code]),
+    ).toEqual([
+      ["deviceManagementPartner[contoso].jamf", "unhealthy-state"],
+      ["deviceManagementPartner[fabrikam].workspace-one", "stale"],
+      ["remoteAssistancePartner[contoso].teamviewer", "expiring"],
+    ]);
+  });
+
   it("reads health in the plan's own GETs: not one request more", async () => {
     await cli(["plan", "--config", "."]);
     // The partner listings (drift attribution reads the audit log apart, for drifted objects).

@@ -184,6 +184,7 @@ export const command: Command = {
         }),
       );
       events.addDrift(shown, fresh.attribution);
+      events.addHealth(shown);
       if (plan.problems.length > 0) {
         await writeEventsFile(values, events, context);
         throw new ExitError(

@@ -132,6 +132,7 @@ export const command: Command = {
     );
     const events = new RunEventLog(now);
     events.addDrift(shown, run.attribution);
+    events.addHealth(shown);
     await writeEventsFile(values, events, context);
     if (typeof values.out === "string")
       await savePlan(
