@@ -47,6 +47,12 @@ terminated, rejected or unresponsive, a configured partner's heartbeat older tha
 onboarding request (beta) expired or expiring within 72 h (per tenant: spec.health). Health is
 never a change: it does not count as drift and leaves the exit code alone.
 
+Who changed it: for tenants with changes only, Intune's audit log names the latest change of each
+drifted property (a person's user principal name and the app they used, or an application; when;
+the logged old and new value; the partner tenant of a delegated admin). Changes made by
+intune-gitops are named as such. Optional permission DeviceManagementApps.Read.All: without it
+the plan says so once and is otherwise the same.
+
 Options:
 ${H.config}
 ${H.tenant}
