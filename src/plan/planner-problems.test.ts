@@ -105,8 +105,8 @@ describe("a tenant that could not be read: what happened, and the fix for its ca
         message: "boom",
         ...(status === undefined ? {} : { status }),
       });
-      // Without a cause the summary stays neutral, and the problem carries no cause.
-      expect(problem).toEqual({
+      // Without a cause the summary stays neutral, and the problem carries no cause key.
+      expect(problem).toStrictEqual({
         code: "read-failed",
         tenant: "fabrikam",
         summary: "could not read tenant fabrikam: boom",
@@ -176,6 +176,42 @@ describe("a tenant that could not be read: what happened, and the fix for its ca
       "Check that this machine can reach the endpoint (DNS, firewall, HTTPS_PROXY / NO_PROXY), then run again.",
     ]);
   });
+
+  it("says the other tenants were planned when a tenant lost only a collection", () => {
+    const plan = createPlan({
+      desired: desiredState([teamviewer("contoso"), teamviewer("fabrikam")]),
+      live: snapshot(
+        [],
+        [
+          { tenant: "contoso", kind: "RemoteAssistancePartner", message: "boom", cause: "network" },
+          { tenant: "fabrikam", message: "boom", cause: "network" },
+        ],
+      ),
+      toolVersion: TOOL,
+    });
+    expect(plan.problems.map((problem) => problem.detail.endsWith(OTHERS))).toEqual([false, true]);
+  });
+
+  it("names a kind it does not know as the failure gives it", () => {
+    const plan = createPlan({
+      desired: desiredState([teamviewer("contoso")]),
+      live: snapshot(
+        [liveTeamviewer("contoso")],
+        [{ tenant: "contoso", kind: "FuturePartner", graphVersion: "beta", message: "boom" }],
+      ),
+      toolVersion: TOOL,
+    });
+    expect(plan.problems.map((problem) => problem.summary)).toEqual([
+      "could not read FuturePartner (beta) in tenant contoso: boom",
+    ]);
+  });
+
+  it("keeps a message whose first words only look like a tenant prefix", () => {
+    // "Forbidden (403)" is as long as "tenant fabrikam": only the real prefix is cut.
+    expect(fabrikamProblem({ message: "Forbidden (403): not authorized" }).summary).toBe(
+      "could not read tenant fabrikam: Forbidden (403): not authorized",
+    );
+  });
 });
 
 describe("a declared object that matches no live object, or several", () => {
@@ -211,30 +247,34 @@ describe("a declared object that matches no live object, or several", () => {
 
   it("lists the live objects as candidates, named ones first by name, then by id", () => {
     const live = [
-      liveObject("c", { displayName: "Zebra" }),
-      liveObject("b"),
-      liveObject("a", { displayName: "Alpha" }),
-      liveObject("d"),
-      liveObject("e", { displayName: "Alpha" }),
+      liveObject("z", { displayName: "Zebra" }),
+      liveObject("1"),
+      liveObject("y", { displayName: "Alpha" }),
+      liveObject("0"),
+      liveObject("x", { displayName: "Alpha" }),
     ];
+    // The same list whatever order Graph listed them in.
+    expect(planAgainst([...live].reverse()).problems[0]?.candidates).toEqual(
+      planAgainst(live).problems[0]?.candidates,
+    );
     const [problem] = planAgainst(live).problems;
     expect(problem?.summary).toBe(
       'no live remoteAssistancePartner in tenant contoso has displayName "TeamViewer"',
     );
     expect(problem?.detail).toBe(CREATE_IT);
     expect(problem?.candidates).toEqual([
-      { id: "a", displayName: "Alpha" },
-      { id: "e", displayName: "Alpha" },
-      { id: "c", displayName: "Zebra" },
-      { id: "b", displayName: null },
-      { id: "d", displayName: null },
+      { id: "x", displayName: "Alpha" },
+      { id: "y", displayName: "Alpha" },
+      { id: "z", displayName: "Zebra" },
+      { id: "0", displayName: null },
+      { id: "1", displayName: null },
     ]);
   });
 
   it("points at a name that differs only in case, the first in order", () => {
     const live = [
-      liveObject("2", { displayName: "TEAMVIEWER" }),
       liveObject("1", { displayName: "teamviewer" }),
+      liveObject("2", { displayName: "TEAMVIEWER" }),
     ];
     expect(planAgainst(live).problems[0]?.detail).toBe(
       `${CREATE_IT} "TEAMVIEWER" differs only in case.`,
@@ -243,12 +283,21 @@ describe("a declared object that matches no live object, or several", () => {
 
   it("points at a rename already applied, only when a live object has the new name", () => {
     const spec = { displayName: "TeamViewer Tensor" };
-    const renamed = planAgainst([liveObject("1", { displayName: "TeamViewer Tensor" })], { spec });
+    const renamed = planAgainst(
+      [
+        liveObject("2", { displayName: "Other" }),
+        liveObject("1", { displayName: "TeamViewer Tensor" }),
+      ],
+      { spec },
+    );
     expect(renamed.problems[0]?.detail).toBe(
       `${CREATE_IT} The spec renames it to "TeamViewer Tensor" and a live object has that name: if the rename was applied, update metadata.match.displayName (or match by id).`,
     );
     const notYet = planAgainst([liveObject("1", { displayName: "Other" })], { spec });
     expect(notYet.problems[0]?.detail).toBe(CREATE_IT);
+    // A spec that clears the name is no rename, even next to a live object without one.
+    const cleared = planAgainst([liveObject("1")], { spec: { displayName: null } });
+    expect(cleared.problems[0]?.detail).toBe(CREATE_IT);
   });
 
   it("by id: says which id, and what to check", () => {
@@ -296,7 +345,7 @@ describe("a declared object that matches no live object, or several", () => {
   });
 
   it("two declarations of one live object: neither is planned, each names the others", () => {
-    const objects = ["a", "b", "c"].map((name) =>
+    const objects = ["c", "a", "b"].map((name) =>
       desiredObject({ name, spec: { onboardingStatus: "onboarded" } }),
     );
     const plan = createPlan({
@@ -426,9 +475,39 @@ describe("patchValue: a declared value as the PATCH sends it", () => {
       { target: { groupId: "G" } },
     ]);
     expect(patchValue({ kind: "string", holds: "guid" }, 5)).toBe(5);
-    expect(patchValue({ kind: "string" }, "ABC")).toBe("ABC");
+    expect(patchValue({ kind: "string" }, "2C6E8A0B-4D1F-4E3A-9B5C-7D8E9F0A1B2C")).toBe(
+      "2C6E8A0B-4D1F-4E3A-9B5C-7D8E9F0A1B2C",
+    );
+    expect(patchValue({ kind: "url" }, "2C6E8A0B-4D1F-4E3A-9B5C-7D8E9F0A1B2C")).toBe(
+      "2C6E8A0B-4D1F-4E3A-9B5C-7D8E9F0A1B2C",
+    );
+    const appTarget = {
+      "@odata.type": "#microsoft.graph.futureTarget",
+      appId: "2C6E8A0B-4D1F-4E3A-9B5C-7D8E9F0A1B2C",
+    };
+    expect(patchValue(assignments, [{ target: appTarget }])).toEqual([{ target: appTarget }]);
     expect(
       patchValue({ kind: "string", holds: "guid" }, "2C6E8A0B-4D1F-4E3A-9B5C-7D8E9F0A1B2C"),
     ).toBe("2c6e8a0b-4d1f-4e3a-9b5c-7d8e9f0a1b2c");
+  });
+});
+
+describe("an observed object", () => {
+  it("is planned with mode observe; a managed one carries no mode", () => {
+    const live = snapshot([collection([liveObject("1", { displayName: "TeamViewer" })])]);
+    const spec = { onboardingStatus: "onboarded" };
+    const observed = createPlan({
+      desired: desiredState([{ ...desiredObject({ spec }), mode: "observe" }]),
+      live,
+      toolVersion: TOOL,
+    });
+    expect(observed.changes.map((change) => change.mode)).toEqual(["observe"]);
+    const managed = createPlan({
+      desired: desiredState([desiredObject({ spec })]),
+      live,
+      toolVersion: TOOL,
+    });
+    expect(managed.changes).toHaveLength(1);
+    expect("mode" in managed.changes[0]!).toBe(false);
   });
 });
