@@ -56,6 +56,11 @@ export const COMMANDS: readonly {
     load: async () => (await import("./commands/drift-report.ts")).command,
   },
   {
+    name: "report",
+    summary: "The fleet view: which tenants deviate, property by property, with which values.",
+    load: async () => (await import("./commands/report.ts")).command,
+  },
+  {
     name: "schema",
     summary: "Print the JSON Schema of the configuration format, for editors.",
     load: async () => (await import("./commands/schema.ts")).command,

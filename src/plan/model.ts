@@ -216,6 +216,12 @@ export interface Plan {
   readonly warnings?: readonly PlanWarning[];
   /** Acceptances of the planned tenants ending within 14 days, by date. Absent when none. */
   readonly expiringAcceptances?: readonly ExpiringAcceptance[];
+  /**
+   * How many tenants each declared object (`graphType.name`, e.g. `remoteAssistancePartner.teamviewer`)
+   * was compared in (matched to exactly one live object), drifted or not: the "of N tenants" of
+   * the fleet report. Optional only so plans built by hand stay valid; `createPlan` always sets it.
+   */
+  readonly comparedByObject?: Readonly<Record<string, number>>;
   /** Health findings of the compared objects, sorted by address then property. Absent when none. */
   readonly health?: readonly HealthFinding[];
 }

@@ -165,7 +165,16 @@ describe("plan files", () => {
       }),
     );
     // Values that are Graph's data (or tenants' names) keep their own spelling.
-    const DATA = new Set(["patch", "before", "after", "live", "desired", "unchanged_by_tenant"]);
+    const DATA = new Set([
+      "patch",
+      "before",
+      "after",
+      "live",
+      "desired",
+      "unchanged_by_tenant",
+      // Keyed by declared object (`graphType.name`): names, not the format's keys.
+      "compared_by_object",
+    ]);
     const keys: string[] = [];
     const walk = (value: unknown): void => {
       if (Array.isArray(value)) value.forEach(walk);

@@ -226,6 +226,7 @@ export const PlanSchema = z
     accepted: z.array(AcceptedDifferenceSchema).optional(),
     warnings: z.array(PlanWarningSchema).optional(),
     expiring_acceptances: z.array(ExpiringAcceptanceSchema).optional(),
+    compared_by_object: z.record(z.string(), z.number().int().nonnegative()).optional(),
     health: z.array(HealthFindingSchema).optional(),
   })
   .superRefine((plan, context) => {
@@ -268,6 +269,7 @@ export const PlanSchema = z
     ...(plan.expiring_acceptances === undefined
       ? {}
       : { expiringAcceptances: plan.expiring_acceptances }),
+    ...(plan.compared_by_object === undefined ? {} : { comparedByObject: plan.compared_by_object }),
     ...(plan.health === undefined
       ? {}
       : {

@@ -89,6 +89,12 @@ export function createPlan(input: CreatePlanInput): Plan {
     else unchangedByTenant[match.object.tenant] = (unchangedByTenant[match.object.tenant] ?? 0) + 1;
   }
 
+  const comparedByObject: Record<string, number> = {};
+  for (const match of unique) {
+    const key = `${match.resource.graphType}.${match.object.name}`;
+    comparedByObject[key] = (comparedByObject[key] ?? 0) + 1;
+  }
+
   // Health is read from the same live objects, and reported apart: it never makes a change.
   const health = assessHealth(
     unique.map((match) => ({
@@ -115,6 +121,9 @@ export function createPlan(input: CreatePlanInput): Plan {
     problems: problems.sort(compareProblems),
     ...acceptances.report(objects, (object) =>
       addressOf(getResource(object.kind), object.tenant, object.name),
+    ),
+    comparedByObject: Object.fromEntries(
+      Object.entries(comparedByObject).sort(([a], [b]) => compareStrings(a, b)),
     ),
     ...(health.length === 0 ? {} : { health }),
   };

@@ -58,6 +58,9 @@ export function savedPlanJson(plan: Plan): JsonObject {
             reason: acceptance.reason,
           })),
         }),
+    ...(plan.comparedByObject === undefined
+      ? {}
+      : { compared_by_object: { ...plan.comparedByObject } }),
     ...(plan.health === undefined
       ? {}
       : {

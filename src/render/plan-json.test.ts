@@ -76,6 +76,7 @@ describe("renderPlanJson", () => {
       warnings: [],
       expiring_acceptances: [],
       attribution: null,
+      compared_by_object: null,
       health: [],
     });
   });

@@ -55,6 +55,7 @@ import type { DriftAttribution } from "../plan/attribution.ts";
  *       "by_this_tool": "client-request-id" | "app-id" | null } }],
  *     "gaps": [{ "tenant", "reason": "permission" | "read-failed" | "pages", "message" }]
  *   },
+ *   "compared_by_object": null | { "remoteAssistancePartner.teamviewer": 2, … },
  *   "health": [{ "address", "tenant", "code": "unhealthy-state" | "stale" | "expired"
  *     | "expiring", "property", "value", "threshold_hours": 24 | null, "summary" }]
  * }
@@ -140,6 +141,8 @@ export function renderPlanJson(plan: Plan, options: PlanJsonOptions = {}): strin
       reason: acceptance.reason,
     })),
     attribution: options.attribution === undefined ? null : attributionJson(options.attribution),
+    // Tenants each declared object was compared in (drifted or not): the fleet report's "of N".
+    compared_by_object: plan.comparedByObject === undefined ? null : { ...plan.comparedByObject },
     health: (plan.health ?? []).map((finding) => ({
       address: finding.address,
       tenant: finding.tenant,

@@ -95,6 +95,7 @@ const PlanJson = z.object({
   expiring_acceptances: z.array(AcceptanceJson).optional(),
   // Written since drift attribution; absent in older documents, null when not read.
   attribution: AttributionJson.nullable().optional(),
+  compared_by_object: z.record(z.string(), z.number().int().nonnegative()).nullable().optional(),
   // Written since partner health; absent in older documents.
   health: z
     .array(
@@ -185,6 +186,9 @@ export function readPlanJson(text: string): PlanJsonDocument | { error: string }
     ...(document.expiring_acceptances === undefined
       ? {}
       : { expiringAcceptances: document.expiring_acceptances }),
+    ...(document.compared_by_object === undefined || document.compared_by_object === null
+      ? {}
+      : { comparedByObject: document.compared_by_object }),
     ...(document.health === undefined || document.health.length === 0
       ? {}
       : {
@@ -220,6 +224,12 @@ export function mergePlans(plans: readonly Plan[]): Plan {
     .flatMap((plan) => plan.expiringAcceptances ?? [])
     .sort((a, b) => compareStrings(a.expires, b.expires) || byAddress(a, b));
   const health = plans.flatMap((plan) => plan.health ?? []).sort(byAddress);
+  // Shards plan different tenants: the counts add up; unknown when a shard did not say.
+  const comparedByObject: Record<string, number> = {};
+  for (const plan of plans)
+    for (const [object, count] of Object.entries(plan.comparedByObject ?? {}))
+      comparedByObject[object] = (comparedByObject[object] ?? 0) + count;
+  const compared = plans.every((plan) => plan.comparedByObject !== undefined);
   for (const plan of plans) {
     if (plan.unchangedByTenant === undefined) complete = false;
     else Object.assign(unchangedByTenant, plan.unchangedByTenant);
@@ -243,6 +253,7 @@ export function mergePlans(plans: readonly Plan[]): Plan {
     ...(accepted.length === 0 ? {} : { accepted }),
     ...(warnings.length === 0 ? {} : { warnings }),
     ...(expiringAcceptances.length === 0 ? {} : { expiringAcceptances }),
+    ...(compared && plans.length > 0 ? { comparedByObject } : {}),
     ...(health.length === 0 ? {} : { health }),
   };
 }
