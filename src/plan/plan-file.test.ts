@@ -622,3 +622,64 @@ describe("the record of where a plan was made", () => {
     ).toEqual({ plan: samplePlan, origin: { ...origin, configCommit: sha256 } });
   });
 });
+
+describe("what a saved plan keeps", () => {
+  it("keeps acceptances, warnings, a change's mode, a problem's cause, and leaves unset ones out", () => {
+    const full = planOf({
+      changes: [change({ mode: "observe" })],
+      problems: [
+        problem({ address: undefined, cause: "network", candidates: undefined }),
+        problem({ tenant: "contoso", candidates: [{ id: "1", displayName: null }] }),
+      ],
+      accepted: [
+        {
+          address: "remoteAssistancePartner[contoso].teamviewer",
+          tenant: "contoso",
+          property: "onboardingUrl",
+          live: "https://live.example.com/",
+          desired: "https://desired.example.com/",
+          expires: "2027-01-31",
+          owner: "ops",
+          reason: "migration",
+        },
+      ],
+      warnings: [
+        {
+          code: "acceptance-expired",
+          tenant: "contoso",
+          address: "remoteAssistancePartner[contoso].teamviewer",
+          summary: "expired",
+          source: { file: "a.yaml", line: 3, column: 5 },
+        },
+        {
+          code: "acceptance-value-moved",
+          tenant: "contoso",
+          address: "remoteAssistancePartner[contoso].teamviewer",
+          summary: "moved",
+        },
+      ],
+      expiringAcceptances: [
+        {
+          address: "remoteAssistancePartner[contoso].teamviewer",
+          tenant: "contoso",
+          property: "onboardingStatus",
+          expires: "2026-12-10",
+          owner: "ops",
+          reason: "rollout",
+        },
+      ],
+    });
+    const clean = JSON.parse(JSON.stringify(full));
+    const read = parsePlanFile(serializePlanFile(full), { toolVersion: TOOL });
+    expect(read).toStrictEqual({ plan: clean });
+    const saved = JSON.parse(serializePlanFile(full)).plan;
+    expect(Object.keys(saved)).toContain("expiring_acceptances");
+    expect(saved.changes[0].mode).toBe("observe");
+    // Nothing unset is written as a key: a plan without them has none of these.
+    const bare = JSON.parse(serializePlanFile(planOf({ changes: [change()] }))).plan;
+    expect(Object.keys(bare).sort()).toEqual(
+      ["changes", "config_digest", "problems", "tenants", "tool_version", "unchanged_count"].sort(),
+    );
+    expect(Object.keys(bare.changes[0])).not.toContain("mode");
+  });
+});
