@@ -53,16 +53,7 @@ export function readPage(
   response: HttpResponse,
   requestLabel: string,
 ): { value: LiveObject[]; nextLink?: string } {
-  const body = parseBody(response, requestLabel);
-  if (nestsDeeperThan(body, MAX_JSON_DEPTH)) {
-    throw shapeError(
-      requestLabel,
-      response.status,
-      `the body nests deeper than ${MAX_JSON_DEPTH} levels`,
-    );
-  }
-  if (!isJsonObject(body))
-    throw shapeError(requestLabel, response.status, "the body is not a JSON object");
+  const body = readDocument(response, requestLabel);
   const value = body.value;
   if (value === undefined)
     throw shapeError(requestLabel, response.status, "the body has no `value` collection");
