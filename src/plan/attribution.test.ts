@@ -186,3 +186,160 @@ describe("attributeChanges", () => {
     expect(allAttributed(attributions.slice(0, 1))).toBe(true);
   });
 });
+
+describe("attributeChanges, on events Graph shapes differently", () => {
+  const ON_OBJECT = { resourceId: LIVE_ID, modifiedProperties: status("a", "b") };
+
+  it("reads an event with no actor, id, time or correlation id, and no property list, as unknown", () => {
+    const [entry] = attributeChanges([change()], [{ resources: [{ resourceId: LIVE_ID }] }], {
+      appId: OUR_APP,
+    });
+    expect(entry?.lastChange).toStrictEqual({
+      at: "",
+      actor: {
+        type: "application",
+        name: "(unknown)",
+        userPrincipalName: null,
+        applicationName: null,
+        applicationId: null,
+        remoteTenantId: null,
+      },
+      oldValue: null,
+      newValue: null,
+      propertyListed: false,
+      eventId: "",
+      correlationId: null,
+      byThisTool: null,
+    });
+  });
+
+  it("names the actor: a blank user principal name is none, the service principal name stands in for the app's", () => {
+    const actorOf = (actor: JsonObject) =>
+      attributeChanges([change()], [{ actor, resources: [ON_OBJECT] }], { appId: undefined })[0]
+        ?.lastChange?.actor;
+    expect(
+      actorOf({
+        auditActorType: "Application",
+        userPrincipalName: "  ",
+        applicationDisplayName: "",
+        servicePrincipalName: "deploy-bot",
+        applicationId: OUR_APP,
+      }),
+    ).toStrictEqual({
+      type: "application",
+      name: "deploy-bot",
+      userPrincipalName: null,
+      applicationName: "deploy-bot",
+      applicationId: OUR_APP,
+      remoteTenantId: null,
+    });
+    expect(actorOf({ applicationId: OUR_APP })).toMatchObject({
+      type: "application",
+      name: OUR_APP,
+    });
+    // An administrator whose name the log left out is not called by the portal's app name.
+    expect(
+      actorOf({
+        auditActorType: "ItPro",
+        applicationDisplayName: "Microsoft Intune portal extension",
+      }),
+    ).toMatchObject({
+      type: "user",
+      name: "(unknown)",
+      applicationName: "Microsoft Intune portal extension",
+    });
+    expect(actorOf({ auditActorType: "ItPro", userPrincipalName: "alex@x.example" })).toMatchObject(
+      { type: "user", name: "alex@x.example" },
+    );
+  });
+
+  it("credits this tool by app id only for an application, and never without this run's app id", () => {
+    const byThisTool = (actor: JsonObject, appId: string | undefined) =>
+      attributeChanges([change()], [{ actor, resources: [ON_OBJECT] }], { appId })[0]?.lastChange
+        ?.byThisTool;
+    // A person signed in through an app with the same id is not this tool.
+    expect(
+      byThisTool(
+        { auditActorType: "ItPro", userPrincipalName: "alex@x.example", applicationId: OUR_APP },
+        OUR_APP,
+      ),
+    ).toBeNull();
+    expect(byThisTool({ applicationId: OUR_APP }, undefined)).toBeNull();
+    expect(byThisTool({ applicationId: OUR_APP }, OUR_APP)).toBe("app-id");
+    expect(byThisTool({}, OUR_APP)).toBeNull();
+  });
+
+  it("skips resources, entries and names that are not what Graph documents, and finds the property after them", () => {
+    const [entry] = attributeChanges(
+      [change()],
+      [
+        { id: "no-list", activityDateTime: "2026-12-04T10:00:00Z", resources: "everything" },
+        {
+          id: "odd",
+          activityDateTime: "2026-12-03T10:00:00Z",
+          resources: [
+            null,
+            { resourceId: 42 },
+            {
+              resourceId: LIVE_ID,
+              modifiedProperties: [
+                null,
+                "OnboardingStatus",
+                { displayName: 7, oldValue: "a", newValue: "b" },
+                { displayName: "OnboardingStatus", oldValue: null, newValue: "onboarded" },
+              ],
+            },
+          ],
+        },
+      ],
+      { appId: undefined },
+    );
+    expect(entry?.lastChange).toMatchObject({
+      eventId: "odd",
+      oldValue: null,
+      newValue: "onboarded",
+      propertyListed: true,
+    });
+  });
+
+  it("matches an object whose live id is upper-case", () => {
+    const [entry] = attributeChanges(
+      [change({ liveId: LIVE_ID.toUpperCase() })],
+      [{ id: "e", resources: [ON_OBJECT] }],
+      { appId: undefined },
+    );
+    expect(entry?.lastChange?.eventId).toBe("e");
+  });
+
+  it("takes an event without a readable time as the oldest, and keeps Graph's order within one instant", () => {
+    const at = "2026-12-03T10:00:00Z";
+    const named = (id: string, activityDateTime: string): JsonObject => ({
+      id,
+      activityDateTime,
+      resources: [ON_OBJECT],
+    });
+    const newest = (events: JsonObject[]) =>
+      attributeChanges([change()], events, { appId: undefined })[0]?.lastChange?.eventId;
+    expect(newest([named("undated", "yesterday"), named("dated", at)])).toBe("dated");
+    expect(newest([named("first", at), named("second", at), named("third", at)])).toBe("first");
+    expect(newest([named("older", "2026-12-02T10:00:00Z"), named("first", at)])).toBe("first");
+  });
+
+  it("lists the properties by address, then by property name", () => {
+    const properties = (names: string[]) =>
+      names.map((property) => ({ property, before: null, after: "x" }));
+    const attributions = attributeChanges(
+      [
+        change({ address: "b[t].x", changes: properties(["zeta", "alpha"]) }),
+        change({ address: "a[t].y", changes: properties(["omega"]) }),
+      ],
+      [],
+      { appId: undefined },
+    );
+    expect(attributions.map((entry) => `${entry.address} ${entry.property}`)).toEqual([
+      "a[t].y omega",
+      "b[t].x alpha",
+      "b[t].x zeta",
+    ]);
+  });
+});

@@ -202,3 +202,106 @@ describe("health findings", () => {
     ]);
   });
 });
+
+describe("health findings at their edges", () => {
+  const heartbeat = (hoursAgo: number, desired?: (state: DesiredState) => DesiredState) =>
+    planWith({ jamf: { lastHeartbeatDateTime: at(-hoursAgo) } }, { desired }).health?.map(
+      (finding) => finding.summary,
+    );
+  const expiry = (hoursFromNow: number) =>
+    planWith({
+      teamviewer: {
+        onboardingStatus: "onboarding",
+        onboardingRequestExpiryDateTime: at(hoursFromNow),
+      },
+    }).health?.map((finding) => `${finding.code}: ${finding.summary}`);
+  const withSettings =
+    (health: Record<string, number>) =>
+    (state: DesiredState): DesiredState => ({
+      ...state,
+      tenants: [{ ...tenant("contoso"), health }],
+    });
+
+  it("report a heartbeat just past the threshold, not one exactly at it, in hours below two days", () => {
+    expect(heartbeat(24)).toBeUndefined();
+    expect(heartbeat(24 + 1 / 60)).toEqual([
+      "last heartbeat 2026-12-06T11:59:00.0000000Z, 24 hours ago (more than 24 h)",
+    ]);
+    expect(heartbeat(47.99)).toEqual([
+      "last heartbeat 2026-12-05T12:00:36.0000000Z, 47 hours ago (more than 24 h)",
+    ]);
+    expect(heartbeat(48)).toEqual([
+      "last heartbeat 2026-12-05T12:00:00.0000000Z, 2 days ago (more than 24 h)",
+    ]);
+    expect(heartbeat(71.9)).toEqual([
+      "last heartbeat 2026-12-04T12:06:00.0000000Z, 2 days ago (more than 24 h)",
+    ]);
+  });
+
+  it("count minutes below an hour, one minute and one hour in the singular", () => {
+    const strict = withSettings({ heartbeatMaxAgeHours: 0.5 });
+    expect(heartbeat(29 / 60, strict)).toBeUndefined();
+    expect(heartbeat(31 / 60, strict)).toEqual([
+      "last heartbeat 2026-12-07T11:29:00.0000000Z, 31 minutes ago (more than 0.5 h)",
+    ]);
+    expect(heartbeat(59.9 / 60, strict)).toEqual([
+      "last heartbeat 2026-12-07T11:00:06.0000000Z, 59 minutes ago (more than 0.5 h)",
+    ]);
+    expect(heartbeat(1, strict)).toEqual([
+      "last heartbeat 2026-12-07T11:00:00.0000000Z, 1 hour ago (more than 0.5 h)",
+    ]);
+    expect(heartbeat(1.99, strict)).toEqual([
+      "last heartbeat 2026-12-07T10:00:36.0000000Z, 1 hour ago (more than 0.5 h)",
+    ]);
+    expect(expiry(-1 / 60)).toEqual([
+      "expired: onboarding request expired 2026-12-07T11:59:00.0000000Z, 1 minute ago",
+    ]);
+  });
+
+  it("take an expiry at this very instant as expired, and one exactly at the threshold as expiring", () => {
+    expect(expiry(0)).toEqual([
+      "expired: onboarding request expired 2026-12-07T12:00:00.0000000Z, 0 minutes ago",
+    ]);
+    expect(expiry(72)).toEqual([
+      "expiring: onboarding request expires 2026-12-10T12:00:00.0000000Z, in 3 days (within 72 h)",
+    ]);
+    expect(expiry(72 + 1 / 60)).toBeUndefined();
+    expect(expiry(1)).toEqual([
+      "expiring: onboarding request expires 2026-12-07T13:00:00.0000000Z, in 1 hour (within 72 h)",
+    ]);
+  });
+
+  it("read a heartbeat that is not a date as none recorded, and an expiry that is not one as unset", () => {
+    expect(planWith({ jamf: { lastHeartbeatDateTime: "yesterday" } }).health).toEqual([
+      {
+        address: "deviceManagementPartner[contoso].jamf",
+        tenant: "contoso",
+        code: "stale",
+        property: "lastHeartbeatDateTime",
+        value: "yesterday",
+        thresholdHours: 24,
+        summary: "no heartbeat recorded (lastHeartbeatDateTime unset)",
+      },
+    ]);
+    expect(
+      planWith({ jamf: { lastHeartbeatDateTime: null, partnerState: null } }).health,
+    ).toMatchObject([{ code: "stale", value: null }]);
+    expect(
+      planWith({
+        teamviewer: { onboardingStatus: "onboarding", onboardingRequestExpiryDateTime: "soon" },
+      }).health,
+    ).toBeUndefined();
+  });
+
+  it("use a tenant's setting for its own check only, and the default for the others", () => {
+    const other = withSettings({ onboardingExpiryWarningHours: 200 });
+    expect(heartbeat(25, other)).toEqual([
+      "last heartbeat 2026-12-06T11:00:00.0000000Z, 25 hours ago (more than 24 h)",
+    ]);
+    const expiringLater = planWith(
+      { teamviewer: { onboardingStatus: "onboarding", onboardingRequestExpiryDateTime: at(100) } },
+      { desired: other },
+    );
+    expect(expiringLater.health).toMatchObject([{ code: "expiring", thresholdHours: 200 }]);
+  });
+});
