@@ -1,111 +1,19 @@
 import { describe, expect, it, vi } from "vitest";
 import { InMemoryGraph } from "../../test/helpers/in-memory-graph.ts";
-import type { DesiredObject, DesiredState } from "../config/model.ts";
+import {
+  apply,
+  declare,
+  DMP,
+  fourChanges,
+  planFor,
+  RA,
+  raPartner,
+  statuses,
+} from "../../test/helpers/in-memory-apply.ts";
+import type { DesiredObject } from "../config/model.ts";
 import { UserError } from "../errors.ts";
 import { GraphRequestError } from "../graph/types.ts";
-import { type LiveObject } from "../live-object.ts";
-import type { JsonValue } from "../json.ts";
 import type { Plan } from "../plan/model.ts";
-import { createPlan } from "../plan/planner.ts";
-import type { GraphVersion } from "../resources/types.ts";
-import { applyPlan, type ApplyOptions } from "./applier.ts";
-import type { ApplyEvent, ApplyResult } from "./model.ts";
-
-const RA = "/deviceManagement/remoteAssistancePartners";
-const DMP = "/deviceManagement/deviceManagementPartners";
-const SOURCE = { file: "partners.yaml", line: 1, column: 1 };
-
-function declare(
-  name: string,
-  tenant: string,
-  displayName: string,
-  spec: Record<string, JsonValue>,
-  kind = "RemoteAssistancePartner",
-  graphVersion: GraphVersion = "beta",
-): DesiredObject {
-  return {
-    kind,
-    name,
-    tenant,
-    match: { by: "displayName", displayName },
-    graphVersion,
-    spec,
-    source: SOURCE,
-    propertySources: {},
-  };
-}
-
-function raPartner(
-  id: string,
-  displayName: string,
-  extra: Record<string, JsonValue> = {},
-): LiveObject {
-  return {
-    id,
-    displayName,
-    onboardingUrl: "https://old.example.com/",
-    onboardingStatus: "notOnboarded",
-    lastConnectionDateTime: "0001-01-01T00:00:00Z",
-    onboardingRequestExpiryDateTime: "0001-01-01T00:00:00Z",
-    ...extra,
-  };
-}
-
-/** Plans the declared objects against what the in-memory Graph holds now (the real planner). */
-function planFor(graph: InMemoryGraph, objects: DesiredObject[]): Plan {
-  const tenants = [...new Set(objects.map((object) => object.tenant))].sort();
-  const desired: DesiredState = { tenants: [], objects, digest: "digest", files: [] };
-  const keys = new Set(objects.map((o) => JSON.stringify([o.tenant, o.kind, o.graphVersion])));
-  const collections = [...keys].map((key) => {
-    const [tenant, kind, graphVersion] = JSON.parse(key) as [string, string, GraphVersion];
-    const path = kind === "RemoteAssistancePartner" ? RA : DMP;
-    return {
-      tenant,
-      kind,
-      graphVersion,
-      objects: structuredClone(graph.objects(tenant, graphVersion, path)),
-    };
-  });
-  return createPlan({ desired, live: { collections, failures: [] }, toolVersion: "test", tenants });
-}
-
-/** Two tenants, two Remote Assistance partners each, all four needing a change. */
-function fourChanges(hooks: ConstructorParameters<typeof InMemoryGraph>[0] = {}) {
-  const graph = new InMemoryGraph(hooks);
-  const objects: DesiredObject[] = [];
-  for (const tenant of ["contoso", "fabrikam"]) {
-    graph.put(tenant, "beta", RA, [
-      raPartner(`${tenant}-1`, "TeamViewer"),
-      raPartner(`${tenant}-2`, "Other"),
-    ]);
-    objects.push(
-      declare("teamviewer", tenant, "TeamViewer", { onboardingStatus: "onboarded" }),
-      declare("other", tenant, "Other", {
-        onboardingUrl: "https://new.example.com/",
-        onboardingStatus: "onboarding",
-      }),
-    );
-  }
-  return { graph, plan: planFor(graph, objects) };
-}
-
-async function apply(
-  graph: InMemoryGraph,
-  plan: Plan,
-  options: Partial<ApplyOptions> = {},
-): Promise<{ result: ApplyResult; events: ApplyEvent[] }> {
-  const events: ApplyEvent[] = [];
-  const result = await applyPlan(plan, {
-    clientFor: (tenant) => graph.clientFor(tenant),
-    onEvent: (event) => events.push(event),
-    ...options,
-  });
-  return { result, events };
-}
-
-function statuses(result: ApplyResult): Record<string, string> {
-  return Object.fromEntries(result.results.map((r) => [r.address, r.status]));
-}
 
 function deferred() {
   let resolve!: () => void;
