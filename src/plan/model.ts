@@ -1,6 +1,7 @@
 import type { SourceLocation } from "../diagnostics.ts";
 import type { JsonObject, JsonValue } from "../json.ts";
 import type { LiveObject } from "../live-object.ts";
+import type { ElementDiff } from "../resources/property-types/behaviour.ts";
 import type { GraphVersion } from "../resources/types.ts";
 import type { FailureCause } from "../failure-cause.ts";
 
@@ -46,12 +47,18 @@ export interface LiveReadFailure {
  *   list of `{ target }`. `createPlan` always sets it (absent live properties are `null`).
  * - `after`: the declared value exactly as it is sent, i.e. equal to `patch[property]` (a date
  *   stays as written, e.g. `2016-12-31T23:58:36.6670033-08:00`).
- * The two are never equal under `valuesEqual`: otherwise there is no change.
+ * - `elementChanges`: for a set-valued property (an assignment collection), the change element by
+ *   element (additions, removals, elements whose identity stays while a setting changes), as its
+ *   property type's `elementDiff` computes it from `before` and `after`. The planner computes it
+ *   once; the renderers show it and compute nothing. Absent for any other property (and for
+ *   values that are not lists).
+ * `before` and `after` are never equal under `valuesEqual`: otherwise there is no change.
  */
 export interface PropertyChange {
   readonly property: string;
   readonly before: JsonValue | undefined;
   readonly after: JsonValue;
+  readonly elementChanges?: ElementDiff;
 }
 
 /** An object whose declared properties differ from the live ones: one PATCH. */

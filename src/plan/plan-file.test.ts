@@ -683,3 +683,59 @@ describe("what a saved plan keeps", () => {
     expect(Object.keys(bare.changes[0])).not.toContain("mode");
   });
 });
+
+describe("a set's element changes in a saved plan", () => {
+  const GROUP_G = {
+    target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId: "g" },
+  };
+  const jamfIndex = 0;
+
+  it("are written for a set-valued property, as plan --format json spells them, and read back", () => {
+    const file = JSON.parse(serializePlanFile(samplePlan));
+    const jamf = file.plan.changes[jamfIndex];
+    expect(jamf.address).toBe("deviceManagementPartner[contoso].jamf");
+    expect(jamf.property_changes[0].element_changes).toEqual([
+      { change: "add", before: null, after: GROUP_G, fields: [] },
+    ]);
+    // A property that is not a set has no such key.
+    expect(file.plan.changes[1].property_changes[0]).not.toHaveProperty("element_changes");
+    const read = parsePlanFile(JSON.stringify(file), { toolVersion: TOOL });
+    if ("error" in read) throw new Error(read.error);
+    expect(read.plan.changes[jamfIndex]!.changes[0]!.elementChanges).toEqual({
+      added: [GROUP_G],
+      removed: [],
+      changed: [],
+      kept: 0,
+    });
+  });
+
+  it("refuses element changes that are not what before and after say (checksum made right)", () => {
+    const text = tampered((plan) => {
+      plan.changes[jamfIndex].property_changes[0].element_changes = [
+        { change: "remove", before: GROUP_G, after: null, fields: [] },
+      ];
+    });
+    expect(errorOf(text)).toContain(
+      "plan.changes.0.property_changes.0.element_changes: must be the element changes from before to after",
+    );
+  });
+
+  it("refuses element changes on a property that is not a set", () => {
+    const text = tampered((plan) => {
+      plan.changes[1].property_changes[0].element_changes = [];
+    });
+    expect(errorOf(text)).toContain(
+      "plan.changes.1.property_changes.0.element_changes: onboardingStatus is not a set-valued property",
+    );
+  });
+
+  it("reads a format 2 file saved before they were written, computing them from before and after", () => {
+    const text = tampered((plan) => {
+      delete plan.changes[jamfIndex].property_changes[0].element_changes;
+    });
+    expect(parsePlanFile(text, { toolVersion: TOOL })).toEqual({ plan: samplePlan });
+    const read = parsePlanFile(text, { toolVersion: TOOL });
+    if ("error" in read) throw new Error(read.error);
+    expect(read.plan.changes[jamfIndex]!.changes[0]!.elementChanges?.added).toEqual([GROUP_G]);
+  });
+});

@@ -69,9 +69,13 @@ function issuesOf(value: unknown): string[] {
     : result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
 }
 
-/** `valid` whose DeviceManagementPartner change sends `value` as its assignment collection. */
+/**
+ * `valid` whose DeviceManagementPartner change sends `value` as its assignment collection (its
+ * element changes left out, as in a file saved before they were written: they are computed).
+ */
 function withAssignments(value: JsonValue): unknown {
   return edited((plan) => {
+    delete plan.changes[0].property_changes[0].element_changes;
     plan.changes[0].property_changes[0].after = value;
     plan.changes[0].patch.groupsRequiringPartnerEnrollment = value;
   });

@@ -4,6 +4,8 @@ import { findProperty, findResource } from "../resources/registry.ts";
 import { GRAPH_VERSIONS } from "../resources/types.ts";
 import { canonicalJson } from "../canonical-json.ts";
 import { PLAN_FORMAT_VERSION, type Plan, type ResourceChange } from "./model.ts";
+import { propertyChange } from "./property-change.ts";
+import { elementChangesJson } from "./saved-plan-json.ts";
 
 /**
  * The zod schema of the plan a saved plan file holds (format 2: the model in snake_case, as
@@ -17,6 +19,9 @@ import { PLAN_FORMAT_VERSION, type Plan, type ResourceChange } from "./model.ts"
  * - its patch has exactly the changed properties (`changes`), each one the kind has in that
  *   Graph version, never `id` nor an annotation, each equal to the change's `after`; an
  *   assignment collection is a list of `{ target }` whose only annotation is `@odata.type`;
+ * - a set-valued property's `element_changes`, when the file has them, are exactly what its
+ *   type computes from `before` and `after` (a file saved before they were written has none:
+ *   they are computed, so a reviewed plan stays applicable and shows the same);
  * - addresses are unique and changes sorted by address; tenants sorted and unique;
  * - `unchanged_by_tenant` covers planned tenants only and sums to `unchanged_count`.
  * The checks run on the file's keys, so that a refusal names the key as the file spells it.
@@ -34,14 +39,17 @@ const Fingerprint = z.string().regex(/^[0-9a-f]{64}$/, "must be a sha256 hex dig
 
 const GraphVersionSchema = z.enum(GRAPH_VERSIONS as ["v1.0", "beta"]);
 
-/** `before` may be `undefined` in the model, which JSON drops: read back, the key is there again. */
-const PropertyChangeSchema = z
-  .strictObject({
-    property: z.string().min(1),
-    before: Json.optional(),
-    after: Json,
-  })
-  .transform(({ property, before, after }) => ({ property, before, after }));
+/**
+ * `before` may be `undefined` in the model, which JSON drops: read back, the key is there again.
+ * `element_changes` are checked against what the property's type computes from `before` and
+ * `after` (below), and the model takes the computed ones.
+ */
+const PropertyChangeSchema = z.strictObject({
+  property: z.string().min(1),
+  before: Json.optional(),
+  after: Json,
+  element_changes: z.array(Json).optional(),
+});
 
 const ResourceChangeSchema = z
   .strictObject({
@@ -116,6 +124,20 @@ const ResourceChangeSchema = z
         );
         return;
       }
+      const stored = propertyChange.element_changes;
+      if (stored !== undefined) {
+        const computed = propertyBehaviour(definition.type).elementDiff(
+          propertyChange.before,
+          propertyChange.after,
+          change.graph_version,
+        );
+        const path = ["property_changes", index, "element_changes"];
+        if (computed === undefined) {
+          issue(`${property} is not a set-valued property: it has no element changes`, path);
+        } else if (canonicalJson(stored) !== canonicalJson(elementChangesJson(computed))) {
+          issue("must be the element changes from before to after (edited?)", path);
+        }
+      }
       const sent = change.patch[property];
       if (sent === undefined) return;
       if (canonicalJson(sent) !== canonicalJson(propertyChange.after)) {
@@ -135,7 +157,11 @@ const ResourceChangeSchema = z
     collectionPath: change.collection_path,
     liveId: change.live_id,
     liveDisplayName: change.live_display_name,
-    changes: change.property_changes,
+    // Computed from before and after, as createPlan computes them: equal to the file's own
+    // (checked above), and present also in a file saved before they were written.
+    changes: change.property_changes.map(({ property, before, after }) =>
+      propertyChange(findResource(change.kind), change.graph_version, { property, before, after }),
+    ),
     patch: change.patch,
     ...(change.declared_properties === undefined
       ? {}

@@ -226,6 +226,23 @@ describe("createPlan", () => {
       expect(change!.changes[0]!.after).toEqual(change!.patch["groupsRequiringPartnerEnrollment"]);
     });
 
+    it("computes the set's element changes once, in the plan (renderers only show them)", () => {
+      const [change] = planAssignments([group("a"), group("c")], [group("b"), group("a")]).changes;
+      expect(change!.changes[0]!.elementChanges).toEqual({
+        added: [group("c")],
+        removed: [group("b")],
+        changed: [],
+        kept: 1,
+      });
+      // A property that is not a set has none.
+      const [scalar] = createPlan({
+        desired: desiredState([desiredObject({ spec: { onboardingStatus: "onboarded" } })]),
+        live: snapshot([collection([teamviewer({ onboardingStatus: "notOnboarded" })])]),
+        toolVersion: TOOL,
+      }).changes;
+      expect(scalar!.changes[0]).not.toHaveProperty("elementChanges");
+    });
+
     it("compares GUIDs regardless of case and sends them lower-case", () => {
       const upper = "4F1C2D3E-8A9B-4C7D-9E0F-1A2B3C4D5E6F";
       const lower = upper.toLowerCase();

@@ -19,6 +19,7 @@ import {
 import { AcceptanceLedger } from "./acceptance-ledger.ts";
 import { normaliseValue, valuesEqual } from "./normalise.ts";
 import { propertyTypeOf } from "./property-type.ts";
+import { propertyChange } from "./property-change.ts";
 import { assessHealth } from "./health.ts";
 import type { FailureCause } from "../failure-cause.ts";
 
@@ -207,7 +208,13 @@ function planObject(
   const patch: JsonObject = {};
   for (const property of properties.filter((name) => changed.has(name))) {
     const value = patchValue(propertyTypeOf(resource, version, property), object.spec[property]!);
-    changes.push({ property, before: before[property] ?? null, after: value });
+    changes.push(
+      propertyChange(resource, version, {
+        property,
+        before: before[property] ?? null,
+        after: value,
+      }),
+    );
     patch[property] = value;
   }
   return {

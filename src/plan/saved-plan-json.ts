@@ -1,6 +1,14 @@
 import type { SourceLocation } from "../diagnostics.ts";
 import type { JsonObject, JsonValue } from "../json.ts";
-import type { Plan, PlanProblem, PropertyChange, ResourceChange } from "./model.ts";
+import type { ElementDiff } from "../resources/property-types/behaviour.ts";
+import type {
+  AcceptedDifference,
+  ExpiringAcceptance,
+  Plan,
+  PlanProblem,
+  PropertyChange,
+  ResourceChange,
+} from "./model.ts";
 
 /**
  * The plan model as the saved plan (format 2) holds it: the model's keys in snake_case, like
@@ -24,16 +32,7 @@ export function savedPlanJson(plan: Plan): JsonObject {
     ...(plan.accepted === undefined
       ? {}
       : {
-          accepted: plan.accepted.map((difference) => ({
-            address: difference.address,
-            tenant: difference.tenant,
-            property: difference.property,
-            live: difference.live,
-            desired: difference.desired,
-            expires: difference.expires,
-            owner: difference.owner,
-            reason: difference.reason,
-          })),
+          accepted: plan.accepted.map(acceptedDifferenceJson),
         }),
     ...(plan.warnings === undefined
       ? {}
@@ -49,14 +48,7 @@ export function savedPlanJson(plan: Plan): JsonObject {
     ...(plan.expiringAcceptances === undefined
       ? {}
       : {
-          expiring_acceptances: plan.expiringAcceptances.map((acceptance) => ({
-            address: acceptance.address,
-            tenant: acceptance.tenant,
-            property: acceptance.property,
-            expires: acceptance.expires,
-            owner: acceptance.owner,
-            reason: acceptance.reason,
-          })),
+          expiring_acceptances: plan.expiringAcceptances.map(expiringAcceptanceJson),
         }),
     ...(plan.comparedByObject === undefined
       ? {}
@@ -81,15 +73,7 @@ export function savedPlanJson(plan: Plan): JsonObject {
 
 function changeJson(change: ResourceChange): JsonObject {
   return {
-    address: change.address,
-    kind: change.kind,
-    graph_type: change.graphType,
-    name: change.name,
-    tenant: change.tenant,
-    graph_version: change.graphVersion,
-    collection_path: change.collectionPath,
-    live_id: change.liveId,
-    live_display_name: change.liveDisplayName,
+    ...changeHeaderJson(change),
     property_changes: change.changes.map(propertyChangeJson),
     patch: change.patch,
     ...(change.declaredProperties === undefined
@@ -100,13 +84,85 @@ function changeJson(change: ResourceChange): JsonObject {
   };
 }
 
-/** `before` is `undefined` only in plans made by hand; JSON has no such value, so it is left out. */
+/** An accepted difference, as the saved plan and `plan --format json` both write it. */
+export function acceptedDifferenceJson(difference: AcceptedDifference): JsonObject {
+  return {
+    address: difference.address,
+    tenant: difference.tenant,
+    property: difference.property,
+    live: difference.live,
+    desired: difference.desired,
+    expires: difference.expires,
+    owner: difference.owner,
+    reason: difference.reason,
+  };
+}
+
+/** An acceptance that ends soon, as the saved plan and `plan --format json` both write it. */
+export function expiringAcceptanceJson(acceptance: ExpiringAcceptance): JsonObject {
+  return {
+    address: acceptance.address,
+    tenant: acceptance.tenant,
+    property: acceptance.property,
+    expires: acceptance.expires,
+    owner: acceptance.owner,
+    reason: acceptance.reason,
+  };
+}
+
+/**
+ * Which object a change is about, in the keys the saved plan and `plan --format json`
+ * (`render/plan-json.ts`) share, in their order.
+ */
+export function changeHeaderJson(change: ResourceChange): JsonObject {
+  return {
+    address: change.address,
+    kind: change.kind,
+    graph_type: change.graphType,
+    name: change.name,
+    tenant: change.tenant,
+    graph_version: change.graphVersion,
+    collection_path: change.collectionPath,
+    live_id: change.liveId,
+    live_display_name: change.liveDisplayName,
+  };
+}
+
+/**
+ * `before` is `undefined` only in plans made by hand; JSON has no such value, so it is left out.
+ * `element_changes` only for a set-valued property (`plan-schema.ts` checks them on read).
+ */
 function propertyChangeJson(change: PropertyChange): JsonObject {
   return {
     property: change.property,
     ...(change.before === undefined ? {} : { before: change.before }),
     after: change.after,
+    ...(change.elementChanges === undefined
+      ? {}
+      : { element_changes: elementChangesJson(change.elementChanges) }),
   };
+}
+
+/**
+ * A set's element changes as the saved plan and `plan --format json` both write them: additions,
+ * removals, then elements whose identity stays while some fields change (with those fields).
+ */
+export function elementChangesJson(diff: ElementDiff): JsonObject[] {
+  return [
+    ...diff.added.map((element) => ({ change: "add", before: null, after: element, fields: [] })),
+    ...diff.removed.map((element) => ({
+      change: "remove",
+      before: element,
+      after: null,
+      fields: [],
+    })),
+    ...diff.changed.map((element) => ({
+      change: "update",
+      before: element.before,
+      after: element.after,
+      fields: element.fields.map(({ field, before, after }) => ({ field, before, after })),
+    })),
+  ];
 }
 
 function problemJson(problem: PlanProblem): JsonObject {

@@ -96,4 +96,26 @@ describe("a change inside one assignment target", () => {
     expect(text).toContain(`+ target groupAssignmentTarget groupId=${GROUP}`);
     expect(text).toContain(`- target groupAssignmentTarget groupId=${OTHER}`);
   });
+
+  it("are the plan's: the renderers show the element changes it holds and compute none", () => {
+    // Element changes the plan model says (the planner computes them once): the two targets
+    // kept, as if nothing inside them changed, whatever before and after hold.
+    const held = change({
+      ...jamf,
+      changes: [
+        {
+          ...jamf.changes[0]!,
+          elementChanges: { added: [], removed: [], changed: [], kept: 2 },
+        },
+      ],
+    });
+    const text = renderPlanText(plan({ changes: [held] }), { color: false });
+    expect(text).toContain(
+      "    ~ groupsRequiringPartnerEnrollment:\n          (2 targets unchanged)\n",
+    );
+    expect(text).not.toContain(LINE);
+    expect(renderPlanMarkdown(plan({ changes: [held] }))).not.toContain("<br>~ <code>");
+    const json = JSON.parse(renderPlanJson(plan({ changes: [held] })));
+    expect(json.changes[0].property_changes[0].element_changes).toEqual([]);
+  });
 });

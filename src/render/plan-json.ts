@@ -1,6 +1,12 @@
 import type { JsonObject, JsonValue } from "../json.ts";
-import type { Plan, PlanProblem, PropertyChange, ResourceChange } from "../plan/model.ts";
-import { assignmentDiff, summarisePlan } from "./plan-values.ts";
+import type { Plan, PlanProblem, ResourceChange } from "../plan/model.ts";
+import {
+  acceptedDifferenceJson,
+  changeHeaderJson,
+  elementChangesJson,
+  expiringAcceptanceJson,
+} from "../plan/saved-plan-json.ts";
+import { summarisePlan } from "./plan-values.ts";
 import type { DriftAttribution } from "../plan/attribution.ts";
 
 /**
@@ -113,16 +119,7 @@ export function renderPlanJson(plan: Plan, options: PlanJsonOptions = {}): strin
     },
     changes: plan.changes.map(changeJson),
     problems: plan.problems.map(problemJson),
-    accepted: (plan.accepted ?? []).map((difference) => ({
-      address: difference.address,
-      tenant: difference.tenant,
-      property: difference.property,
-      live: difference.live,
-      desired: difference.desired,
-      expires: difference.expires,
-      owner: difference.owner,
-      reason: difference.reason,
-    })),
+    accepted: (plan.accepted ?? []).map(acceptedDifferenceJson),
     warnings: (plan.warnings ?? []).map((warning) => ({
       code: warning.code,
       tenant: warning.tenant,
@@ -132,14 +129,7 @@ export function renderPlanJson(plan: Plan, options: PlanJsonOptions = {}): strin
         ? { file: warning.source.file, line: warning.source.line, column: warning.source.column }
         : null,
     })),
-    expiring_acceptances: (plan.expiringAcceptances ?? []).map((acceptance) => ({
-      address: acceptance.address,
-      tenant: acceptance.tenant,
-      property: acceptance.property,
-      expires: acceptance.expires,
-      owner: acceptance.owner,
-      reason: acceptance.reason,
-    })),
+    expiring_acceptances: (plan.expiringAcceptances ?? []).map(expiringAcceptanceJson),
     attribution: options.attribution === undefined ? null : attributionJson(options.attribution),
     // Tenants each declared object was compared in (drifted or not): the fleet report's "of N".
     compared_by_object: plan.comparedByObject === undefined ? null : { ...plan.comparedByObject },
@@ -197,20 +187,14 @@ function attributionJson(attribution: DriftAttribution): JsonObject {
 
 function changeJson(change: ResourceChange): JsonObject {
   return {
-    address: change.address,
-    kind: change.kind,
-    graph_type: change.graphType,
-    name: change.name,
-    tenant: change.tenant,
-    graph_version: change.graphVersion,
-    collection_path: change.collectionPath,
-    live_id: change.liveId,
-    live_display_name: change.liveDisplayName,
+    ...changeHeaderJson(change),
     property_changes: change.changes.map((property) => ({
       property: property.property,
       before: property.before ?? null,
       after: property.after,
-      element_changes: elementChanges(change, property),
+      // The plan's own element changes (a set-valued property); null for any other property.
+      element_changes:
+        property.elementChanges === undefined ? null : elementChangesJson(property.elementChanges),
     })),
     patch: change.patch,
     declared_properties: change.declaredProperties ? [...change.declaredProperties] : null,
@@ -218,27 +202,6 @@ function changeJson(change: ResourceChange): JsonObject {
     // "manage" or "observe" (never written by apply): every change says which.
     mode: change.mode ?? "manage",
   };
-}
-
-/** An assignment set's change element by element; null for any other property. */
-function elementChanges(change: ResourceChange, property: PropertyChange): JsonValue {
-  const sets = assignmentDiff(change, property);
-  if (!sets) return null;
-  return [
-    ...sets.added.map((element) => ({ change: "add", before: null, after: element, fields: [] })),
-    ...sets.removed.map((element) => ({
-      change: "remove",
-      before: element,
-      after: null,
-      fields: [],
-    })),
-    ...sets.changed.map((element) => ({
-      change: "update",
-      before: element.before,
-      after: element.after,
-      fields: element.fields.map(({ field, before, after }) => ({ field, before, after })),
-    })),
-  ];
 }
 
 function problemJson(problem: PlanProblem): JsonObject {

@@ -2,7 +2,6 @@ import type { JsonValue } from "../json.ts";
 import type { Plan, PlanProblem, PropertyChange, ResourceChange } from "../plan/model.ts";
 import {
   acceptedText,
-  assignmentDiff,
   assignmentText,
   groupSharedProblems,
   plural,
@@ -460,7 +459,7 @@ function blockLine(block: ChangeBlock): string {
 
 function propertyRow(change: ResourceChange, property: PropertyChange): string {
   const name = `<code>${escape(truncate(property.property, 100))}</code>`;
-  const sets = assignmentDiff(change, property);
+  const sets = property.elementChanges;
   if (!sets) {
     return `| ${name} | ${codeCell(property.before)} | ${codeCell(property.after)} |`;
   }

@@ -1,7 +1,6 @@
 import type { Plan, PlanProblem, PropertyChange, ResourceChange } from "../plan/model.ts";
 import {
   acceptedText,
-  assignmentDiff,
   assignmentText,
   groupSharedProblems,
   plural,
@@ -121,7 +120,7 @@ function propertyLines(
   maxValue: number,
 ): string[] {
   const name = sanitizeText(property.property);
-  const sets = assignmentDiff(change, property);
+  const sets = property.elementChanges;
   if (!sets) {
     const before = valueText(property.before, maxValue);
     const after = valueText(property.after, maxValue);

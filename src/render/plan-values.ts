@@ -1,11 +1,8 @@
 import { isJsonObject, type JsonValue } from "../json.ts";
 import type { Plan, PlanProblem, ResourceChange } from "../plan/model.ts";
 import { compareStrings } from "../canonical-json.ts";
-import { propertyTypeOf } from "../plan/property-type.ts";
-import type { ElementChange, ElementDiff } from "../resources/property-types/behaviour.ts";
+import type { ElementChange } from "../resources/property-types/behaviour.ts";
 import { withIdentityOnly } from "../resources/property-types/assignment-diff.ts";
-import { propertyBehaviour } from "../resources/property-types/registry.ts";
-import { findResource } from "../resources/registry.ts";
 import { sanitizeText } from "./style.ts";
 
 /**
@@ -111,28 +108,6 @@ export function shortAddress(change: ResourceChange): string {
   return truncate(sanitizeText(`${change.graphType}.${change.name}`), 200);
 }
 
-/** An assignment-collection change element by element (its type module's `elementDiff`). */
-export type AssignmentDiff = ElementDiff;
-/** One target whose identity stays while some of its fields change (e.g. its filter). */
-export type TargetChange = ElementChange;
-
-/**
- * An assignment-collection change as set additions, removals and element-level changes (a target
- * present on both sides whose other fields differ is one change, not a removal and an addition),
- * or undefined when the property is not an assignment collection (or its values are not lists).
- */
-export function assignmentDiff(
-  change: ResourceChange,
-  property: {
-    readonly property: string;
-    readonly before: JsonValue | undefined;
-    readonly after: JsonValue;
-  },
-): AssignmentDiff | undefined {
-  const type = propertyTypeOf(findResource(change.kind), change.graphVersion, property.property);
-  return propertyBehaviour(type).elementDiff(property.before, property.after, change.graphVersion);
-}
-
 const FILTER_TYPE = "deviceAndAppManagementAssignmentFilterType";
 const FILTER_ID = "deviceAndAppManagementAssignmentFilterId";
 
@@ -141,7 +116,7 @@ const FILTER_ID = "deviceAndAppManagementAssignmentFilterId";
  * `target groupAssignmentTarget groupId=7a8b9c0d-…: filter include e1f2a3b4-… → none`
  * (the filter's type and id read as one setting; any other field as `name before → after`).
  */
-export function targetChangeText(change: TargetChange): string {
+export function targetChangeText(change: ElementChange): string {
   const identity = assignmentText(withIdentityOnly(change.after), Number.MAX_SAFE_INTEGER);
   const byName = new Map(change.fields.map((field) => [field.field, field]));
   const parts: string[] = [];

@@ -16,6 +16,8 @@ import type {
 } from "../../src/plan/model.ts";
 import { parseDateTimeOffset, formatTicks } from "../../src/date-time-offset.ts";
 import type { GraphVersion } from "../../src/resources/types.ts";
+import { findResource } from "../../src/resources/registry.ts";
+import { propertyChange } from "../../src/plan/property-change.ts";
 
 /**
  * Small builders for planner and renderer tests: they build `DesiredState` and `LiveSnapshot`
@@ -122,7 +124,24 @@ export function rewriteDateTime(
   return `${wholeSeconds}${offset}`;
 }
 
+/**
+ * A change as `createPlan` makes it: a set-valued property's element changes are computed from
+ * its before and after (through the planner's own `propertyChange`) unless given.
+ */
 export function change(overrides: Partial<ResourceChange> = {}): ResourceChange {
+  const built = changeWithout(overrides);
+  const resource = findResource(built.kind);
+  return {
+    ...built,
+    changes: built.changes.map((property) =>
+      property.elementChanges === undefined
+        ? propertyChange(resource, built.graphVersion, property)
+        : property,
+    ),
+  };
+}
+
+function changeWithout(overrides: Partial<ResourceChange>): ResourceChange {
   return {
     address: "remoteAssistancePartner[contoso].teamviewer",
     kind: "RemoteAssistancePartner",

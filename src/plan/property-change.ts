@@ -1,0 +1,56 @@
+import type { JsonValue } from "../json.ts";
+import type { ElementDiff } from "../resources/property-types/behaviour.ts";
+import { propertyBehaviour } from "../resources/property-types/registry.ts";
+import { findResource } from "../resources/registry.ts";
+import type { GraphVersion, ResourceDefinition } from "../resources/types.ts";
+import type { PropertyChange, ResourceChange } from "./model.ts";
+import { propertyTypeOf } from "./property-type.ts";
+
+/** A property's change without its element changes: what a document holds, or the planner found. */
+export interface PropertyValues {
+  readonly property: string;
+  readonly before: JsonValue | undefined;
+  readonly after: JsonValue;
+}
+
+/**
+ * A property's change as the plan holds it: `before` and `after`, and for a set-valued property
+ * its element changes, computed here once by its property type (`elementDiff`) so that no
+ * renderer computes them again. `createPlan` makes every change through this, and so does
+ * reading a plan back from a document (a saved plan checks its own against it).
+ */
+export function propertyChange(
+  resource: ResourceDefinition | undefined,
+  version: GraphVersion,
+  change: PropertyValues,
+): PropertyChange {
+  const { property, before, after } = change;
+  const elementChanges = elementChangesOf(resource, version, change);
+  return elementChanges === undefined
+    ? { property, before, after }
+    : { property, before, after, elementChanges };
+}
+
+/** The element changes of a set-valued property's change; undefined for any other property. */
+export function elementChangesOf(
+  resource: ResourceDefinition | undefined,
+  version: GraphVersion,
+  change: PropertyValues,
+): ElementDiff | undefined {
+  const type = propertyTypeOf(resource, version, change.property);
+  return propertyBehaviour(type).elementDiff(change.before, change.after, version);
+}
+
+/**
+ * The change with each property's element changes computed from its `before` and `after`, as
+ * `createPlan` computes them: for a plan read back from a document that does not hold them.
+ */
+export function withElementChanges(change: ResourceChange): ResourceChange {
+  const resource = findResource(change.kind);
+  return {
+    ...change,
+    changes: change.changes.map((property) =>
+      propertyChange(resource, change.graphVersion, property),
+    ),
+  };
+}
