@@ -21,10 +21,8 @@ export function failureFromResponse(response: HttpResponse): AttemptFailure {
   return new AttemptFailure(info.message, {
     retriable: isRetriableStatus(response.status),
     status: response.status,
-    ...(info.code === undefined ? {} : { code: info.code }),
-    ...((requestId ?? info.requestId) === undefined
-      ? {}
-      : { requestId: requestId ?? info.requestId }),
+    code: info.code,
+    requestId: requestId ?? info.requestId,
     headers: response.headers,
   });
 }
@@ -48,13 +46,12 @@ export function toGraphRequestError(
     ...(failure.requestId === undefined ? [] : [`request-id ${failure.requestId}`]),
     `client-request-id ${clientRequestId}`,
   ];
+  const counted = attempts === 1 ? "1 attempt" : `${attempts} attempts`;
   const tries = end.stoppedBeforeRetry
-    ? `${attempts === 1 ? "1 attempt" : `${attempts} attempts`}, not retried: stopping`
+    ? `${counted}, not retried: stopping`
     : decision !== undefined && !decision.retry && decision.reason === "deadline"
-      ? `gave up after ${attempts} attempts: the next wait would pass the ${formatSeconds(retry.deadlineInMs)} deadline`
-      : attempts === 1
-        ? "1 attempt"
-        : `${attempts} attempts`;
+      ? `gave up after ${counted}: the next wait would pass the ${formatSeconds(retry.deadlineInMs)} deadline`
+      : counted;
   const message = oneLine(
     `${label}: ${status}${failure.message}${code} (${ids.join(", ")}; ${tries})`,
     1000,

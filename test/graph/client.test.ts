@@ -334,7 +334,7 @@ describe("retries", () => {
       (e: unknown) => e,
     )) as GraphRequestError;
     expect(error.message).toContain(
-      "gave up after 1 attempts: the next wait would pass the 10 s deadline",
+      "gave up after 1 attempt: the next wait would pass the 10 s deadline",
     );
     expect(graphRequests(emulator)).toHaveLength(1);
   });
