@@ -27,12 +27,14 @@ export class AttemptFailure extends Error {
     },
   ) {
     super(message);
+    // Class fields are own properties from the start (ES2022 semantics), undefined until set:
+    // assigning an absent field changes nothing, so no field needs a guard.
     this.retriable = fields.retriable;
     this.malformedBody = fields.malformedBody ?? false;
-    if (fields.status !== undefined) this.status = fields.status;
-    if (fields.code !== undefined) this.code = fields.code;
-    if (fields.requestId !== undefined) this.requestId = fields.requestId;
-    if (fields.networkError !== undefined) this.networkError = fields.networkError;
-    if (fields.headers !== undefined) this.headers = fields.headers;
+    this.status = fields.status;
+    this.code = fields.code;
+    this.requestId = fields.requestId;
+    this.networkError = fields.networkError;
+    this.headers = fields.headers;
   }
 }

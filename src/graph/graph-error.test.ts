@@ -103,4 +103,97 @@ describe("parseGraphError", () => {
     const body = JSON.stringify({ error: { code: "X", message: "m", innerError: inner } });
     expect(parseGraphError(400, "", body, undefined).requestId).toBeUndefined();
   });
+
+  it("trims the code, the message and the request id, and takes blank ones for none", () => {
+    const body = JSON.stringify({
+      error: {
+        code: "  Forbidden ",
+        message: "  No permission\n",
+        innerError: { "request-id": " r-1 " },
+      },
+    });
+    expect(parseGraphError(403, "Forbidden", body, undefined)).toStrictEqual({
+      code: "Forbidden",
+      message: "No permission",
+      requestId: "r-1",
+    });
+    const blank = JSON.stringify({
+      error: { code: " ", message: "   ", innerError: { "request-id": " ", requestId: "r-2" } },
+    });
+    expect(parseGraphError(403, "Forbidden", blank, undefined)).toStrictEqual({
+      message: "HTTP 403 Forbidden",
+      requestId: "r-2",
+    });
+  });
+
+  it("leaves out what the body does not say", () => {
+    const body = JSON.stringify({ error: { code: "", message: "The resource was not found." } });
+    expect(parseGraphError(404, "Not Found", body, undefined)).toStrictEqual({
+      message: "The resource was not found.",
+    });
+    const empty = JSON.stringify({ error: { message: "m", innerError: {} } });
+    expect(parseGraphError(400, "", empty, undefined)).toStrictEqual({ message: "m" });
+  });
+
+  it("follows inner errors nested in any spelling, keeping the first request id and the deepest code", () => {
+    const body = JSON.stringify({
+      error: {
+        code: "",
+        message: "m",
+        innerError: {
+          code: "outer",
+          innererror: { "request-id": "r-2", InnerError: { code: "deepest", requestId: "r-3" } },
+        },
+      },
+    });
+    expect(parseGraphError(400, "", body, undefined)).toStrictEqual({
+      code: "deepest",
+      message: "m",
+      requestId: "r-2",
+    });
+  });
+
+  it("reads ten levels of inner errors, no more", () => {
+    const nested = (levels: number) => {
+      let inner: Record<string, unknown> = { "request-id": "deep" };
+      for (let i = 1; i < levels; i++) inner = { innerError: inner };
+      return JSON.stringify({ error: { code: "X", message: "m", innerError: inner } });
+    };
+    expect(parseGraphError(400, "", nested(10), undefined).requestId).toBe("deep");
+    expect(parseGraphError(400, "", nested(11), undefined).requestId).toBeUndefined();
+  });
+
+  it("takes a page served as HTML for one, whatever its first characters", () => {
+    const info = parseGraphError(502, "Bad Gateway", "Gateway busy, try <b>later</b>", "text/html");
+    expect(info).toStrictEqual({
+      message:
+        "HTTP 502 Bad Gateway: the response was an HTML page, not a Graph error (a proxy or gateway answered instead of Graph)",
+    });
+  });
+
+  it("recognises an HTML page after leading blank lines, without a content type", () => {
+    const info = parseGraphError(
+      502,
+      "Bad Gateway",
+      "\r\n  <!DOCTYPE html><html></html>",
+      undefined,
+    );
+    expect(info.message).toContain("the response was an HTML page");
+  });
+
+  it("reads a Graph error whose message quotes HTML as Graph's error, not as a page", () => {
+    const body = JSON.stringify({
+      error: { code: "BadRequest", message: "Value '<html>' is not valid for displayName" },
+    });
+    expect(parseGraphError(400, "Bad Request", body, "application/json")).toStrictEqual({
+      code: "BadRequest",
+      message: "Value '<html>' is not valid for displayName",
+    });
+  });
+
+  it("takes a body of blanks for an empty body", () => {
+    expect(parseGraphError(503, "Service Unavailable", " \r\n ", undefined).message).toBe(
+      "HTTP 503 Service Unavailable with an empty body",
+    );
+  });
 });

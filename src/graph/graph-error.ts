@@ -33,9 +33,11 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Intune's nested message: a JSON string carrying `Message`; otherwise the text itself. */
-function unwrapMessage(message: string): string {
-  const trimmed = message.trim();
+/**
+ * Intune's nested message: a JSON string carrying `Message`; otherwise the text itself. `trimmed`
+ * comes from `nonEmptyString`.
+ */
+function unwrapMessage(trimmed: string): string {
   if (!trimmed.startsWith("{")) return trimmed;
   const nested = parseJson(trimmed);
   if (!isJsonObject(nested)) return trimmed;
@@ -43,7 +45,10 @@ function unwrapMessage(message: string): string {
 }
 
 /** The request id and the most specific code from a (possibly nested) inner error. */
-function readInnerError(error: JsonObject): { requestId?: string; code?: string } {
+function readInnerError(error: JsonObject): {
+  readonly requestId: string | undefined;
+  readonly code: string | undefined;
+} {
   let requestId: string | undefined;
   let code: string | undefined;
   let inner: unknown = error.innerError ?? error.innererror ?? error.InnerError;
@@ -53,10 +58,7 @@ function readInnerError(error: JsonObject): { requestId?: string; code?: string 
     code = nonEmptyString(inner.code) ?? code;
     inner = inner.innerError ?? inner.innererror ?? inner.InnerError;
   }
-  return {
-    ...(requestId === undefined ? {} : { requestId }),
-    ...(code === undefined ? {} : { code }),
-  };
+  return { requestId, code };
 }
 
 function looksLikeHtml(text: string, contentType: string | undefined): boolean {

@@ -18,7 +18,7 @@ describe("isRetriableStatus", () => {
   it.each([408, 429, 500, 502, 503, 504, 507, 599])("retries %i", (status) => {
     expect(isRetriableStatus(status)).toBe(true);
   });
-  it.each([200, 204, 301, 400, 401, 403, 404, 409, 412, 501, 505])(
+  it.each([200, 204, 301, 400, 401, 403, 404, 409, 412, 501, 505, 600, 999])(
     "does not retry %i",
     (status) => {
       expect(isRetriableStatus(status)).toBe(false);
@@ -113,6 +113,16 @@ describe("retryDelay", () => {
   });
   it("clamps a Retry-After above the cap", () => {
     expect(retryDelay(1, { "retry-after": "3600" }, options, fixedClock())).toEqual({
+      delayInMs: 5000,
+      source: "retry-after-capped",
+    });
+  });
+  it("honours a Retry-After of exactly the cap as asked", () => {
+    expect(retryDelay(1, { "retry-after": "5" }, options, fixedClock())).toEqual({
+      delayInMs: 5000,
+      source: "retry-after",
+    });
+    expect(retryDelay(1, { "retry-after-ms": "5001" }, options, fixedClock())).toEqual({
       delayInMs: 5000,
       source: "retry-after-capped",
     });
