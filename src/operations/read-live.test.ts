@@ -3,7 +3,7 @@ import type { DesiredObject, DesiredState, TenantConfig } from "../config/model.
 import type { JsonValue } from "../json.ts";
 import { RESOURCES } from "../resources/registry.ts";
 import type { GraphVersion } from "../resources/types.ts";
-import { collectionReads, readLiveState } from "./read-live.ts";
+import { collectionReads, readLiveState, type ReadProgressEvent } from "./read-live.ts";
 import { GraphRequestError, type GraphClient } from "../graph/types.ts";
 import { InMemoryGraph } from "../../test/helpers/in-memory-graph.ts";
 
@@ -237,5 +237,142 @@ describe("readLiveState with in-memory clients", () => {
     const snapshot = await readLiveState(many, clients, { concurrency: 3 });
     expect(snapshot.collections).toHaveLength(10);
     expect(peak).toBe(3);
+  });
+});
+
+describe("collectionReads, declared names the registry does not know", () => {
+  it("selects them after the known ones, sorted, each once", () => {
+    const desired = state([
+      object(first.kind, "a", "x", "beta", { zeta: 1, [prop(0, "beta", 1)]: "v", alpha: 2 }),
+      object(first.kind, "a", "y", "beta", { alpha: 3 }),
+    ]);
+    expect(collectionReads(desired).get("a")?.[0]?.select).toEqual([
+      ...selected(0, "beta", [prop(0, "beta", 1)]),
+      "alpha",
+      "zeta",
+    ]);
+  });
+});
+
+describe("readLiveState's progress, abort and tenant scheduling", () => {
+  const desired = state(
+    [
+      object(first.kind, "a", "x", "beta", {}),
+      object(second.kind, "a", "y", "beta", {}),
+      object(first.kind, "b", "z", "v1.0", {}),
+    ],
+    ["a", "b"],
+  );
+
+  it("reports each tenant's start, each listing done or failed, and a tenant that could not connect", async () => {
+    const graph = new InMemoryGraph({
+      beforeList(_tenant, request) {
+        if (request.collectionPath === second.collectionPath) {
+          throw new GraphRequestError("GET …: HTTP 503", { status: 503 });
+        }
+      },
+    });
+    graph.put("a", "beta", first.collectionPath, [
+      { id: "a-1", displayName: "d" },
+      { id: "a-2", displayName: "e" },
+    ]);
+    const events: ReadProgressEvent[] = [];
+    const snapshot = await readLiveState(
+      desired,
+      (name) => {
+        // Whatever a credential library throws is described, even a value that is not an Error.
+        // eslint-disable-next-line @typescript-eslint/only-throw-error
+        if (name === "b") throw "no token for b";
+        return graph.clientFor(name);
+      },
+      { onProgress: (event) => events.push(event), concurrency: 1 },
+    );
+    expect(events).toStrictEqual([
+      { type: "tenant-start", tenant: "a", collections: 2 },
+      {
+        type: "collection-done",
+        tenant: "a",
+        kind: first.kind,
+        graphVersion: "beta",
+        objects: 2,
+      },
+      {
+        type: "collection-failed",
+        tenant: "a",
+        kind: second.kind,
+        graphVersion: "beta",
+        message: "GET …: HTTP 503",
+      },
+      { type: "tenant-start", tenant: "b", collections: 1 },
+      { type: "collection-failed", tenant: "b", message: "no token for b" },
+    ]);
+    // A thrown value that is not an Error is still one line; a Graph error keeps only what it has.
+    expect(snapshot.failures).toStrictEqual([
+      {
+        tenant: "a",
+        kind: second.kind,
+        graphVersion: "beta",
+        message: "GET …: HTTP 503",
+        cause: "graph-outage",
+        status: 503,
+      },
+      { tenant: "b", message: "no token for b", cause: "credentials" },
+    ]);
+  });
+
+  it("reads no tenant once aborted, and hands the signal to every listing", async () => {
+    const graph = new InMemoryGraph();
+    const aborted = new AbortController();
+    aborted.abort();
+    expect(
+      await readLiveState(desired, (name) => graph.clientFor(name), {
+        abortSignal: aborted.signal,
+      }),
+    ).toStrictEqual({ collections: [], failures: [] });
+    expect(graph.lists()).toEqual([]);
+
+    // Aborted while tenant a connects: both of its listings stop, recorded once for the tenant.
+    const during = new AbortController();
+    const snapshot = await readLiveState(
+      desired,
+      (name) => {
+        during.abort();
+        return graph.clientFor(name);
+      },
+      { abortSignal: during.signal, tenants: ["a"] },
+    );
+    expect(snapshot.collections).toEqual([]);
+    expect(snapshot.failures.map((failure) => [failure.tenant, failure.kind])).toEqual([
+      ["a", undefined],
+    ]);
+  });
+
+  it("reads every tenant even when asked for fewer than one at a time", async () => {
+    const graph = new InMemoryGraph();
+    const snapshot = await readLiveState(desired, (name) => graph.clientFor(name), {
+      concurrency: 0,
+    });
+    expect(snapshot.collections.map((c) => c.tenant)).toEqual(["a", "a", "b"]);
+  });
+
+  it("lets forEachTenant schedule the tenants, telling it which tenant each group is", async () => {
+    const graph = new InMemoryGraph();
+    const named: string[] = [];
+    const snapshot = await readLiveState(desired, (name) => graph.clientFor(name), {
+      concurrency: 1,
+      forEachTenant: async (groups, tenantOf, task) => {
+        for (const group of [...groups].reverse()) {
+          named.push(tenantOf(group));
+          await task(group);
+        }
+      },
+    });
+    expect(named).toEqual(["b", "a"]);
+    expect(graph.lists().map((call) => call.tenant)).toEqual(["b", "a", "a"]);
+    expect(snapshot.collections.map((c) => `${c.tenant} ${c.kind}`)).toEqual([
+      `a ${first.kind}`,
+      `a ${second.kind}`,
+      `b ${first.kind}`,
+    ]);
   });
 });
