@@ -10,6 +10,7 @@ import {
   statuses,
 } from "../../test/helpers/in-memory-apply.ts";
 import type { ObjectMatch } from "../config/model.ts";
+import { GraphRequestError } from "../graph/types.ts";
 import type { ResourceChange } from "../plan/model.ts";
 
 /**
@@ -154,14 +155,93 @@ describe("the check phase", () => {
     const graph = new InMemoryGraph();
     graph.put("contoso", "beta", RA, [raPartner("a", "TeamViewer")]);
     const renaming = {
-      ...declare("teamviewer", "contoso", "TeamViewer", { displayName: "TeamViewer (EU)" }),
+      ...declare("teamviewer", "contoso", "TeamViewer", {
+        displayName: "TeamViewer (EU)",
+        onboardingStatus: "onboarded",
+      }),
       match: { by: "id", id: "a" } as const,
     };
     const plan = planFor(graph, [renaming]);
-    expect(plan.changes[0]!.patch).toEqual({ displayName: "TeamViewer (EU)" });
+    expect(plan.changes[0]!.patch).toEqual({
+      displayName: "TeamViewer (EU)",
+      onboardingStatus: "onboarded",
+    });
     expect((await apply(graph, plan)).result.results[0]!.status).toBe("changed");
     const again = await apply(graph, plan);
     expect(again.result.results[0]!.status).toBe("already-applied");
+  });
+
+  it("finishes a plan run again that set a property the object did not have, its before left out (a plan file may)", async () => {
+    const graph = new InMemoryGraph();
+    const { onboardingUrl: _, ...withoutUrl } = raPartner("a", "TeamViewer");
+    graph.put("contoso", "beta", RA, [withoutUrl]);
+    const planned = planFor(graph, [
+      declare("teamviewer", "contoso", "TeamViewer", {
+        onboardingUrl: "https://new.example.com/",
+        onboardingStatus: "onboarded",
+      }),
+    ]);
+    const [url, status] = planned.changes[0]!.changes;
+    expect(url).toEqual({
+      property: "onboardingUrl",
+      before: null,
+      after: "https://new.example.com/",
+    });
+    // JSON drops an undefined value: a plan file read back may have no before at all.
+    const plan = {
+      ...planned,
+      changes: [{ ...planned.changes[0]!, changes: [{ ...url!, before: undefined }, status!] }],
+    };
+    expect((await apply(graph, plan)).result.results[0]!.status).toBe("changed");
+    expect((await apply(graph, plan)).result.results[0]!.status).toBe("already-applied");
+  });
+
+  it("is stale with the general reason when the plan's fingerprint matches nothing the object was (an edited plan)", async () => {
+    const { graph, plan } = fourChanges();
+    // Every declared property is a changed one, so no other property can be named either.
+    expect(plan.changes[1]!.declaredProperties).toEqual(["onboardingStatus"]);
+    const edited = {
+      ...plan,
+      changes: plan.changes.map((change, index) =>
+        index === 1 ? { ...change, fingerprint: "0".repeat(64) } : change,
+      ),
+    };
+    const { result } = await apply(graph, edited);
+    expect(result.results[1]).toMatchObject({
+      status: "stale",
+      staleReason: "a declared property changed since the plan was made",
+    });
+  });
+
+  it("reports each stale object as it finds it, with the reason", async () => {
+    const { graph, plan } = fourChanges();
+    graph.edit("fabrikam", "beta", RA, "fabrikam-2", { onboardingStatus: "onboarded" });
+    const { events } = await apply(graph, plan);
+    expect(events.filter((e) => e.type === "object-stale")).toEqual([
+      {
+        type: "object-stale",
+        object: expect.objectContaining({ address: "remoteAssistancePartner[fabrikam].other" }),
+        reason: 'onboardingStatus is now "onboarded" (the plan saw "notOnboarded")',
+      },
+    ]);
+  });
+
+  it("fails the objects of a collection it cannot read in the check phase, before any PATCH", async () => {
+    const { graph, plan } = fourChanges({
+      beforeList: (tenant) => {
+        if (tenant === "contoso") throw new GraphRequestError("Forbidden", { status: 403 });
+      },
+    });
+    const { result, events } = await apply(graph, plan);
+    expect(result.results.filter((r) => r.tenant === "contoso")).toMatchObject([
+      { status: "failed", failedIn: "check", error: { message: "Forbidden", status: 403 } },
+      { status: "failed", failedIn: "check", error: { message: "Forbidden", status: 403 } },
+    ]);
+    expect(
+      events
+        .filter((e) => e.type === "object-failed")
+        .map((e) => e.type === "object-failed" && e.phase),
+    ).toEqual(["check", "check"]);
   });
 
   it("compares an object without a displayName with the plan's null", async () => {
@@ -177,6 +257,28 @@ describe("the check phase", () => {
     expect(plan.changes[0]!.liveDisplayName).toBeNull();
     const { result } = await apply(graph, plan);
     expect(result.results[0]!.status).toBe("changed");
+  });
+
+  it("after Ctrl-C, neither signs in to nor reads the tenants it has not reached", async () => {
+    const controller = new AbortController();
+    const { graph, plan } = fourChanges({
+      beforeList: () => controller.abort(new Error("SIGINT")),
+    });
+    const asked: string[] = [];
+    const { result } = await apply(graph, plan, {
+      abortSignal: controller.signal,
+      concurrentTenants: 1,
+      clientFor: (tenant) => {
+        asked.push(tenant);
+        return graph.clientFor(tenant);
+      },
+    });
+    expect(asked).toEqual(["contoso"]);
+    expect(graph.lists("fabrikam")).toEqual([]);
+    expect(result.results.filter((r) => r.tenant === "fabrikam")).toMatchObject([
+      { status: "skipped", skipReason: "interrupted" },
+      { status: "skipped", skipReason: "interrupted" },
+    ]);
   });
 
   it("skips the objects of a read that failed because the run was interrupted, rather than failing them", async () => {

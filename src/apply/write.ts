@@ -146,16 +146,21 @@ export async function writeChanges(
         // The circuit opened before this write's first request: it was never attempted.
         if (sentNothing) return run.skip(change, "circuit-open");
         const applyError = run.errorOf(error);
-        // Stopped by the circuit between retries: the status its attempts got is the news
-        // (a 429 or 503 was answered; it is not a write with an unknown outcome).
-        const stoppedByCircuit =
-          error instanceof CircuitOpenError &&
+        // Stopped between retries, by the circuit opening or by Ctrl-C / fail-fast while the
+        // retry waited for its budget slot: the status its attempts got is the news (a 429 or
+        // 503 was answered; it is not a write with an unknown outcome).
+        const stoppedByRun = error === run.stopped.reason;
+        const stoppedBeforeRetry =
+          (error instanceof CircuitOpenError || stoppedByRun) &&
           lastStatus !== undefined &&
           applyError.status === undefined;
+        const interrupted = stoppedByRun && run.stopReason() === "interrupted";
         run.fail(
           change,
           "write",
-          stoppedByCircuit ? { ...applyError, status: lastStatus } : applyError,
+          stoppedBeforeRetry
+            ? { ...applyError, status: lastStatus, ...(interrupted ? { interrupted } : {}) }
+            : applyError,
           now() - startedAt,
         );
       }

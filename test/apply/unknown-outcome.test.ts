@@ -49,7 +49,12 @@ beforeAll(async () => {
 });
 beforeEach(async () => {
   fake = await startFakeGraph(tls, {
-    [RA_PATH]: [{ id: "ra-1", displayName: "RA one", onboardingStatus: "notOnboarded" }],
+    [RA_PATH]: [
+      // Listed first, and already as the plan wants RA one: a read that took any object for
+      // the one written would think the write landed.
+      { id: "ra-0", displayName: "RA zero", onboardingStatus: "onboarded" },
+      { id: "ra-1", displayName: "RA one", onboardingStatus: "notOnboarded" },
+    ],
   });
   client = fakeClient(fake, tls);
 });
@@ -58,7 +63,7 @@ afterEach(async () => {
   await fake.close();
 });
 
-const raOne = () => fake.collections.get(RA_PATH)![0]!;
+const raOne = () => fake.collections.get(RA_PATH)!.find((object) => object["id"] === "ra-1")!;
 const patches = () => fake.patches.map((patch) => patch.body);
 
 /**
@@ -123,6 +128,8 @@ describe("a PATCH whose connection is reset before its answer", () => {
       { onboardingStatus: "onboarded" },
     ]);
     expect(raOne()["onboardingStatus"]).toBe("onboarded");
+    // The server sent no request-id: the result has none, rather than an empty one.
+    expect(result).not.toHaveProperty("requestId");
   });
 
   it("half there (one property at the plan's value, one still before): sent again, not taken as landed", async () => {
@@ -137,17 +144,30 @@ describe("a PATCH whose connection is reset before its answer", () => {
   });
 
   it("someone else wrote a third value: not sent again, failed with the value found and the plan's", async () => {
-    resetFirstPatch((object) => Object.assign(object, { onboardingStatus: "onboarding" }));
-    const result = await planAndApply({ onboardingStatus: "onboarded" });
+    resetFirstPatch((object) =>
+      Object.assign(object, {
+        onboardingUrl: "https://third.example.com/",
+        onboardingStatus: "onboarding",
+      }),
+    );
+    const result = await planAndApply({
+      onboardingUrl: "https://new.example.com/",
+      onboardingStatus: "onboarded",
+    });
     expect(patches()).toHaveLength(1);
     expect(result).toMatchObject({ status: "failed", failedIn: "write" });
     expect(result.error!.message).toBe(
-      'the PATCH got no answer, and the object now holds values the plan has neither before nor after: onboardingStatus is now "onboarding" (the plan: "notOnboarded" → "onboarded"). Someone else is changing it: not sent again; run plan to see its state',
+      'the PATCH got no answer, and the object now holds values the plan has neither before nor after: onboardingUrl is now "https://third.example.com/" (the plan: null → "https://new.example.com/"); onboardingStatus is now "onboarding" (the plan: "notOnboarded" → "onboarded"). Someone else is changing it: not sent again; run plan to see its state',
     );
   });
 
   it("the object is gone: not sent again, failed saying so", async () => {
-    resetFirstPatch(() => fake.collections.set(RA_PATH, []));
+    resetFirstPatch(() =>
+      fake.collections.set(
+        RA_PATH,
+        fake.collections.get(RA_PATH)!.filter((object) => object["id"] !== "ra-1"),
+      ),
+    );
     const result = await planAndApply({ onboardingStatus: "onboarded" });
     expect(patches()).toHaveLength(1);
     expect(result).toMatchObject({ status: "failed", failedIn: "write" });

@@ -3,6 +3,7 @@ import type { ApplyEvent } from "../../src/apply/model.ts";
 import type { DesiredObject } from "../../src/config/model.ts";
 import type { GraphClient } from "../../src/graph/types.ts";
 import type { Plan } from "../../src/plan/model.ts";
+import { renderApplySummary } from "../../src/render/apply-text.ts";
 import { DEFAULT_SEED } from "../helpers/default-seed.ts";
 import { declare, startHarness, type Harness } from "./harness.ts";
 
@@ -36,9 +37,9 @@ beforeEach(() => {
   harness.emulator.setFaults([]);
 });
 
-/** A clock that moves only when the write budget sleeps. */
+/** A clock that moves only when the write budget sleeps (from a time far from 0). */
 function virtualClock() {
-  const clock = { time: 0, sleeps: [] as number[] };
+  const clock = { time: 1_000_000, sleeps: [] as number[] };
   return {
     clock,
     now: () => clock.time,
@@ -144,9 +145,12 @@ describe("the circuit breaker with the real client", () => {
     const plan = await planOf([TEAMVIEWER, JAMF]);
     always503();
     const since = harness.mark();
+    const { now, sleep } = virtualClock();
     const { result, events } = await harness.apply(plan, {
       circuitBreaker: { consecutiveFailures: 2 },
       concurrencyPerTenant: 1,
+      now,
+      sleep,
     });
     // Plan order: Jamf first. Its two attempts open the circuit; its third is never sent.
     expect(harness.patches(since).map((entry) => entry.path.endsWith(JAMF))).toEqual([true, true]);
@@ -161,6 +165,21 @@ describe("the circuit breaker with the real client", () => {
       status: 503,
     });
     expect(teamviewer).toMatchObject({ status: "skipped", skipReason: "circuit-open" });
+    // No budget wait: no time passed on the run's clock.
+    expect(jamf!.durationMs).toBe(0);
+  });
+
+  it("opened by answers that never came: the write stopped is failed without a status (its outcome is unknown)", async () => {
+    const plan = await planOf([TEAMVIEWER]);
+    harness.emulator.setFaults([{ method: "PATCH", fault: { kind: "reset" } }]);
+    const since = harness.mark();
+    const { result } = await harness.apply(plan, { circuitBreaker: { consecutiveFailures: 2 } });
+    expect(harness.patches(since)).toHaveLength(2);
+    expect(result.results[0]).toMatchObject({ status: "failed", failedIn: "write" });
+    expect(result.results[0]!.error).toStrictEqual({
+      message:
+        "not sent: the tenant answered 2 PATCH attempts in a row with 429, 5xx or no answer, so this run stopped writing to it",
+    });
   });
 
   it("opens after 10 failed answers by default, across writes", async () => {
@@ -254,5 +273,65 @@ describe("Ctrl-C while the client waits to retry", () => {
       failedIn: "write",
       error: { status: 429, interrupted: true },
     });
+  });
+
+  it("stops a retry waiting for its budget slot the same way: failed with the answer it got (not an unknown outcome), marked interrupted", async () => {
+    const plan = await planOf([TEAMVIEWER]);
+    harness.emulator.setFaults([
+      {
+        method: "PATCH",
+        path: "remoteAssistancePartners",
+        times: 1,
+        fault: { kind: "status", status: 429, retryAfter: "0" },
+      },
+    ]);
+    const controller = new AbortController();
+    const since = harness.mark();
+    const { result } = await harness.apply(plan, {
+      abortSignal: controller.signal,
+      writeBudget: { writes: 1, perMs: 60_000 },
+      sleep: sleepUntilAborted,
+      onEvent: (event) => {
+        if (event.type === "budget-wait") controller.abort(new Error("SIGINT"));
+      },
+    });
+    expect(harness.patches(since).map((entry) => entry.status)).toEqual([429]);
+    expect(result.results[0]).toMatchObject({
+      status: "failed",
+      failedIn: "write",
+      error: { status: 429, interrupted: true },
+    });
+    expect(renderApplySummary(result, { color: false })).toContain(
+      "Interrupted before it was retried: Graph had answered 429 (throttled), so it was not written.",
+    );
+  });
+
+  it("with failFast, a retry waiting for its budget slot when another write fails is failed with the answer it got", async () => {
+    const plan = await planOf([TEAMVIEWER, JAMF]);
+    harness.emulator.setFaults([
+      {
+        method: "PATCH",
+        path: "remoteAssistancePartners",
+        times: 1,
+        fault: { kind: "status", status: 429, retryAfter: "0" },
+      },
+      { method: "PATCH", path: "deviceManagementPartners", fault: { kind: "status", status: 400 } },
+    ]);
+    let jamfFailed: () => void = () => undefined;
+    const failed = new Promise<void>((resolve) => (jamfFailed = resolve));
+    const { result } = await harness.apply(plan, {
+      failFast: true,
+      concurrencyPerTenant: 2,
+      // TeamViewer's retry waits for its slot until Jamf's 400 stops the run.
+      writeBudget: { writes: 2, perMs: 60_000 },
+      sleep: (_ms, signal) => failed.then(() => sleepUntilAborted(0, signal)),
+      onEvent: (event) => {
+        if (event.type === "object-failed") jamfFailed();
+      },
+    });
+    const teamviewer = result.results.find((r) => r.liveId === TEAMVIEWER)!;
+    expect(teamviewer).toMatchObject({ status: "failed", failedIn: "write" });
+    expect(teamviewer.error).toMatchObject({ status: 429 });
+    expect(teamviewer.error!.interrupted).toBeUndefined();
   });
 });
