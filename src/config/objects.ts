@@ -3,8 +3,6 @@ import { formatLocation } from "../diagnostics.ts";
 import type { JsonObject, JsonValue } from "../json.ts";
 import {
   ASSIGNMENT_TARGET_BASE_PROPERTIES,
-  canonicalTargetType,
-  GUID_TARGET_PROPERTIES,
   targetTypeName,
   targetTypesOf,
 } from "../resources/assignment-targets.ts";
@@ -30,7 +28,6 @@ import { listWords, nearest } from "./suggest.ts";
 import { isPrefix, type TenantDeclaration } from "./tenants.ts";
 import type { Path, PlainMap, PlainValue, SourceDocument } from "./yaml-document.ts";
 import { NAME_PATTERN } from "./formats.ts";
-import { canonicalGuid, isUpperCaseGuid } from "../guid.ts";
 import { propertyBehaviour } from "../resources/property-types/registry.ts";
 
 /**
@@ -287,48 +284,37 @@ function checkSpec(
         source: document.locate(path, "key"),
       });
     }
-    if (property.type.kind === "assignments" && Array.isArray(spec[key])) {
-      diagnostics.push(...duplicateTargets(document, path, spec[key]));
-      diagnostics.push(...upperCaseTargetGuids(document, path, spec[key]));
-    }
     const value = spec[key];
-    if (property.type.kind === "string" && property.type.holds === "guid") {
-      if (typeof value === "string" && isUpperCaseGuid(value)) {
-        diagnostics.push(upperCaseGuid(document, path, value));
-      }
-    }
+    if (value !== undefined) diagnostics.push(...valueFindings(document, path, property, value));
   }
   return dedupe(diagnostics);
 }
 
 /**
- * A hint, not an error: Graph matches GUIDs regardless of case and the tool compares them so (and
- * sends them lower-case), but the file then differs from what Graph and `export` show.
+ * What the property's type says about a declared value its schema accepts (a target listed
+ * twice, a GUID in upper case: `declaredValueFindings`), at its place in the file.
  */
-function upperCaseGuid(document: SourceDocument, path: Path, value: string): Diagnostic {
-  return {
-    severity: "warning",
-    code: "guid-upper-case",
-    summary: `${display(path)} is a GUID written in upper case`,
-    detail: `GUIDs are compared regardless of case and sent lower-case, as Graph returns them; write ${value.toLowerCase()} to match what Graph and export show`,
-    source: document.locate(path),
-  };
-}
-
-function upperCaseTargetGuids(
+function valueFindings(
   document: SourceDocument,
   path: Path,
-  items: readonly PlainValue[],
+  property: PropertyDefinition,
+  value: PlainValue,
 ): Diagnostic[] {
-  return items.flatMap((item, index) => {
-    const target = childOf(item, "target");
-    if (!isMapping(target)) return [];
-    return Object.keys(target).flatMap((key) => {
-      const value = (target as PlainMap)[key];
-      return GUID_TARGET_PROPERTIES.has(key) && typeof value === "string" && isUpperCaseGuid(value)
-        ? [upperCaseGuid(document, [...path, index, "target", key], value)]
-        : [];
-    });
+  const findings = propertyBehaviour(property.type).declaredValueFindings?.(value) ?? [];
+  const within = (inner: readonly (string | number)[]): Path => [...path, ...inner];
+  const place = {
+    name: (inner: readonly (string | number)[]) => display(within(inner)),
+    at: (inner: readonly (string | number)[]) => formatLocation(document.locate(within(inner))),
+  };
+  return findings.map((finding) => {
+    const { summary, detail } = finding.text(place);
+    return {
+      severity: finding.severity,
+      code: finding.code,
+      summary,
+      detail,
+      source: document.locate(within(finding.path)),
+    };
   });
 }
 
@@ -415,48 +401,6 @@ function unknownSpecKey(
     }
   }
   return undefined;
-}
-
-/** Assignments are a set: the same target twice is a mistake, and Graph would reject it. */
-function duplicateTargets(
-  document: SourceDocument,
-  path: Path,
-  items: readonly PlainValue[],
-): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [];
-  const seen = new Map<string, number>();
-  items.forEach((item, index) => {
-    const target = childOf(item, "target");
-    if (!isMapping(target)) return;
-    const key = targetKey(target as PlainMap);
-    const first = seen.get(key);
-    if (first === undefined) {
-      seen.set(key, index);
-      return;
-    }
-    diagnostics.push({
-      severity: "error",
-      code: "duplicate-target",
-      summary: `${display([...path, index])} is the same target as ${display([...path, first])}`,
-      detail: `remove one of them (the first is at ${formatLocation(document.locate([...path, first]))}): assignments are a set`,
-      source: document.locate([...path, index]),
-    });
-  });
-  return diagnostics;
-}
-
-function targetKey(target: PlainMap): string {
-  const entries = Object.keys(target)
-    .sort()
-    .map((key) => {
-      const value = target[key];
-      if (key === "@odata.type" && typeof value === "string")
-        return [key, canonicalTargetType(value)];
-      if (GUID_TARGET_PROPERTIES.has(key) && typeof value === "string")
-        return [key, canonicalGuid(value)];
-      return [key, value];
-    });
-  return JSON.stringify(entries);
 }
 
 function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {

@@ -6,11 +6,7 @@
  */
 import { isJsonObject, type JsonObject } from "../json.ts";
 import { oneLine } from "../one-line.ts";
-import {
-  ASSIGNMENT_TARGET_BASE_PROPERTIES,
-  assignmentTargetTypes,
-  canonicalTargetType,
-} from "../resources/assignment-targets.ts";
+import { propertyBehaviour } from "../resources/property-types/registry.ts";
 import type { GraphVersion, ResourceDefinition } from "../resources/types.ts";
 import type { DoctorCheck, Verdict } from "./model.ts";
 
@@ -167,7 +163,7 @@ function schemaCheck(
   const returned = new Set(objects.flatMap((object) => Object.keys(object)));
   const unknown = sortedUnique([
     ...[...returned].filter((name) => !knownNames.has(name) && !isAnnotation(name)),
-    ...unknownInAssignments(resource, graphVersion, objects),
+    ...unknownInValues(resource, graphVersion, objects),
   ]);
   // Deprecated properties are known but no longer returned: not news.
   const missing = known
@@ -199,49 +195,24 @@ function schemaCheck(
 }
 
 /**
- * Inside assignment lists (`groupsRequiringPartnerEnrollment`): members of an assignment other
- * than `target`, target types the registry does not list, and target members its type does not
- * have, as `name[].member`, `name[].target (#type)` and `name[].target.member`.
+ * Inside values whose type has members to watch (assignment lists such as
+ * `groupsRequiringPartnerEnrollment`: `PropertyBehaviour.unknownMembers`): the members this tool
+ * does not know, as `name[].member`, `name[].target (#type)` and `name[].target.member`.
  */
-function unknownInAssignments(
+function unknownInValues(
   resource: ResourceDefinition,
   graphVersion: GraphVersion,
   objects: readonly JsonObject[],
 ): string[] {
   const found: string[] = [];
-  const types = assignmentTargetTypes(graphVersion);
   for (const property of resource.properties[graphVersion]) {
-    if (property.type.kind !== "assignments") continue;
-    const elements = objects.flatMap((object) => {
-      const list = object[property.name];
-      return Array.isArray(list) ? list.filter(isJsonObject) : [];
-    });
-    for (const element of elements) {
-      for (const key of Object.keys(element)) {
-        if (key !== "target" && !isAnnotation(key)) found.push(`${property.name}[].${key}`);
-      }
-      const target = element["target"];
-      if (!isJsonObject(target)) continue;
-      const odataType = target["@odata.type"];
-      const type =
-        typeof odataType === "string"
-          ? types.find(
-              (candidate) =>
-                canonicalTargetType(candidate.odataType) === canonicalTargetType(odataType),
-            )
-          : undefined;
-      if (type === undefined) {
-        const shownType =
-          typeof odataType === "string" ? oneLine(odataType, 100) : "no @odata.type";
-        found.push(`${property.name}[].target (${shownType})`);
-        continue;
-      }
-      const known = new Set([
-        ...ASSIGNMENT_TARGET_BASE_PROPERTIES[graphVersion],
-        ...type.properties,
-      ]);
-      for (const key of Object.keys(target)) {
-        if (!known.has(key) && !isAnnotation(key)) found.push(`${property.name}[].target.${key}`);
+    const unknownMembers = propertyBehaviour(property.type).unknownMembers;
+    if (unknownMembers === undefined) continue;
+    for (const object of objects) {
+      const value = object[property.name];
+      if (value === undefined) continue;
+      for (const member of unknownMembers(value, graphVersion)) {
+        found.push(`${property.name}${member}`);
       }
     }
   }

@@ -1,9 +1,6 @@
-import { canonicalJson } from "../canonical-json.ts";
-import type { LiveObject } from "../live-object.ts";
-import { isJsonObject, type JsonValue } from "../json.ts";
-import { ASSIGNMENT_TARGET_BASE_PROPERTIES } from "../resources/assignment-targets.ts";
+import type { V1WriteLoss } from "../resources/property-types/behaviour.ts";
+import { propertyBehaviour } from "../resources/property-types/registry.ts";
 import { findResource } from "../resources/registry.ts";
-import { normaliseValue } from "./normalise.ts";
 import type { LiveSnapshot, Plan, PlanProblem, ResourceChange } from "./model.ts";
 import { compareProblems } from "./planner.ts";
 import { propertyTypeOf } from "./property-type.ts";
@@ -12,7 +9,8 @@ import { propertyTypeOf } from "./property-type.ts";
  * A collection property (assignments) is sent whole on PATCH. On beta each target also carries
  * assignment-filter fields that v1.0 neither returns nor sends, so a PATCH through v1.0 of an
  * object whose live targets have filters (set in the portal or through beta) would clear them,
- * and no v1.0 plan could show it. Before such a write, the object is read through beta; a change
+ * and no v1.0 plan could show it (the property type says what a v1.0 write clears:
+ * `PropertyBehaviour.v1WriteLoss`). Before such a write, the object is read through beta; a change
  * that would clear beta-only data is withheld and becomes a problem that says so.
  */
 
@@ -29,7 +27,7 @@ export interface BetaCheck {
 export function betaChecksFor(plan: Plan): BetaCheck[] {
   const checks = new Map<string, { check: BetaCheck; properties: Set<string> }>();
   for (const change of plan.changes) {
-    const properties = v1CollectionWrites(change);
+    const properties = v1LossyWrites(change).map(({ property }) => property);
     if (properties.length === 0) continue;
     const key = JSON.stringify([change.tenant, change.kind]);
     const entry = checks.get(key) ?? {
@@ -59,7 +57,8 @@ export function withholdBetaDataLoss(plan: Plan, beta: LiveSnapshot): Plan {
   const kept: ResourceChange[] = [];
   const problems: PlanProblem[] = [];
   for (const change of plan.changes) {
-    const properties = v1CollectionWrites(change);
+    const writes = v1LossyWrites(change);
+    const properties = writes.map(({ property }) => property);
     if (properties.length === 0) {
       kept.push(change);
       continue;
@@ -85,20 +84,23 @@ export function withholdBetaDataLoss(plan: Plan, beta: LiveSnapshot): Plan {
       )
       .flatMap((collection) => collection.objects)
       .find((object) => object.id.toLowerCase() === change.liveId.toLowerCase());
-    const losses = properties
-      .map((property) => ({ property, targets: filteredTargetsKept(change, property, live) }))
-      .filter((loss) => loss.targets > 0);
+    const losses = writes.flatMap(({ property, loss }) => {
+      const cleared =
+        live === undefined
+          ? undefined
+          : loss.cleared(live[property], change.patch[property] ?? null);
+      return cleared === undefined ? [] : [{ property, cleared, detail: loss.detail }];
+    });
     if (losses.length === 0) {
       kept.push(change);
       continue;
     }
     for (const loss of losses) {
-      const targets = loss.targets === 1 ? "1 target" : `${loss.targets} targets`;
       problems.push(
         problem(
           change,
-          `writing ${loss.property} through v1.0 would clear the assignment filter on ${targets}`,
-          "The live targets have assignment filters (set in the Intune portal or through beta), which v1.0 neither shows nor sends. It was not written. Set metadata.graphVersion: beta on this object and state the filters on its targets (deviceAndAppManagementAssignmentFilterId and deviceAndAppManagementAssignmentFilterType), or remove the filters in Intune first.",
+          `writing ${loss.property} through v1.0 would clear ${loss.cleared}`,
+          loss.detail,
         ),
       );
     }
@@ -111,53 +113,17 @@ export function withholdBetaDataLoss(plan: Plan, beta: LiveSnapshot): Plan {
   };
 }
 
-/** The assignment properties a v1.0 change writes. */
-function v1CollectionWrites(change: ResourceChange): string[] {
+/**
+ * The properties a v1.0 change writes whose type says such a write clears data only beta shows
+ * (`v1WriteLoss`: an assignment collection's filters), with that rule.
+ */
+function v1LossyWrites(change: ResourceChange): { property: string; loss: V1WriteLoss }[] {
   if (change.graphVersion !== "v1.0") return [];
   const resource = findResource(change.kind);
-  return Object.keys(change.patch).filter(
-    (property) => propertyTypeOf(resource, "v1.0", property).kind === "assignments",
-  );
-}
-
-/**
- * How many targets the write keeps (the same target type and members, as v1.0 sees them) whose
- * beta form carries filter data: those are the filters the v1.0 PATCH would clear. A target the
- * write removes takes its filter with it, as intended.
- */
-function filteredTargetsKept(
-  change: ResourceChange,
-  property: string,
-  live: LiveObject | undefined,
-): number {
-  if (!live) return 0;
-  const type = propertyTypeOf(findResource(change.kind), "beta", property);
-  const betaTargets = normaliseValue(type, live[property], "beta");
-  const sent = normaliseValue(type, change.patch[property], "v1.0");
-  if (!Array.isArray(betaTargets) || !Array.isArray(sent)) return 0;
-  const sentKeys = new Set(sent.map((element) => canonicalJson(withoutBetaFields(element))));
-  return betaTargets.filter(
-    (element) => hasBetaFields(element) && sentKeys.has(canonicalJson(withoutBetaFields(element))),
-  ).length;
-}
-
-const BETA_ONLY = ASSIGNMENT_TARGET_BASE_PROPERTIES.beta.filter(
-  (name) => !ASSIGNMENT_TARGET_BASE_PROPERTIES["v1.0"].includes(name),
-);
-
-/** Normalised beta targets drop the default filter type, so any beta-only member left is data. */
-function hasBetaFields(element: JsonValue): boolean {
-  const target = isJsonObject(element) ? element["target"] : undefined;
-  return isJsonObject(target) && BETA_ONLY.some((name) => target[name] !== undefined);
-}
-
-function withoutBetaFields(element: JsonValue): JsonValue {
-  const target = isJsonObject(element) ? element["target"] : undefined;
-  if (!isJsonObject(target)) return element;
-  const stripped = Object.fromEntries(
-    Object.entries(target).filter(([name]) => !BETA_ONLY.includes(name)),
-  );
-  return { target: stripped };
+  return Object.keys(change.patch).flatMap((property) => {
+    const loss = propertyBehaviour(propertyTypeOf(resource, "v1.0", property)).v1WriteLoss;
+    return loss === undefined ? [] : [{ property, loss }];
+  });
 }
 
 function problem(change: ResourceChange, summary: string, detail: string): PlanProblem {

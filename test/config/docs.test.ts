@@ -51,6 +51,15 @@ describe("docs/configuration.md", () => {
           ),
         ),
     );
+    // The property types' own findings on a declared value (`declaredValueFindings`).
+    const types = `${REPO_ROOT}src/resources/property-types/`;
+    for (const file of readdirSync(types).filter((name) => !name.endsWith(".test.ts"))) {
+      for (const match of readFileSync(types + file, "utf8").matchAll(
+        /code: "([a-z]+(?:-[a-z]+)+)"/g,
+      )) {
+        emitted.add(match[1]!);
+      }
+    }
     expect([...documented].sort()).toEqual([...emitted].sort());
   });
 

@@ -9,6 +9,11 @@ import {
 } from "../assignment-targets.ts";
 import type { GraphVersion } from "../types.ts";
 import { assignmentDiff } from "./assignment-diff.ts";
+import {
+  assignmentFindings,
+  assignmentsV1WriteLoss,
+  unknownAssignmentMembers,
+} from "./assignments-rules.ts";
 import { assignmentsSchema } from "./assignments-schema.ts";
 import type { PropertyBehaviour } from "./behaviour.ts";
 
@@ -32,6 +37,9 @@ export function assignmentsBehaviour(_type: AssignmentsType): PropertyBehaviour 
     patchProblem: assignmentsProblem,
     elementDiff: (before, after, version) =>
       assignmentDiff(normaliseAssignments(before, version), normaliseAssignments(after, version)),
+    declaredValueFindings: assignmentFindings,
+    v1WriteLoss: assignmentsV1WriteLoss(normaliseAssignments),
+    unknownMembers: unknownAssignmentMembers,
   };
 }
 

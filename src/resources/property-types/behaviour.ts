@@ -40,6 +40,56 @@ export interface PropertyBehaviour {
     after: JsonValue,
     version: GraphVersion,
   ): ElementDiff | undefined;
+
+  // Rules about one type's values, each an optional capability: a stage asks the type whether
+  // it has the rule instead of testing `type.kind`, so a new type brings its own rules here.
+
+  /**
+   * What `validate` tells about a declared value its schema accepts: a target listed twice, a GUID
+   * in upper case. Absent: nothing to tell.
+   */
+  readonly declaredValueFindings?: (value: JsonValue) => readonly ValueFinding[];
+  /**
+   * For a type whose value v1.0 writes whole while beta shows more of each element: what writing
+   * `sent` through v1.0 would clear of the value read through beta (the beta guard withholds such
+   * a write). Absent: a v1.0 write of this type clears nothing beta alone shows.
+   */
+  readonly v1WriteLoss?: V1WriteLoss;
+  /**
+   * Inside a value Graph returned: members this tool does not know (doctor's schema watch), as
+   * suffixes of the property's name (`[].member`, `[].target (#type)`, `[].target.member`).
+   * Absent: a value of this type has no members to watch.
+   */
+  readonly unknownMembers?: (value: JsonValue, version: GraphVersion) => readonly string[];
+}
+
+/** Something `validate` says about a declared value (see `declaredValueFindings`). */
+export interface ValueFinding {
+  readonly severity: "error" | "warning";
+  readonly code: string;
+  /** Where in the value: `[]` is the value itself, `[1, "target", "groupId"]` a member. */
+  readonly path: readonly (string | number)[];
+  /**
+   * The finding's words, given how the file names a place in the value (`name`, e.g.
+   * `spec.groupsRequiringPartnerEnrollment[1]`) and where in the file it is (`at`, file:line:col).
+   */
+  readonly text: (place: ValuePlace) => { readonly summary: string; readonly detail: string };
+}
+
+export interface ValuePlace {
+  readonly name: (path: readonly (string | number)[]) => string;
+  readonly at: (path: readonly (string | number)[]) => string;
+}
+
+/** What a v1.0 write of a value clears of what only beta shows (see `v1WriteLoss`). */
+export interface V1WriteLoss {
+  /**
+   * What writing `sent` through v1.0 clears of `betaLive` (the live value read through beta), as
+   * the end of a sentence (`the assignment filter on 2 targets`); undefined when nothing.
+   */
+  readonly cleared: (betaLive: JsonValue | undefined, sent: JsonValue) => string | undefined;
+  /** Why such a write is withheld and what to do instead. */
+  readonly detail: string;
 }
 
 export interface ElementDiff {

@@ -1,7 +1,8 @@
-import { canonicalGuid } from "../../guid.ts";
+import { canonicalGuid, isUpperCaseGuid } from "../../guid.ts";
 import type { JsonValue } from "../../json.ts";
 import { z } from "../../zod.ts";
 import { exactValues, type PropertyBehaviour } from "./behaviour.ts";
+import { upperCaseGuidFinding } from "./guid-findings.ts";
 
 /** Edm.String. */
 export interface StringType {
@@ -23,5 +24,7 @@ export function stringBehaviour(type: StringType): PropertyBehaviour {
     normalise: (value) => lowerCase(value ?? null),
     patchValue: lowerCase,
     exportValue: lowerCase,
+    declaredValueFindings: (value) =>
+      typeof value === "string" && isUpperCaseGuid(value) ? [upperCaseGuidFinding([], value)] : [],
   };
 }
