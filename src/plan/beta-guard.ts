@@ -1,9 +1,8 @@
 import type { V1WriteLoss } from "../resources/property-types/behaviour.ts";
 import { propertyBehaviour } from "../resources/property-types/registry.ts";
-import { findResource } from "../resources/registry.ts";
+import { findResource, propertyTypeOf } from "../resources/registry.ts";
 import type { LiveSnapshot, Plan, PlanProblem, ResourceChange } from "./model.ts";
 import { compareProblems } from "./planner.ts";
-import { propertyTypeOf } from "./property-type.ts";
 
 /**
  * A collection property (assignments) is sent whole on PATCH. On beta each target also carries

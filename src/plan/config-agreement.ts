@@ -1,9 +1,8 @@
 import type { DesiredObject, DesiredState } from "../config/model.ts";
-import { findResource } from "../resources/registry.ts";
+import { findResource, propertyTypeOf } from "../resources/registry.ts";
 import { canonicalJson } from "../canonical-json.ts";
 import type { Plan, ResourceChange } from "./model.ts";
 import { declaredProperties, patchValue } from "./planner.ts";
-import { propertyTypeOf } from "./property-type.ts";
 
 /**
  * Whether a saved plan could have been made from this configuration: every change is for a

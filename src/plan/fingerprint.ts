@@ -1,9 +1,9 @@
+import { propertyTypeOf } from "../resources/registry.ts";
 import type { LiveObject } from "../live-object.ts";
 import type { JsonObject } from "../json.ts";
 import type { GraphVersion, ResourceDefinition } from "../resources/types.ts";
 import { canonicalJson, sha256Hex } from "../canonical-json.ts";
 import { normaliseValue } from "./normalise.ts";
-import { propertyTypeOf } from "./property-type.ts";
 
 /**
  * sha256 (hex) of the canonical JSON of the NORMALISED values of `properties` (the declared ones)

@@ -3,7 +3,7 @@ import type { DesiredObject, DesiredState, ObjectMatch } from "../config/model.t
 import type { LiveObject } from "../live-object.ts";
 import type { JsonObject, JsonValue } from "../json.ts";
 import { propertyBehaviour } from "../resources/property-types/registry.ts";
-import { findResource, getResource } from "../resources/registry.ts";
+import { findResource, getResource, propertyTypeOf } from "../resources/registry.ts";
 import type { GraphVersion, PropertyType, ResourceDefinition } from "../resources/types.ts";
 import { canonicalJson, compareStrings } from "../canonical-json.ts";
 import { fingerprintValues } from "./fingerprint.ts";
@@ -18,7 +18,6 @@ import {
 } from "./model.ts";
 import { AcceptanceLedger } from "./acceptance-ledger.ts";
 import { normaliseValue, valuesEqual } from "./normalise.ts";
-import { propertyTypeOf } from "./property-type.ts";
 import { propertyChange } from "./property-change.ts";
 import { assessHealth } from "./health.ts";
 import type { FailureCause } from "../failure-cause.ts";

@@ -1,10 +1,9 @@
 import type { JsonValue } from "../json.ts";
 import type { ElementDiff } from "../resources/property-types/behaviour.ts";
 import { propertyBehaviour } from "../resources/property-types/registry.ts";
-import { findResource } from "../resources/registry.ts";
+import { findResource, propertyTypeOf } from "../resources/registry.ts";
 import type { GraphVersion, ResourceDefinition } from "../resources/types.ts";
 import type { PropertyChange, ResourceChange } from "./model.ts";
-import { propertyTypeOf } from "./property-type.ts";
 
 /** A property's change without its element changes: what a document holds, or the planner found. */
 export interface PropertyValues {

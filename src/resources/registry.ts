@@ -1,6 +1,11 @@
 import { DeviceManagementPartner } from "./device-management-partner.ts";
 import { RemoteAssistancePartner } from "./remote-assistance-partner.ts";
-import type { GraphVersion, PropertyDefinition, ResourceDefinition } from "./types.ts";
+import type {
+  GraphVersion,
+  PropertyDefinition,
+  PropertyType,
+  ResourceDefinition,
+} from "./types.ts";
 
 /** Every kind the tool manages, one line each. Order is the order plans list kinds in. */
 export const RESOURCES: readonly ResourceDefinition[] = [
@@ -36,3 +41,19 @@ export function findProperty(
 ): PropertyDefinition | undefined {
   return resource.properties[version].find((property) => property.name === name);
 }
+
+/**
+ * A property's type from the registry. A name the registry does not know (the config loader
+ * rejects those, so only a bug or a hand-made plan gets here) is compared exactly, like a string:
+ * the strictest comparison, so nothing is hidden.
+ */
+export function propertyTypeOf(
+  resource: ResourceDefinition | undefined,
+  version: GraphVersion,
+  property: string,
+): PropertyType {
+  const definition = resource ? findProperty(resource, version, property) : undefined;
+  return definition?.type ?? EXACT;
+}
+
+const EXACT: PropertyType = { kind: "string" };
