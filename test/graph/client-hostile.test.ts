@@ -64,6 +64,40 @@ describe("Graph client against a hostile server", () => {
     expect(server.seen[0]?.host).toBe(`127.0.0.1:${server.port}`);
   });
 
+  it("refuses an @odata.nextLink to plain HTTP on the same host and port: the origin, not the host, decides", async () => {
+    server = await startTestServer(tls, (request, response, urls) => {
+      json(response, 200, {
+        value: [{ id: "a", displayName: "A" }],
+        "@odata.nextLink": `${urls.url.replace("https:", "http:")}/v1.0${collectionPath}?$skiptoken=2`,
+      });
+    });
+    const error = await clientFor(server.url)
+      .listCollection({ graphVersion: "v1.0", collectionPath, select: [] })
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      `GET /v1.0${collectionPath}: refusing to send the token to 127.0.0.1:${server.port}: @odata.nextLink points outside ${server.url}`,
+    );
+    expect(server.seen).toHaveLength(1);
+    expect(server.seenPlain).toEqual([]);
+  });
+
+  it("does not follow a redirect to plain HTTP on the same host and port: the token never goes in clear text", async () => {
+    server = await startTestServer(tls, (request, response, urls) => {
+      response.writeHead(307, { location: `${urls.url.replace("https:", "http:")}/moved` });
+      response.end();
+    });
+    const error = await clientFor(server.url)
+      .listCollection({ graphVersion: "beta", collectionPath, select: [] })
+      .catch((e: unknown) => e);
+    // Nothing, above all no Authorization header, went to the plain-HTTP side of the port.
+    expect(server.seenPlain).toEqual([]);
+    expect((error as Error).message).toContain(
+      `Graph answered HTTP 307 with a redirect to 127.0.0.1:${server.port}; not following it: the access token is only ever sent to 127.0.0.1:${server.port}`,
+    );
+    expect((error as { details: unknown }).details).toMatchObject({ status: 307, attempts: 1 });
+    expect(server.seen).toHaveLength(1);
+  });
+
   it("does not follow a redirect to another origin", async () => {
     server = await startTestServer(tls, (request, response, urls) => {
       response.writeHead(302, { location: `${urls.otherOriginUrl}/elsewhere` });
