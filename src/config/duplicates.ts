@@ -62,9 +62,7 @@ export function checkDuplicateObjects(
   }
   for (const { first, second, reason, tenants } of collisions.values()) {
     const where = `tenant${tenants.length > 1 ? "s" : ""} ${listWords(tenants, "and")}`;
-    const firstAt = formatLocation(
-      first.document.locate(["metadata", reason === "name" ? "name" : "match"]),
-    );
+    const firstAt = formatLocation(reason === "name" ? first.nameSource : first.matchSource);
     diagnostics.push(
       reason === "name"
         ? {
@@ -72,21 +70,21 @@ export function checkDuplicateObjects(
             code: "duplicate-object",
             summary: `${second.resource.kind} "${second.name}" is declared twice in ${where}`,
             detail: `the other declaration is at ${firstAt}: remove one, or give them different names`,
-            source: second.document.locate(["metadata", "name"]),
+            source: second.nameSource,
           }
         : {
             severity: "error",
             code: "duplicate-object",
             summary: `${second.resource.kind} "${second.name ?? "?"}" and "${first.name ?? "?"}" both match ${describeMatch(second.match!)} in ${where}`,
             detail: `the other declaration is at ${firstAt}; a live object can be managed by one declaration only: remove one, or match different objects`,
-            source: second.document.locate(["metadata", "match"]),
+            source: second.matchSource,
           },
     );
   }
 }
 
 function documentKey(declaration: ObjectDeclaration): string {
-  return `${declaration.document.file}#${declaration.document.index}`;
+  return declaration.documentKey;
 }
 
 /**

@@ -3,17 +3,11 @@ import { readdir, realpath, stat } from "node:fs/promises";
 import { basename, join, relative, resolve, sep } from "node:path";
 import { hasErrors, type Diagnostic } from "../diagnostics.ts";
 import { compareStrings } from "../canonical-json.ts";
-import { RESOURCES } from "../resources/registry.ts";
 import { FileReadError, readRegularFile } from "../read-regular-file.ts";
 import { fileTooLarge, MAX_FILE_BYTES } from "./decode.ts";
-import { desiredStateDigest } from "./digest.ts";
-import { checkDuplicateObjects } from "./duplicates.ts";
-import { classifyDocument } from "./envelope.ts";
-import type { ConfigResult, DesiredObject, TenantConfig } from "./model.ts";
-import { checkObjectDocument, type ObjectDeclaration } from "./objects.ts";
-import { readConfigFiles, type ConfigFile } from "./read-files.ts";
-import { findInlineSecrets } from "./secrets.ts";
-import { checkDuplicateTenants, checkTenantDocument, type TenantDeclaration } from "./tenants.ts";
+import { ConfigAssembler } from "./assemble.ts";
+import type { ConfigResult } from "./model.ts";
+import type { ConfigFile } from "./read-files.ts";
 
 export type { ConfigFile } from "./read-files.ts";
 export type { ConfigResult } from "./model.ts";
@@ -72,16 +66,35 @@ export async function loadConfig(
   const walk = rootStat.isDirectory()
     ? await listYamlFiles(root, options, nameOf)
     : { paths: [root], diagnostics: [] };
-  const diagnostics: Diagnostic[] = [...walk.diagnostics];
-  const files: ConfigFile[] = [];
-  for (const path of walk.paths) {
-    const name = nameOf(path);
+  if (walk.paths.length === 0 && !hasErrors(walk.diagnostics)) {
+    return {
+      diagnostics: [
+        ...walk.diagnostics,
+        {
+          severity: "error",
+          code: "empty-configuration",
+          summary: `no .yaml or .yml files in ${dir}`,
+          detail:
+            "pass the folder that holds the configuration with --config DIR (default: the current folder)",
+        },
+      ],
+    };
+  }
+  // One file at a time, each parsed and checked before the next is read (see ConfigAssembler),
+  // in the order parseConfig uses.
+  const assembler = new ConfigAssembler(options.now ?? new Date(), walk.diagnostics);
+  const names = walk.paths
+    .map((path) => ({ path, name: nameOf(path) }))
+    .sort((a, b) => compareStrings(a.name, b.name));
+  for (const { path, name } of names) {
+    let text;
     try {
-      files.push({ path: name, text: await readRegularFile(path, MAX_FILE_BYTES) });
+      text = await readRegularFile(path, MAX_FILE_BYTES);
     } catch (error) {
       if (!(error instanceof FileReadError)) throw error;
-      // A size is known exactly when the file was too large.
-      diagnostics.push(
+      // A size is known exactly when the file was too large. The files that could not be read
+      // are reported with the rest, and count as problems (not as an empty configuration).
+      assembler.report(
         error.size !== undefined
           ? fileTooLarge(name, error.size)
           : {
@@ -93,25 +106,11 @@ export async function loadConfig(
               source: { file: name, line: 1, column: 1 },
             },
       );
+      continue;
     }
+    assembler.addFile({ path: name, text });
   }
-  if (walk.paths.length === 0 && !hasErrors(diagnostics)) {
-    return {
-      diagnostics: [
-        ...diagnostics,
-        {
-          severity: "error",
-          code: "empty-configuration",
-          summary: `no .yaml or .yml files in ${dir}`,
-          detail:
-            "pass the folder that holds the configuration with --config DIR (default: the current folder)",
-        },
-      ],
-    };
-  }
-  // The files that could not be read are reported with the rest, and count as problems (not as
-  // an empty configuration).
-  return parseConfig(files, diagnostics, options);
+  return assembler.finish();
 }
 
 const YAML_NAME = /\.ya?ml$/i;
@@ -269,75 +268,8 @@ export function parseConfig(
   initialDiagnostics: readonly Diagnostic[] = [],
   options: ParseOptions = {},
 ): ConfigResult {
-  const now = options.now ?? new Date();
-  const read = readConfigFiles(files);
-  const diagnostics: Diagnostic[] = [...initialDiagnostics, ...read.diagnostics];
-  const tenants: TenantDeclaration[] = [];
-  const pending: (() => ObjectDeclaration)[] = [];
-  const tenantsByName = new Map<string, TenantDeclaration>();
-  for (const document of read.documents) {
-    const secrets = findInlineSecrets(document);
-    diagnostics.push(...secrets.diagnostics);
-    const classified = classifyDocument(document, diagnostics);
-    if (!classified) continue;
-    if (classified.kind === "tenant") {
-      tenants.push(checkTenantDocument(document, classified.value, secrets, diagnostics));
-    } else {
-      // Objects are checked once every tenant is known: they may come from a later file.
-      const { resource, value } = classified;
-      pending.push(() =>
-        checkObjectDocument(document, resource, value, tenantsByName, secrets, diagnostics, now),
-      );
-    }
-  }
-  checkDuplicateTenants(tenants, diagnostics);
-  for (const tenant of tenants) {
-    if (tenant.name !== undefined && !tenantsByName.has(tenant.name))
-      tenantsByName.set(tenant.name, tenant);
-  }
-  const declarations = pending.map((check) => check());
-  checkDuplicateObjects(declarations, diagnostics);
-  if (read.documents.length === 0 && !hasErrors(diagnostics)) {
-    diagnostics.push({
-      severity: "error",
-      code: "empty-configuration",
-      summary: "the configuration has no documents",
-      detail: "pass the folder that holds the configuration's .yaml files with --config DIR",
-    });
-  }
-  const sorted = sortDiagnostics(diagnostics);
-  if (hasErrors(sorted)) return { diagnostics: sorted };
-  const tenantConfigs: TenantConfig[] = tenants
-    .flatMap((tenant) => (tenant.config ? [tenant.config] : []))
-    .sort((a, b) => compareStrings(a.name, b.name));
-  const kindOrder = new Map(RESOURCES.map((resource, index) => [resource.kind, index]));
-  const objects: DesiredObject[] = declarations
-    .flatMap((declaration) => declaration.objects)
-    .sort(
-      (a, b) =>
-        (kindOrder.get(a.kind) ?? 0) - (kindOrder.get(b.kind) ?? 0) ||
-        compareStrings(a.tenant, b.tenant) ||
-        compareStrings(a.name, b.name),
-    );
-  return {
-    state: {
-      tenants: tenantConfigs,
-      objects,
-      digest: desiredStateDigest(tenantConfigs, objects),
-      files: read.files,
-    },
-    diagnostics: sorted,
-  };
-}
-
-/** By file, line and column; diagnostics without a place first. Stable otherwise. */
-function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  return [...diagnostics].sort((a, b) => {
-    if (!a.source || !b.source) return (a.source ? 1 : 0) - (b.source ? 1 : 0);
-    return (
-      compareStrings(a.source.file, b.source.file) ||
-      a.source.line - b.source.line ||
-      a.source.column - b.source.column
-    );
-  });
+  const assembler = new ConfigAssembler(options.now ?? new Date(), initialDiagnostics);
+  for (const file of [...files].sort((a, b) => compareStrings(a.path, b.path)))
+    assembler.addFile(file);
+  return assembler.finish();
 }

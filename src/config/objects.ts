@@ -39,9 +39,14 @@ import { propertyBehaviour } from "../resources/property-types/registry.ts";
 /** What the duplicate check needs to know about a declaration, valid or not. */
 export interface ObjectDeclaration {
   readonly resource: ResourceDefinition;
-  readonly document: SourceDocument;
+  /** The document's file and index: which declarations are one document. */
+  readonly documentKey: string;
   readonly name?: string;
+  /** Where `metadata.name` is (the document itself is not kept, only what reports need). */
+  readonly nameSource: SourceLocation;
   readonly match?: ObjectMatch;
+  /** Where `metadata.match` is. */
+  readonly matchSource: SourceLocation;
   /** The known tenants it applies to, sorted. */
   readonly tenants: readonly string[];
   /** One per tenant when the document is valid, else empty. */
@@ -110,9 +115,11 @@ export function checkObjectDocument(
   diagnostics.push(...own);
   const declaration = {
     resource,
-    document,
+    documentKey: `${document.file}#${document.index}`,
     ...(name !== undefined ? { name } : {}),
+    nameSource: document.locate(["metadata", "name"]),
     ...(match ? { match } : {}),
+    matchSource: document.locate(["metadata", "match"]),
     tenants: targetTenants,
   };
   if (own.some((diagnostic) => diagnostic.severity === "error") || secrets.diagnostics.length > 0) {
@@ -157,6 +164,23 @@ function asMatch(value: unknown): ObjectMatch | undefined {
     return { by: "displayName", displayName: value.displayName };
   }
   return undefined;
+}
+
+/**
+ * True when checking the object now gives what checking it after every file would: it names
+ * tenants (not `tenants: all`) and each name `resolveTenants` would look up is declared already.
+ * A tenant's first declaration is the one that counts, so a later one changes nothing.
+ */
+export function namesOnlyKnownTenants(
+  value: PlainMap,
+  tenants: ReadonlyMap<string, TenantDeclaration>,
+): boolean {
+  const selector = childOf(childOf(value, "metadata"), "tenants");
+  if (selector === ALL_TENANTS) return false;
+  const names = typeof selector === "string" ? [selector] : Array.isArray(selector) ? selector : [];
+  return names.every(
+    (name) => typeof name !== "string" || !NAME_PATTERN.test(name) || tenants.has(name),
+  );
 }
 
 /** The declared tenants `metadata.tenants` names, sorted; unknown names are reported. */

@@ -2,10 +2,9 @@ import type { Diagnostic } from "../diagnostics.ts";
 import { decodeConfigFile } from "./decode.ts";
 import { isMapping } from "./schema-walk.ts";
 import { parseYamlFile, type SourceDocument } from "./yaml-document.ts";
-import { compareStrings } from "../canonical-json.ts";
 
 /**
- * Configuration files to documents worth validating. Pure. The rules about files:
+ * One configuration file to its documents worth validating. Pure. The rules about files:
  * - a file with nothing but comments and whitespace is skipped with a warning (`empty-file`);
  * - a file in which no document is a mapping with one of the envelope keys (`apiVersion`, `kind`,
  *   `metadata`, `spec`) is not an intune-gitops file (a docker-compose file, say, next to the
@@ -26,32 +25,16 @@ export interface ConfigFile {
 /** Top-level keys that mark a document as meant for intune-gitops. */
 const ENVELOPE_KEYS = ["apiVersion", "kind", "metadata", "spec"] as const;
 
-export interface ReadFilesResult {
-  /** Documents to validate: non-empty, free of YAML errors, in file order. */
+/** What one file gives: its documents worth validating, and what was wrong with it. */
+export interface ReadFileResult {
+  /** Non-empty, free of YAML errors, in file order. */
   readonly documents: readonly SourceDocument[];
-  /** Files that hold intune-gitops documents, sorted. */
-  readonly files: readonly string[];
   readonly diagnostics: readonly Diagnostic[];
+  /** The file holds intune-gitops documents (it is listed in the desired state's files). */
+  readonly isConfiguration: boolean;
 }
 
-export function readConfigFiles(files: readonly ConfigFile[]): ReadFilesResult {
-  const documents: SourceDocument[] = [];
-  const configurationFiles: string[] = [];
-  const diagnostics: Diagnostic[] = [];
-  for (const file of [...files].sort((a, b) => compareStrings(a.path, b.path))) {
-    const result = readFile(file);
-    diagnostics.push(...result.diagnostics);
-    if (result.isConfiguration) configurationFiles.push(file.path);
-    documents.push(...result.documents);
-  }
-  return { documents, files: configurationFiles, diagnostics };
-}
-
-function readFile(file: ConfigFile): {
-  documents: SourceDocument[];
-  diagnostics: Diagnostic[];
-  isConfiguration: boolean;
-} {
+export function readConfigFile(file: ConfigFile): ReadFileResult {
   const diagnostics: Diagnostic[] = [];
   const skipped = { documents: [], diagnostics, isConfiguration: false };
   // Text is encoded and decoded again so that both kinds of input meet the same checks.

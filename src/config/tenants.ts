@@ -14,7 +14,8 @@ export interface TenantDeclaration {
   readonly nameSource: SourceLocation;
   /** Set when the whole document is valid. */
   readonly config?: TenantConfig;
-  readonly document: SourceDocument;
+  /** Where `spec.tenantId` is (the document itself is not kept, only what reports need). */
+  readonly tenantIdSource: SourceLocation;
 }
 
 export function checkTenantDocument(
@@ -40,6 +41,7 @@ export function checkTenantDocument(
   const rawName = childOf(childOf(value, "metadata"), "name");
   const name = typeof rawName === "string" ? rawName : undefined;
   const nameSource = document.locate(["metadata", "name"]);
+  const tenantIdSource = document.locate(["spec", "tenantId"]);
   if (name === ALL_TENANTS) {
     diagnostics.push({
       severity: "error",
@@ -52,7 +54,7 @@ export function checkTenantDocument(
   const valid =
     result.success && secrets.diagnostics.length === 0 && diagnostics.length === errorsBefore;
   if (!valid || !result.success)
-    return { ...(name !== undefined ? { name } : {}), nameSource, document };
+    return { ...(name !== undefined ? { name } : {}), nameSource, tenantIdSource };
   const data = result.data;
   const config: TenantConfig = {
     name: data.metadata.name,
@@ -63,7 +65,7 @@ export function checkTenantDocument(
     ...(data.spec.health === undefined ? {} : { health: definedSettings(data.spec.health) }),
     source: document.start,
   };
-  return { name: config.name, nameSource, config, document };
+  return { name: config.name, nameSource, config, tenantIdSource };
 }
 
 /** The settings written, without the ones left out (zod types them as possibly undefined). */
@@ -107,8 +109,8 @@ export function checkDuplicateTenants(
         severity: "error",
         code: "duplicate-tenant-id",
         summary: `tenants "${first.config.name}" and "${config.name}" have the same tenantId`,
-        detail: `one tenant must be declared once (the other is at ${formatLocation(first.document.locate(["spec", "tenantId"]))}), or its objects would be managed twice: remove one, or correct the tenantId`,
-        source: tenant.document.locate(["spec", "tenantId"]),
+        detail: `one tenant must be declared once (the other is at ${formatLocation(first.tenantIdSource)}), or its objects would be managed twice: remove one, or correct the tenantId`,
+        source: tenant.tenantIdSource,
       });
     } else {
       byId.set(id, tenant);
