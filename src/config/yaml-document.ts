@@ -240,13 +240,8 @@ class Converter {
       const value = node.value;
       if (value instanceof Date) return node.source ?? value.toISOString();
       if (typeof value === "bigint") return node.source ?? String(value);
-      if (
-        value === null ||
-        typeof value === "boolean" ||
-        typeof value === "number" ||
-        typeof value === "string"
-      )
-        return value;
+      if (typeof value === "string") return detached(value);
+      if (value === null || typeof value === "boolean" || typeof value === "number") return value;
       return node.source ?? null;
     }
     if (isSeq(node)) {
@@ -330,6 +325,16 @@ class Converter {
       source: this.at(node.range?.[0] ?? 0),
     });
   }
+}
+
+/**
+ * The string as a copy of its own. The parser cuts scalars out of the file's text, and V8 keeps
+ * a cut of 13 characters or more as a view into the whole text: one tenant id kept in the desired
+ * state kept its whole file alive (3.8 MB of file text at 2,000 tenants, after every document
+ * was dropped). Concatenating makes a new flat string, and the slice of it keeps only that.
+ */
+function detached(text: string): string {
+  return text.length < 13 ? text : ` ${text}`.slice(1);
 }
 
 /** The prototype of every `PlainMap`: an object with no properties and no prototype. */
