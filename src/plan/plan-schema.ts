@@ -4,8 +4,7 @@ import { findProperty, findResource } from "../resources/registry.ts";
 import { GRAPH_VERSIONS } from "../resources/types.ts";
 import { canonicalJson } from "../canonical-json.ts";
 import { PLAN_FORMAT_VERSION, type Plan, type ResourceChange } from "./model.ts";
-import { propertyChange } from "./property-change.ts";
-import { elementChangesJson } from "./saved-plan-json.ts";
+import { propertyChange, storedElementChangesProblem } from "./property-change.ts";
 
 /**
  * The zod schema of the plan a saved plan file holds (format 2: the model in snake_case, as
@@ -124,20 +123,11 @@ const ResourceChangeSchema = z
         );
         return;
       }
-      const stored = propertyChange.element_changes;
-      if (stored !== undefined) {
-        const computed = propertyBehaviour(definition.type).elementDiff(
-          propertyChange.before,
-          propertyChange.after,
-          change.graph_version,
-        );
-        const path = ["property_changes", index, "element_changes"];
-        if (computed === undefined) {
-          issue(`${property} is not a set-valued property: it has no element changes`, path);
-        } else if (canonicalJson(stored) !== canonicalJson(elementChangesJson(computed))) {
-          issue("must be the element changes from before to after (edited?)", path);
-        }
-      }
+      const { before, after, element_changes: stored } = propertyChange;
+      const values = { property, before, after };
+      const wrong =
+        stored && storedElementChangesProblem(resource, change.graph_version, stored, values);
+      if (wrong) issue(wrong, ["property_changes", index, "element_changes"]);
       const sent = change.patch[property];
       if (sent === undefined) return;
       if (canonicalJson(sent) !== canonicalJson(propertyChange.after)) {

@@ -1,9 +1,11 @@
+import { canonicalJson } from "../canonical-json.ts";
 import type { JsonValue } from "../json.ts";
 import type { ElementDiff } from "../resources/property-types/behaviour.ts";
 import { propertyBehaviour } from "../resources/property-types/registry.ts";
 import { findResource, propertyTypeOf } from "../resources/registry.ts";
 import type { GraphVersion, ResourceDefinition } from "../resources/types.ts";
 import type { PropertyChange, ResourceChange } from "./model.ts";
+import { elementChangesJson } from "./saved-plan-json.ts";
 
 /** A property's change without its element changes: what a document holds, or the planner found. */
 export interface PropertyValues {
@@ -38,6 +40,25 @@ export function elementChangesOf(
 ): ElementDiff | undefined {
   const type = propertyTypeOf(resource, version, change.property);
   return propertyBehaviour(type).elementDiff(change.before, change.after, version);
+}
+
+/**
+ * Why element changes a document holds (in the saved plan's spelling) are not the ones the
+ * property's type computes from the document's `before` and `after`, if they are not.
+ */
+export function storedElementChangesProblem(
+  resource: ResourceDefinition | undefined,
+  version: GraphVersion,
+  stored: JsonValue[],
+  change: PropertyValues,
+): string | undefined {
+  const computed = elementChangesOf(resource, version, change);
+  if (computed === undefined) {
+    return `${change.property} is not a set-valued property: it has no element changes`;
+  }
+  return canonicalJson(stored) === canonicalJson(elementChangesJson(computed))
+    ? undefined
+    : "must be the element changes from before to after (edited?)";
 }
 
 /**
