@@ -250,6 +250,53 @@ describe("applyPlan", () => {
     expect(graph.maxInFlightOverall).toBe(6);
   });
 
+  it("by default writes 4 objects at a time per tenant, and 8 tenants at a time", async () => {
+    // Each PATCH holds until a timer: every write that may start does so (in microtasks) first.
+    const graph = new InMemoryGraph({
+      beforePatch: () => new Promise((resolve) => setTimeout(resolve, 20)),
+    });
+    const objects: DesiredObject[] = [];
+    for (let t = 0; t < 9; t++) {
+      const tenant = `t${t}`;
+      const live = Array.from({ length: 5 }, (_, i) => raPartner(`${tenant}-${i}`, `P${i}`));
+      graph.put(tenant, "beta", RA, live);
+      objects.push(
+        ...live.map((_, i) => declare(`p${i}`, tenant, `P${i}`, { onboardingStatus: "onboarded" })),
+      );
+    }
+    const { result } = await apply(graph, planFor(graph, objects));
+    expect(result.summary.changed).toBe(45);
+    expect(Math.max(...graph.maxInFlight.values())).toBe(4);
+    expect(graph.maxInFlightOverall).toBe(32);
+  });
+
+  it("lets a given scheduler decide how many tenants and writes run at once", async () => {
+    const { graph, plan } = fourChanges({
+      beforePatch: () => new Promise((resolve) => setTimeout(resolve, 5)),
+    });
+    const asked: string[] = [];
+    const { result } = await apply(graph, plan, {
+      concurrencyPerTenant: 4,
+      concurrentTenants: 8,
+      scheduler: {
+        forEachTenant: async (groups, tenantOf, task) => {
+          for (const group of groups) {
+            asked.push(`tenant ${tenantOf(group)}`);
+            await task(group);
+          }
+        },
+        forEachWrite: async (tenant, items, task) => {
+          asked.push(`writes ${tenant}`);
+          for (const item of items) await task(item);
+        },
+      },
+    });
+    expect(result.summary.changed).toBe(4);
+    expect(graph.maxInFlightOverall).toBe(1);
+    expect(asked).toContain("writes contoso");
+    expect(asked).toContain("tenant fabrikam");
+  });
+
   it("starts no more writes per tenant than the budget allows in any window (fake timers)", async () => {
     vi.useFakeTimers({ now: 0 });
     try {

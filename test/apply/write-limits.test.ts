@@ -248,6 +248,30 @@ describe("the circuit breaker with the real client", () => {
   });
 });
 
+describe("Ctrl-C while a PATCH is on the wire", () => {
+  it("gives it the default grace of 2 s, then cancels it: failed, interrupted, outcome unknown", async () => {
+    const plan = await planOf([TEAMVIEWER]);
+    harness.emulator.setFaults([
+      { method: "PATCH", path: "remoteAssistancePartners", fault: { kind: "hang" } },
+    ]);
+    const controller = new AbortController();
+    let signalledAt = 0;
+    const { result } = await harness.apply(plan, {
+      abortSignal: controller.signal,
+      onEvent: (event) => {
+        if (event.type !== "object-started") return;
+        signalledAt = performance.now();
+        controller.abort(new Error("SIGINT"));
+      },
+    });
+    // Only a lower bound: timers never fire early, but may fire late on a loaded machine.
+    expect(performance.now() - signalledAt).toBeGreaterThanOrEqual(1_900);
+    expect(result.results[0]).toMatchObject({ status: "failed", failedIn: "write" });
+    expect(result.results[0]!.error).toMatchObject({ interrupted: true });
+    expect(result.results[0]!.error!.status).toBeUndefined();
+  });
+});
+
 describe("Ctrl-C while the client waits to retry", () => {
   it("stops the retry: the write is failed with the answer it got, marked interrupted", async () => {
     const plan = await planOf([TEAMVIEWER]);
