@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { describe, expect, it, vi } from "vitest";
 import { InMemoryGraph } from "../../test/helpers/in-memory-graph.ts";
 import {
@@ -412,6 +413,33 @@ describe("applyPlan", () => {
     const { result } = await apply(graph, plan, { abortSignal: controller.signal });
     expect(result.interrupted).toBe(false);
     expect(result.summary).toMatchObject({ changed: 4, skipped: 0, unverified: 0 });
+  });
+
+  it("leaves nothing behind once it returns: no listener on the caller's signal, no grace timer", async () => {
+    // The CLI's signal outlives each run; a listener per run would pile up.
+    const quiet = new AbortController();
+    const first = fourChanges();
+    await apply(first.graph, first.plan, { abortSignal: quiet.signal });
+    expect(getEventListeners(quiet.signal, "abort")).toEqual([]);
+
+    // Interrupted during a write: the 10 s grace is not left running (it would hold the process).
+    vi.useFakeTimers();
+    try {
+      const controller = new AbortController();
+      const { graph, plan } = fourChanges({
+        beforePatch: () => controller.abort(new Error("SIGINT")),
+      });
+      const { result } = await apply(graph, plan, {
+        abortSignal: controller.signal,
+        graceInMs: 10_000,
+        concurrentTenants: 1,
+        concurrencyPerTenant: 1,
+      });
+      expect(result.interrupted).toBe(true);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("writes and reads nothing when aborted before it starts", async () => {

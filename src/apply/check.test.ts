@@ -3,6 +3,7 @@ import { InMemoryGraph } from "../../test/helpers/in-memory-graph.ts";
 import {
   apply,
   declare,
+  DMP,
   fourChanges,
   planFor,
   RA,
@@ -279,6 +280,34 @@ describe("the check phase", () => {
       { status: "skipped", skipReason: "interrupted" },
       { status: "skipped", skipReason: "interrupted" },
     ]);
+  });
+
+  it("after Ctrl-C, sends no read of the tenant's other collections that had not started", async () => {
+    const controller = new AbortController();
+    const graph = new InMemoryGraph({
+      beforeList: (_tenant, request) => {
+        if (request.collectionPath === DMP) controller.abort(new Error("SIGINT"));
+      },
+    });
+    graph.put("contoso", "beta", RA, [raPartner("a", "TeamViewer")]);
+    graph.put("contoso", "beta", DMP, [
+      { id: "d", displayName: "Jamf", partnerAppType: "unknown" },
+    ]);
+    const plan = planFor(graph, [
+      declare("teamviewer", "contoso", "TeamViewer", { onboardingStatus: "onboarded" }),
+      declare(
+        "jamf",
+        "contoso",
+        "Jamf",
+        { partnerAppType: "multiTenantApp" },
+        "DeviceManagementPartner",
+      ),
+    ]);
+    const { result } = await apply(graph, plan, { abortSignal: controller.signal });
+    // Plan order: Jamf (deviceManagementPartner) is read first.
+    expect(graph.lists().map((call) => call.collectionPath)).toEqual([DMP]);
+    expect(graph.patches()).toEqual([]);
+    expect(result.summary).toMatchObject({ skipped: 2, failed: 0 });
   });
 
   it("skips the objects of a read that failed because the run was interrupted, rather than failing them", async () => {

@@ -32,6 +32,11 @@ describe("circuit breaker", () => {
     breaker.record({ networkError: "ETIMEDOUT" });
     expect(breaker.isOpen()).toBe(true);
     expect(breaker.signal.reason).toBeInstanceOf(CircuitOpenError);
+    expect(breaker.signal.reason).toMatchObject({
+      name: "CircuitOpenError",
+      message:
+        "not sent: the tenant answered 3 PATCH attempts in a row with 429, 5xx or no answer, so this run stopped writing to it",
+    });
     breaker.record({ status: 503 });
     breaker.record({ status: 204 });
     expect(breaker.isOpen()).toBe(true);
@@ -47,7 +52,9 @@ describe("circuit breaker", () => {
   });
 
   it("refuses a threshold that is not a positive integer", () => {
-    expect(() => createCircuitBreaker({ consecutiveFailures: 0 })).toThrow(RangeError);
+    expect(() => createCircuitBreaker({ consecutiveFailures: 0 })).toThrow(
+      new RangeError("circuit breaker: consecutiveFailures must be a positive integer, got 0"),
+    );
     expect(() => createCircuitBreaker({ consecutiveFailures: 1.5 })).toThrow(RangeError);
   });
 });

@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { abortableSleep, createWriteBudget } from "./write-budget.ts";
@@ -124,10 +125,51 @@ describe("createWriteBudget", () => {
     await expect(budget.acquire(AbortSignal.abort(new Error("gone")))).rejects.toThrow("gone");
   });
 
+  it("rejects at once a caller whose signal was aborted before it asked, even behind a queue", async () => {
+    const budget = createWriteBudget({ writes: 1, perMs: 10_000 });
+    await budget.acquire();
+    const queued = budget.acquire();
+    let rejectedAt: number | undefined;
+    const late = budget
+      .acquire(AbortSignal.abort(new Error("gone")))
+      .catch(() => (rejectedAt = Date.now() - 1_000_000));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(rejectedAt).toBe(0);
+    await vi.runAllTimersAsync();
+    await Promise.all([queued, late]);
+  });
+
+  it("leaves no listener on the caller's signal once it has its slot or has failed", async () => {
+    // A tenant's writes all wait on one signal: a listener left per write would pile up (and
+    // Node warns of a leak past 10).
+    const controller = new AbortController();
+    const budget = createWriteBudget({ writes: 2, perMs: 1_000 });
+    const all = Array.from({ length: 12 }, () => budget.acquire(controller.signal));
+    await vi.runAllTimersAsync();
+    await Promise.all(all);
+    expect(getEventListeners(controller.signal, "abort")).toEqual([]);
+
+    const broken = createWriteBudget({
+      writes: 1,
+      perMs: 1_000,
+      sleep: () => Promise.reject(new Error("the clock broke")),
+    });
+    await broken.acquire(controller.signal);
+    await expect(broken.acquire(controller.signal)).rejects.toThrow("the clock broke");
+    expect(getEventListeners(controller.signal, "abort")).toEqual([]);
+  });
+
   it("refuses a budget that could never let a write through", () => {
-    expect(() => createWriteBudget({ writes: 0, perMs: 1_000 })).toThrow(RangeError);
-    expect(() => createWriteBudget({ writes: 1.5, perMs: 1_000 })).toThrow(RangeError);
-    expect(() => createWriteBudget({ writes: 1, perMs: 0 })).toThrow(RangeError);
+    expect(() => createWriteBudget({ writes: 0, perMs: 1_000 })).toThrow(
+      new RangeError("write budget: writes must be a positive integer, got 0"),
+    );
+    expect(() => createWriteBudget({ writes: 1.5, perMs: 1_000 })).toThrow(
+      new RangeError("write budget: writes must be a positive integer, got 1.5"),
+    );
+    expect(() => createWriteBudget({ writes: 1, perMs: 0 })).toThrow(
+      new RangeError("write budget: perMs must be positive, got 0"),
+    );
+    expect(() => createWriteBudget({ writes: 1, perMs: Number.NaN })).toThrow(RangeError);
   });
 });
 
@@ -146,5 +188,19 @@ describe("abortableSleep", () => {
     controller.abort(new Error("interrupted"));
     await expect(aborted).rejects.toThrow("interrupted");
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("rejects at once, without a timer, when the signal was aborted before", async () => {
+    const sleeping = abortableSleep(1_000, AbortSignal.abort(new Error("gone")));
+    expect(vi.getTimerCount()).toBe(0);
+    await expect(sleeping).rejects.toThrow("gone");
+  });
+
+  it("leaves no listener on the signal once it has slept", async () => {
+    const controller = new AbortController();
+    const sleeping = abortableSleep(100, controller.signal);
+    await vi.advanceTimersByTimeAsync(100);
+    await sleeping;
+    expect(getEventListeners(controller.signal, "abort")).toEqual([]);
   });
 });
