@@ -18,6 +18,7 @@ import { canonicalJson, sha256Hex } from "../canonical-json.ts";
 import type { Plan } from "./model.ts";
 import { parsePlanFile, serializePlanFile } from "./plan-file.ts";
 import { createPlan } from "./planner.ts";
+import { redactPlan } from "./redact-plan.ts";
 
 const TOOL = "0.1.0";
 
@@ -465,6 +466,45 @@ describe("plan files", () => {
         "https://echo.example.com/?t=[redacted]",
       );
       expect(read.plan.changes[0]!.patch).toEqual(echoed.changes[0]!.patch);
+    } finally {
+      clearRegisteredSecretsForTests();
+    }
+  });
+});
+
+describe("element changes of values a secret was cut out of", () => {
+  it("still read back, and still show: redaction may reorder a set, never make it disagree", () => {
+    // A live target whose text holds a registered secret sorts elsewhere once it is cut out.
+    const secret = "bbbbbbbb";
+    const target = (groupId: string) => ({
+      target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId },
+    });
+    const before = [
+      target("aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa"),
+      target("bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb"),
+    ];
+    const removed = planOf({
+      changes: [
+        change({
+          address: "deviceManagementPartner[contoso].jamf",
+          kind: "DeviceManagementPartner",
+          graphType: "deviceManagementPartner",
+          name: "jamf",
+          collectionPath: "/deviceManagement/deviceManagementPartners",
+          liveId: "d21e377a-377a-d21e-7a37-1ed27a371ed2",
+          changes: [{ property: "groupsRequiringPartnerEnrollment", before, after: [] }],
+          patch: { groupsRequiringPartnerEnrollment: [] },
+        }),
+      ],
+    });
+    registerSecret(secret);
+    try {
+      const text = serializePlanFile(removed);
+      expect(text).not.toContain(secret);
+      const read = parsePlanFile(text, { toolVersion: TOOL });
+      if ("error" in read) throw new Error(read.error);
+      expect(read.plan.changes[0]!.changes[0]!.elementChanges?.removed).toHaveLength(2);
+      expect(redactPlan(removed).changes[0]!.changes[0]!.elementChanges?.removed).toHaveLength(2);
     } finally {
       clearRegisteredSecretsForTests();
     }
