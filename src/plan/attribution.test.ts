@@ -343,3 +343,20 @@ describe("attributeChanges, on events Graph shapes differently", () => {
     ]);
   });
 });
+
+describe("attributeChanges, who is a person", () => {
+  it("takes an actor with a user principal name as a person, whatever the actor type says", () => {
+    const [entry] = attributeChanges(
+      [change()],
+      [
+        {
+          actor: { userPrincipalName: "alex@x.example", applicationId: OUR_APP },
+          resources: [{ resourceId: LIVE_ID }],
+        },
+      ],
+      { appId: OUR_APP },
+    );
+    expect(entry?.lastChange?.actor).toMatchObject({ type: "user", name: "alex@x.example" });
+    expect(entry?.lastChange?.byThisTool).toBeNull();
+  });
+});

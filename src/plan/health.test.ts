@@ -305,3 +305,15 @@ describe("health findings at their edges", () => {
     expect(expiringLater.health).toMatchObject([{ code: "expiring", thresholdHours: 200 }]);
   });
 });
+
+describe("health findings on values that are not what Graph documents", () => {
+  it("read a heartbeat that is a list, not a date, as none recorded", () => {
+    for (const hoursAgo of [1, 50]) {
+      expect(
+        planWith({ jamf: { lastHeartbeatDateTime: [at(-hoursAgo)] } }).health?.map(
+          (finding) => finding.summary,
+        ),
+      ).toEqual(["no heartbeat recorded (lastHeartbeatDateTime unset)"]);
+    }
+  });
+});

@@ -699,3 +699,22 @@ function utc(kind: string, value: JsonValue): JsonValue {
   if (kind !== "dateTimeOffset" || typeof value !== "string") return value;
   return canonicalDateTimeOffset(value) ?? value;
 }
+
+describe("createPlan's comparedByObject", () => {
+  it("counts, per declared object, the tenants it was compared in, drifted or not", () => {
+    const objects = ["contoso", "fabrikam", "tailspin"].map((name) =>
+      desiredObject({ tenant: name, spec: { onboardingStatus: "onboarded" } }),
+    );
+    const plan = createPlan({
+      desired: desiredState(objects),
+      live: snapshot([
+        collection([teamviewer({ onboardingStatus: "onboarded" })], { tenant: "contoso" }),
+        collection([teamviewer({ onboardingStatus: "notOnboarded" })], { tenant: "fabrikam" }),
+        // tailspin's TeamViewer is not there: not compared.
+        collection([], { tenant: "tailspin" }),
+      ]),
+      toolVersion: TOOL,
+    });
+    expect(plan.comparedByObject).toStrictEqual({ "remoteAssistancePartner.teamviewer": 2 });
+  });
+});

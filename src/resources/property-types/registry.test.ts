@@ -134,3 +134,12 @@ describe("an assignment collection", () => {
     ).toBe(false);
   });
 });
+
+describe("an assignment collection Graph garbled", () => {
+  it("normalises a GUID member that is a list as it is, without throwing", () => {
+    const assignments = propertyBehaviour({ kind: "assignments" });
+    expect(
+      assignments.normalise([{ target: { "@odata.type": GROUP, groupId: [UPPER_GUID] } }], "beta"),
+    ).toStrictEqual([{ target: { "@odata.type": GROUP, groupId: [UPPER_GUID] } }]);
+  });
+});
