@@ -162,6 +162,27 @@ describe("redact", () => {
     );
   });
 
+  it("finds a long secret (kept as head, length and hash) in every form, and nothing that only starts like it", () => {
+    const secret = `eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.${"QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo".repeat(20)}.c2ln`;
+    registerSecret(secret);
+    const shifted = Buffer.from(`ab${secret}cd`).toString("base64url");
+    expect(redact(`[${secret.toLowerCase()}]`)).toBe("[[redacted]]");
+    // Base64 at an offset: at most a few characters of the bytes around it are left.
+    expect(redact(shifted)).toMatch(/^[\w-]{0,4}\[redacted\][\w-]{0,4}$/);
+    // The same first characters and length, another ending: not the secret.
+    const lookalike = `${secret.slice(0, -4)}QUJD`;
+    expect(redact(`x=${lookalike.replaceAll(".", "_")}`)).toBe(
+      `x=${lookalike.replaceAll(".", "_")}`,
+    );
+    const other = `${"Z".repeat(40)}${secret.slice(40)}`;
+    expect(redact(other.replaceAll(".", "_"))).toBe(other.replaceAll(".", "_"));
+    // A secret cut short by the end of the text is not the whole secret.
+    const plain = "a-long-client-secret-value-that-is-not-a-jwt-0123456789";
+    registerSecret(plain);
+    expect(redact(`end ${plain.slice(0, 45)}`)).toBe(`end ${plain.slice(0, 45)}`);
+    expect(redact(`end ${plain}`)).toBe("end [redacted]");
+  });
+
   it("finds a secret among thousands, in every form, next to text that lower-cases longer", () => {
     for (let index = 0; index < 2000; index++) registerSecret(`tenant-token-${index}-value`);
     const secret = "tenant-token-1234-value";

@@ -26,14 +26,28 @@ const MIN_SECRET_LENGTH = 6;
 const MIN_FORM_LENGTH = 8;
 
 /**
- * One way a secret can show up in text. `caseless` forms are found in any letter case: a
- * lower-cased URL or a percent-encoding with `%2f` instead of `%2F` still leaks the secret.
- * Base64 is case-sensitive: changing its case changes the bytes it stands for.
+ * The forms of one length that share a key, in letter case (`caseless`) or not. A form can
+ * show up in any letter case when `caseless`: a lower-cased URL or a percent-encoding with `%2f`
+ * instead of `%2F` still leaks the secret. Base64 is case-sensitive: changing its case changes
+ * the bytes it stands for.
+ *
+ * A short form is kept whole. A longer one is kept as a hash of all of it (`hashOf`) and its
+ * first HEAD_LENGTH characters: a token is registered with every sign-in and has several forms
+ * of 1-2 KB each (lower case, base64 at three offsets), and kept whole they were 11 MB of a
+ * 2,000-tenant plan's heap. A real occurrence always has the same hash and head, so nothing is
+ * missed; another text would need the same 53-bit hash and the same first characters to be cut
+ * (more hidden, never less). The text at a position is hashed once per length, however many
+ * forms of that length share the key (tokens of one issuer start alike and have few lengths).
  */
-interface SecretForm {
-  readonly text: string;
+interface FormGroup {
+  readonly length: number;
   readonly caseless: boolean;
+  readonly whole: Set<string>;
+  /** Hash of a long form → the heads of the forms with that hash. */
+  readonly byHash: Map<number, string[]>;
 }
+
+const HEAD_LENGTH = 32;
 
 const secrets = new Set<string>();
 /**
@@ -43,7 +57,7 @@ const secrets = new Set<string>();
  * that start alike the longer is replaced whole.
  */
 const KEY_LENGTH = MIN_SECRET_LENGTH;
-const formsByKey = new Map<string, SecretForm[]>();
+const formsByKey = new Map<string, FormGroup[]>();
 /** Whether any key starts with these two characters (low bytes): most positions stop here. */
 const keyStarts = new Uint8Array(1 << 16);
 let formCount = 0;
@@ -61,20 +75,49 @@ export function registerSecret(value: string | undefined): void {
 
 function addForm(text: string, caseless: boolean): void {
   const key = lowerCaseInPlace(text.slice(0, KEY_LENGTH));
-  const list = formsByKey.get(key) ?? [];
-  if (list.some((form) => form.text === text && form.caseless === caseless)) return;
-  list.push({ text, caseless });
-  list.sort((a, b) => b.text.length - a.text.length);
-  formsByKey.set(key, list);
+  const groups = formsByKey.get(key) ?? [];
+  formsByKey.set(key, groups);
+  let group = groups.find((g) => g.length === text.length && g.caseless === caseless);
+  if (group === undefined) {
+    group = { length: text.length, caseless, whole: new Set(), byHash: new Map() };
+    groups.push(group);
+    groups.sort((a, b) => b.length - a.length);
+  }
+  if (text.length <= HEAD_LENGTH) {
+    if (group.whole.has(text)) return;
+    group.whole.add(text);
+  } else {
+    const hash = hashOf(text, 0, text.length);
+    // A copy, not a view into the secret (V8 keeps a slice as one).
+    const head = ` ${text.slice(0, HEAD_LENGTH)}`.slice(1);
+    const heads = group.byHash.get(hash) ?? [];
+    if (heads.includes(head)) return;
+    heads.push(head);
+    group.byHash.set(hash, heads);
+  }
   keyStarts[pairOf(key, 0)] = 1;
   formCount++;
+}
+
+/** cyrb53 of `text[start, end)`: a 53-bit hash, without cutting the text out first. */
+function hashOf(text: string, start: number, end: number): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let index = start; index < end; index++) {
+    const code = text.charCodeAt(index);
+    h1 = Math.imul(h1 ^ code, 2654435761);
+    h2 = Math.imul(h2 ^ code, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
 function pairOf(text: string, index: number): number {
   return ((text.charCodeAt(index) & 0xff) << 8) | (text.charCodeAt(index + 1) & 0xff);
 }
 
-function formsOf(secret: string): SecretForm[] {
+function formsOf(secret: string): { text: string; caseless: boolean }[] {
   const caseless = [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)];
   return [
     ...caseless.map((text) => ({ text, caseless: true })),
@@ -132,22 +175,35 @@ function replaceForms(text: string): string {
   let shown = "";
   let copiedTo = 0;
   for (let index = 0; index + KEY_LENGTH <= text.length;) {
-    const form = keyStarts[pairOf(lower, index)] === 1 ? formAt(text, lower, index) : undefined;
-    if (form === undefined) {
+    const length = keyStarts[pairOf(lower, index)] === 1 ? formAt(text, lower, index) : undefined;
+    if (length === undefined) {
       index++;
       continue;
     }
     shown += text.slice(copiedTo, index) + REDACTED;
     redactionCount++;
-    index += form.text.length;
+    index += length;
     copiedTo = index;
   }
   return copiedTo === 0 ? text : shown + text.slice(copiedTo);
 }
 
-function formAt(text: string, lower: string, index: number): SecretForm | undefined {
-  const candidates = formsByKey.get(lower.slice(index, index + KEY_LENGTH));
-  return candidates?.find((form) => (form.caseless ? lower : text).startsWith(form.text, index));
+/** The length of the longest registered form at `index`, if any. */
+function formAt(text: string, lower: string, index: number): number | undefined {
+  const groups = formsByKey.get(lower.slice(index, index + KEY_LENGTH));
+  if (groups === undefined) return undefined;
+  for (const group of groups) {
+    const source = group.caseless ? lower : text;
+    const end = index + group.length;
+    if (end > source.length) continue;
+    if (group.length <= HEAD_LENGTH) {
+      if (group.whole.has(source.slice(index, end))) return group.length;
+    } else {
+      const heads = group.byHash.get(hashOf(source, index, end));
+      if (heads?.some((head) => source.startsWith(head, index))) return group.length;
+    }
+  }
+  return undefined;
 }
 
 /**
