@@ -4,7 +4,7 @@ import { findProperty, findResource } from "../resources/registry.ts";
 import { GRAPH_VERSIONS } from "../resources/types.ts";
 import { canonicalJson } from "../canonical-json.ts";
 import { PLAN_FORMAT_VERSION, type Plan, type ResourceChange } from "./model.ts";
-import { propertyChange, storedElementChangesProblem } from "./property-change.ts";
+import { changeFromJson, storedElementChangesProblem } from "./property-change.ts";
 
 /**
  * The zod schema of the plan a saved plan file holds (format 2: the model in snake_case, as
@@ -138,21 +138,9 @@ const ResourceChangeSchema = z
     });
   })
   .transform((change): ResourceChange => ({
-    address: change.address,
-    kind: change.kind,
-    graphType: change.graph_type,
-    name: change.name,
-    tenant: change.tenant,
-    graphVersion: change.graph_version,
-    collectionPath: change.collection_path,
-    liveId: change.live_id,
-    liveDisplayName: change.live_display_name,
-    // Computed from before and after, as createPlan computes them: equal to the file's own
-    // (checked above), and present also in a file saved before they were written.
-    changes: change.property_changes.map(({ property, before, after }) =>
-      propertyChange(findResource(change.kind), change.graph_version, { property, before, after }),
-    ),
-    patch: change.patch,
+    // Element changes computed from before and after: equal to the file's own (checked above),
+    // and present also in a file saved before they were written.
+    ...changeFromJson(change),
     ...(change.declared_properties === undefined
       ? {}
       : { declaredProperties: change.declared_properties }),

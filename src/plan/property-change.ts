@@ -1,5 +1,5 @@
 import { canonicalJson, compareStrings } from "../canonical-json.ts";
-import type { JsonValue } from "../json.ts";
+import type { JsonObject, JsonValue } from "../json.ts";
 import type { ElementDiff } from "../resources/property-types/behaviour.ts";
 import { propertyBehaviour } from "../resources/property-types/registry.ts";
 import { findResource, propertyTypeOf } from "../resources/registry.ts";
@@ -77,5 +77,52 @@ export function withElementChanges(change: ResourceChange): ResourceChange {
     changes: change.changes.map((property) =>
       propertyChange(resource, change.graphVersion, property),
     ),
+  };
+}
+
+/** The keys of a change that the saved plan and `plan --format json` spell alike. */
+export interface ChangeJsonCore {
+  readonly address: string;
+  readonly kind: string;
+  readonly graph_type: string;
+  readonly name: string;
+  readonly tenant: string;
+  readonly graph_version: GraphVersion;
+  readonly collection_path: string;
+  readonly live_id: string;
+  readonly live_display_name: string | null;
+  /** `before` absent only where JSON dropped an `undefined` (plans made by hand). */
+  readonly property_changes: readonly {
+    readonly property: string;
+    readonly before?: JsonValue | undefined;
+    readonly after: JsonValue;
+  }[];
+  readonly patch: JsonObject;
+}
+
+/**
+ * Those keys read back into the model, in the model's order (the caller adds
+ * `declaredProperties`, `fingerprint` and `mode`) (both documents' readers: `plan-schema.ts`,
+ * `report/plan-json-reader.ts`), each property's element changes computed from its `before` and
+ * `after` as `createPlan` computes them (a document's own are checked, or only shown, elsewhere).
+ */
+export function changeFromJson(
+  json: ChangeJsonCore,
+): Omit<ResourceChange, "declaredProperties" | "fingerprint" | "mode"> {
+  const resource = findResource(json.kind);
+  return {
+    address: json.address,
+    kind: json.kind,
+    graphType: json.graph_type,
+    name: json.name,
+    tenant: json.tenant,
+    graphVersion: json.graph_version,
+    collectionPath: json.collection_path,
+    liveId: json.live_id,
+    liveDisplayName: json.live_display_name,
+    changes: json.property_changes.map(({ property, before, after }) =>
+      propertyChange(resource, json.graph_version, { property, before, after }),
+    ),
+    patch: json.patch,
   };
 }

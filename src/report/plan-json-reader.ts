@@ -2,8 +2,7 @@ import { z } from "../zod.ts";
 import { compareStrings } from "../canonical-json.ts";
 import type { Plan, PlanProblem, ResourceChange } from "../plan/model.ts";
 import { GRAPH_VERSIONS } from "../resources/types.ts";
-import { findResource } from "../resources/registry.ts";
-import { propertyChange } from "../plan/property-change.ts";
+import { changeFromJson } from "../plan/property-change.ts";
 import { PLAN_JSON_FORMAT_VERSION } from "../render/plan-json.ts";
 import type { DriftAttribution } from "../plan/attribution.ts";
 import { AttributionJson, attributionFromJson } from "./attribution-json-reader.ts";
@@ -142,21 +141,9 @@ export function readPlanJson(text: string): PlanJsonDocument | { error: string }
     configDigest: document.config_digest,
     tenants: document.tenants,
     changes: document.changes.map((change): ResourceChange => ({
-      address: change.address,
-      kind: change.kind,
-      graphType: change.graph_type,
-      name: change.name,
-      tenant: change.tenant,
-      graphVersion: change.graph_version,
-      collectionPath: change.collection_path,
-      liveId: change.live_id,
-      liveDisplayName: change.live_display_name,
       // The document's element_changes are what the planner computed from before and after:
-      // computed again here the same way, for the renderers.
-      changes: change.property_changes.map((property) =>
-        propertyChange(findResource(change.kind), change.graph_version, property),
-      ),
-      patch: change.patch,
+      // computed again the same way, for the renderers.
+      ...changeFromJson(change),
       ...(change.declared_properties === null
         ? {}
         : { declaredProperties: change.declared_properties }),
