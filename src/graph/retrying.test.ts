@@ -34,11 +34,12 @@ function recordingLog(): AttemptLog & { readonly calls: Logged[] } {
 }
 
 class EndedWith extends Error {
-  constructor(
-    readonly failure: AttemptFailure,
-    readonly end: RetryEnd,
-  ) {
+  readonly failure: AttemptFailure;
+  readonly end: RetryEnd;
+  constructor(failure: AttemptFailure, end: RetryEnd) {
     super(`ended: ${failure.message}`);
+    this.failure = failure;
+    this.end = end;
   }
 }
 
