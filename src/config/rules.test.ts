@@ -600,6 +600,46 @@ describe("assignment targets", () => {
     ]);
   });
 
+  it("says what a target and its members look like, with an example to copy", () => {
+    const messages = (targets: string) =>
+      checkObject(dmp(targets, { tenants: "contoso" })).diagnostics.map((d) => [
+        d.summary,
+        d.detail,
+      ]);
+    expect(messages("  - target: all")).toEqual([
+      [
+        'spec.groupsRequiringPartnerEnrollment[0].target: expected a mapping with an "@odata.type", got "all"',
+        'write a mapping with an "@odata.type", e.g. { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId: <GUID> }',
+      ],
+    ]);
+    expect(
+      messages(
+        `  - target: { "@odata.type": "${GROUP}", groupId: ${GROUP_ID}, deviceAndAppManagementAssignmentFilterId: nope }`,
+      ),
+    ).toEqual([
+      [
+        'spec.groupsRequiringPartnerEnrollment[0].target.deviceAndAppManagementAssignmentFilterId: "nope" is not a GUID',
+        "write a GUID (8-4-4-4-12 hexadecimal digits)",
+      ],
+    ]);
+    expect(messages(`  - target: { "@odata.type": "${GROUP}", groupId: "" }`)).toEqual([
+      [
+        'spec.groupsRequiringPartnerEnrollment[0].target.groupId: "" is not a GUID',
+        "write a GUID (8-4-4-4-12 hexadecimal digits), e.g. 4f1c2d3e-8a9b-4c7d-9e0f-1a2b3c4d5e6f",
+      ],
+    ]);
+    expect(
+      messages(
+        '  - target: { "@odata.type": "#microsoft.graph.configurationManagerCollectionAssignmentTarget", collectionId: "" }',
+      ),
+    ).toEqual([
+      [
+        "spec.groupsRequiringPartnerEnrollment[0].target.collectionId is empty",
+        "write non-empty text, e.g. SMS00001",
+      ],
+    ]);
+  });
+
   it("a target without @odata.type", () => {
     const result = checkObject(dmp(`  - target: { groupId: ${GROUP_ID} }`));
     expect(result.diagnostics).toMatchObject([
