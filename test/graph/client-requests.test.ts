@@ -394,4 +394,38 @@ describe("connections", () => {
     await connectionClosed;
     expect(await pending).toMatchObject({ message: "grace over" });
   });
+
+  it("an abort is not an answer: onAnswer hears nothing of it", async () => {
+    const graph = await serve(() => {
+      // Never answers.
+    });
+    const abort = new AbortController();
+    const answers: AttemptAnswer[] = [];
+    const pending = graph
+      .patch(
+        { graphVersion: "beta", collectionPath: RA, id: "a", body: { x: 1 } },
+        { abortSignal: abort.signal, onAnswer: (answer) => answers.push(answer) },
+      )
+      .catch((e: unknown) => e);
+    while (paths().length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    abort.abort(new Error("grace over"));
+    expect(await pending).toMatchObject({ message: "grace over" });
+    expect(answers).toEqual([]);
+  });
+
+  it("refuses plain HTTP off this machine at once, without retrying", async () => {
+    client = createGraphClient({
+      graphUrl: "http://graph.example.invalid",
+      tenant: "contoso",
+      getAccessToken: () => Promise.resolve(TOKEN),
+      retry: { baseDelayInMs: 1, maxDelayInMs: 5 },
+    });
+    const error = await client
+      .listCollection({ graphVersion: "beta", collectionPath: RA, select: [] })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "GraphRequestError", details: { attempts: 1 } });
+    expect((error as Error).message).toContain(
+      "refusing http://graph.example.invalid: only https is allowed off this machine",
+    );
+  });
 });
