@@ -66,20 +66,6 @@ export function storedElementChangesProblem(
     : "must be the element changes from before to after (edited?)";
 }
 
-/**
- * The change with each property's element changes computed from its `before` and `after`, as
- * `createPlan` computes them: for a plan read back from a document that does not hold them.
- */
-export function withElementChanges(change: ResourceChange): ResourceChange {
-  const resource = findResource(change.kind);
-  return {
-    ...change,
-    changes: change.changes.map((property) =>
-      propertyChange(resource, change.graphVersion, property),
-    ),
-  };
-}
-
 /** The keys of a change that the saved plan and `plan --format json` spell alike. */
 export interface ChangeJsonCore {
   readonly address: string;
