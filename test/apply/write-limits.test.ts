@@ -297,6 +297,9 @@ describe("Ctrl-C while the client waits to retry", () => {
       failedIn: "write",
       error: { status: 429, interrupted: true },
     });
+    // The client's own stop (the applier hands it the signal), not the run's at the next
+    // attempt's budget slot after the wait was served.
+    expect(result.results[0]!.error!.message).toMatch(/\(.*1 attempt, not retried: stopping\)$/);
   });
 
   it("stops a retry waiting for its budget slot the same way: failed with the answer it got (not an unknown outcome), marked interrupted", async () => {
