@@ -38,7 +38,7 @@ function json(response: ServerResponse, status: number, body: unknown, more = {}
 
 async function serve(
   handler: (request: IncomingMessage, response: ServerResponse, url: string) => void,
-  options: { graphUrlSuffix?: string; debug?: (line: string) => void } = {},
+  options: { graphUrlSuffix?: string; debug?: (line: string) => void; timeoutInMs?: number } = {},
 ): Promise<HttpGraphClient> {
   server = await startTestServer(tls, (request, response, urls) => {
     headers.push(request.headers);
@@ -49,7 +49,7 @@ async function serve(
     tenant: "contoso",
     getAccessToken: () => Promise.resolve(TOKEN),
     ca: tls.caPem,
-    timeoutInMs: 20_000,
+    timeoutInMs: options.timeoutInMs ?? 20_000,
     retry: { baseDelayInMs: 1, maxDelayInMs: 5 },
     ...(options.debug === undefined ? {} : { debug: options.debug }),
   });
@@ -378,10 +378,14 @@ describe("connections", () => {
   it("an abort cancels the request on the wire: the server sees the connection close", async () => {
     let closed!: () => void;
     const connectionClosed = new Promise<void>((resolve) => (closed = resolve));
-    const graph = await serve((request) => {
-      request.socket.once("close", () => closed());
-      // Never answers.
-    });
+    // The attempt's own timeout (a minute) is past the test's: only the abort can close it in time.
+    const graph = await serve(
+      (request) => {
+        request.socket.once("close", () => closed());
+        // Never answers.
+      },
+      { timeoutInMs: 60_000 },
+    );
     const abort = new AbortController();
     const pending = graph
       .listCollection(
