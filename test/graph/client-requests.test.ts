@@ -185,6 +185,18 @@ describe("a PATCH whose answer is lost", () => {
     expect(server?.seen).toHaveLength(1);
   });
 
+  it("is simply sent again when the caller gave no way to read it", async () => {
+    const graph = await losingFirstAnswer();
+    const result = await graph.patch({
+      graphVersion: "beta",
+      collectionPath: RA,
+      id: "a",
+      body: { x: 1 },
+    });
+    expect(result).toEqual({ status: 204 });
+    expect(server?.seen).toHaveLength(2);
+  });
+
   it("is sent again when the caller's read shows it did not land", async () => {
     const graph = await losingFirstAnswer();
     const result = await graph.patch(
@@ -349,6 +361,45 @@ describe("auditEventPages", () => {
     }))
       if (read.page === 1) break;
     expect(paths()).toHaveLength(4);
+  });
+
+  it("says which GET Graph refused", async () => {
+    const graph = await serve((request, response) =>
+      json(response, 403, { error: { code: "Forbidden", message: "No audit" } }),
+    );
+    const read = async () => {
+      for await (const _page of graph.auditEventPages({
+        graphVersion: "beta",
+        filter: "x",
+        maxPages: 1,
+      }));
+    };
+    const error = await read().catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(
+      new RegExp(`^GET ${audit}: HTTP 403 Forbidden: No audit`),
+    );
+    const document = await graph
+      .getDocument({ graphVersion: "beta", path: "/organization" })
+      .catch((e: unknown) => e);
+    expect((document as Error).message).toMatch(
+      /^GET \/beta\/organization: HTTP 403 Forbidden: No audit/,
+    );
+  });
+
+  it("refuses a page that links back to the first one", async () => {
+    const graph = await serve((request, response, url) =>
+      json(response, 200, { value: [], "@odata.nextLink": `${url}${request.url ?? ""}` }),
+    );
+    const read = async () => {
+      for await (const _page of graph.auditEventPages({
+        graphVersion: "beta",
+        filter: "x",
+        maxPages: 10,
+      }));
+    };
+    const error = await read().catch((e: unknown) => e);
+    expect((error as Error).message).toContain("repeats a page already read");
+    expect(paths()).toHaveLength(1);
   });
 
   it("refuses a page that links back to one already read", async () => {
