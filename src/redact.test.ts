@@ -183,6 +183,21 @@ describe("redact", () => {
     expect(redact(`end ${plain}`)).toBe("end [redacted]");
   });
 
+  it("finds a secret of exactly 32 characters, the longest kept whole, in any case", () => {
+    const secret = "Abcdefghij-0123456789-klmnopqrst"; // 32 characters: kept whole, not hashed
+    expect(secret).toHaveLength(32);
+    registerSecret(secret);
+    expect(redact(`a ${secret} b ${secret.toLowerCase()} c`)).toBe("a [redacted] b [redacted] c");
+    const longer = `${secret}Z`; // 33 characters: the first one kept as head and hash
+    registerSecret(longer);
+    expect(redact(`x ${longer.toUpperCase()} y`)).toBe("x [redacted] y");
+  });
+
+  it("leaves a text that only shares a short secret's first characters and length", () => {
+    registerSecret("secret-12345");
+    expect(redact("secret-99999 and secret-12345")).toBe("secret-99999 and [redacted]");
+  });
+
   it("finds a secret among thousands, in every form, next to text that lower-cases longer", () => {
     for (let index = 0; index < 2000; index++) registerSecret(`tenant-token-${index}-value`);
     const secret = "tenant-token-1234-value";
