@@ -15,6 +15,7 @@ import type { Plan } from "../../src/plan/model.ts";
 import { createPlan } from "../../src/plan/planner.ts";
 import type { GraphVersion } from "../../src/resources/types.ts";
 import { DEFAULT_SEED } from "../helpers/default-seed.ts";
+import { declare as declareObject } from "../helpers/in-memory-apply.ts";
 
 /**
  * The real pipeline against the emulator over HTTPS: connectTenant (real ClientSecretCredential,
@@ -152,7 +153,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
 }
 
-/** A declared object, as the configuration loader would produce it. */
+/** A declared object, as the configuration loader would produce it (kind first). */
 export function declare(
   kind: "RemoteAssistancePartner" | "DeviceManagementPartner",
   name: string,
@@ -161,14 +162,5 @@ export function declare(
   spec: Record<string, JsonValue>,
   graphVersion: GraphVersion = "beta",
 ): DesiredObject {
-  return {
-    kind,
-    name,
-    tenant,
-    match: { by: "displayName", displayName },
-    graphVersion,
-    spec,
-    source: SOURCE,
-    propertySources: {},
-  };
+  return declareObject(name, tenant, displayName, spec, kind, graphVersion);
 }
