@@ -214,6 +214,43 @@ describe("redact", () => {
     expect(redact("x İSTANBUL-SECRET y")).toBe("x [redacted] y");
   });
 
+  it("registers no form at all of a value shorter than six characters", () => {
+    // Their percent-encoded, JSON-escaped or base64 forms can be longer than six characters.
+    registerSecret("k9#Q!");
+    registerSecret('a"b"c');
+    registerSecret("ééééé");
+    const forms = [
+      encodeURIComponent("k9#Q!"),
+      JSON.stringify('a"b"c').slice(1, -1),
+      Buffer.from("ééééé").toString("base64"),
+    ];
+    expect(forms.map((form) => form.length >= 6)).toEqual([true, true, true]);
+    expect(redact(`x ${forms.join(" ")} y`)).toBe(`x ${forms.join(" ")} y`);
+  });
+
+  it("finds a secret lower-cased where its letters' lower case is not the obvious one", () => {
+    // Capital sharp s (ẞ → ß) and the Kelvin sign (K → k): their upper case is themselves.
+    registerSecret("GROẞE-\u212A-secret-value");
+    expect(redact("x große-k-secret-value y")).toBe("x [redacted] y");
+    // A final capital sigma lower-cases to ς, not σ, as a server's lower-casing writes it.
+    registerSecret("ΚΩΔΙΚΟΣ-1234");
+    expect(redact("x=κωδικος-1234&y")).toBe("x=[redacted]&y");
+  });
+
+  it("finds a secret shaped like base64 and another secret's base64 that starts like it, as long", () => {
+    const other = "Tenant-B-client-secret-01";
+    const encoded = Buffer.from(other.slice(0, 24)).toString("base64");
+    const lookalike = `${encoded.slice(0, 6)}-a-secret-that-looks-alike`;
+    expect(lookalike).toHaveLength(encoded.length);
+    registerSecret(other);
+    registerSecret(lookalike);
+    // The lookalike is found in any case; the base64 only in its own.
+    expect(redact(`a ${lookalike} b ${lookalike.toUpperCase()} c ${encoded} d`)).toBe(
+      "a [redacted] b [redacted] c [redacted] d",
+    );
+    expect(redact(encoded.toLowerCase())).toBe(encoded.toLowerCase());
+  });
+
   it("leaves ordinary text alone", () => {
     const text = "AADSTS7000215: Invalid client secret provided. Trace ID: 1234";
     expect(redact(text)).toBe(text);
