@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import {
   clearRegisteredSecretsForTests,
+  hashOf,
   holdsSecret,
   redact,
   redactionsSoFar,
+  registeredForms,
   registerSecret,
 } from "./redact.ts";
 
@@ -249,6 +251,55 @@ describe("redact", () => {
       "a [redacted] b [redacted] c [redacted] d",
     );
     expect(redact(encoded.toLowerCase())).toBe(encoded.toLowerCase());
+  });
+
+  describe("what the registry holds (issue 18: memory per token)", () => {
+    it("holds a secret registered again, or with whitespace around it, once", () => {
+      registerSecret("Secret-Value-1234");
+      // Its lower case (also its percent-encoded and JSON forms: the same text here), 17
+      // characters, and its base64 at three offsets (base64url is the same text), 20 each.
+      expect(registeredForms()).toEqual({ forms: 4, characters: 17 + 3 * 20 });
+      registerSecret("Secret-Value-1234");
+      registerSecret("  Secret-Value-1234\n");
+      expect(registeredForms()).toEqual({ forms: 4, characters: 77 });
+      // In another case: the same lower-case form, three more base64 runs.
+      registerSecret("SECRET-VALUE-1234");
+      expect(registeredForms()).toEqual({ forms: 7, characters: 77 + 3 * 20 });
+      expect(redact("x SECRET-VALUE-1234 y")).toBe("x [redacted] y");
+    });
+
+    it("holds a long form as its first 32 characters, whatever its length", () => {
+      // Lower case and base64 at three offsets: four forms of 100 to 1,332 characters.
+      registerSecret("a1B2c3D4e5".repeat(100));
+      expect(registeredForms()).toEqual({ forms: 4, characters: 4 * 32 });
+      registerSecret("a1B2c3D4e5".repeat(100));
+      expect(registeredForms()).toEqual({ forms: 4, characters: 4 * 32 });
+      registerSecret("a1B2c3D4e5".repeat(10));
+      expect(registeredForms()).toEqual({ forms: 8, characters: 8 * 32 });
+      expect(redact(`<${"A1B2C3D4E5".repeat(100)}>`)).toBe("<[redacted]>");
+    });
+
+    it("holds no base64 run shorter than 8 characters", () => {
+      registerSecret("k9#Qz!");
+      // "k9#qz!", "k9%23qz!" and "azkjUXoh"; not "OSNR" nor "I1F6".
+      expect(registeredForms()).toEqual({ forms: 3, characters: 6 + 8 + 8 });
+    });
+
+    it("holds nothing once the tests' reset has run", () => {
+      registerSecret("Secret-Value-1234");
+      clearRegisteredSecretsForTests();
+      expect(registeredForms()).toEqual({ forms: 0, characters: 0 });
+      expect(redact("x Secret-Value-1234 y")).toBe("x Secret-Value-1234 y");
+    });
+  });
+
+  it("hashes a long form with cyrb53, as published, without cutting it out of the text", () => {
+    // The reference values of cyrb53 (bryc/code, jshash/experimental/cyrb53.js), seed 0.
+    expect(hashOf("a", 0, 1)).toBe(7929297801672961);
+    expect(hashOf("b", 0, 1)).toBe(8684336938537663);
+    expect(hashOf("revenge", 0, 7)).toBe(4051478007546757);
+    expect(hashOf("revenue", 0, 7)).toBe(8309097637345594);
+    expect(hashOf("[revenge]", 1, 8)).toBe(4051478007546757);
   });
 
   it("leaves ordinary text alone", () => {

@@ -49,7 +49,6 @@ interface FormGroup {
 
 const HEAD_LENGTH = 32;
 
-const secrets = new Set<string>();
 /**
  * Every form, indexed by its first KEY_LENGTH characters in lower case: `redact` goes over a text
  * once and looks each position up here, instead of searching the whole text once per form (with
@@ -60,15 +59,17 @@ const KEY_LENGTH = MIN_SECRET_LENGTH;
 const formsByKey = new Map<string, FormGroup[]>();
 /** Whether any key starts with these two characters (low bytes): most positions stop here. */
 const keyStarts = new Uint8Array(1 << 16);
-let formCount = 0;
 let redactionCount = 0;
 
-/** Registers a secret value so that `redact` hides it, in every form, from now on. */
+/**
+ * Registers a secret value so that `redact` hides it, in every form, from now on. The value
+ * itself is not kept: only its forms, as `addForm` holds them, and a form already held is not
+ * held twice (a token is registered again whenever a credential hands it out again).
+ */
 export function registerSecret(value: string | undefined): void {
   if (value === undefined) return;
   const trimmed = value.trim();
-  if (trimmed.length < MIN_SECRET_LENGTH || secrets.has(trimmed)) return;
-  secrets.add(trimmed);
+  if (trimmed.length < MIN_SECRET_LENGTH) return;
   for (const form of formsOf(trimmed))
     addForm(form.caseless ? lowerCaseInPlace(form.text) : form.text, form.caseless);
 }
@@ -84,7 +85,6 @@ function addForm(text: string, caseless: boolean): void {
     groups.sort((a, b) => b.length - a.length);
   }
   if (text.length <= HEAD_LENGTH) {
-    if (group.whole.has(text)) return;
     group.whole.add(text);
   } else {
     const hash = hashOf(text, 0, text.length);
@@ -96,11 +96,15 @@ function addForm(text: string, caseless: boolean): void {
     group.byHash.set(hash, heads);
   }
   keyStarts[pairOf(key, 0)] = 1;
-  formCount++;
 }
 
-/** cyrb53 of `text[start, end)`: a 53-bit hash, without cutting the text out first. */
-function hashOf(text: string, start: number, end: number): number {
+/**
+ * cyrb53 (bryc, public domain) of `text[start, end)`: a 53-bit hash, without cutting the text
+ * out first. Exported for the test that holds it to cyrb53's published values: registering and
+ * looking up use this one function, so a weaker hash would break no lookup, only make a chance
+ * match likelier.
+ */
+export function hashOf(text: string, start: number, end: number): number {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let index = start; index < end; index++) {
@@ -159,7 +163,7 @@ const PATTERNS: readonly (readonly [RegExp, string])[] = [
 
 /** The text with every registered secret and every credential-shaped string replaced. */
 export function redact(text: string): string {
-  let result = formCount === 0 ? text : replaceForms(text);
+  let result = replaceForms(text);
   for (const [pattern, replacement] of PATTERNS) {
     const found = result.match(pattern)?.length ?? 0;
     if (found === 0) continue;
@@ -185,7 +189,7 @@ function replaceForms(text: string): string {
     index += length;
     copiedTo = index;
   }
-  return copiedTo === 0 ? text : shown + text.slice(copiedTo);
+  return shown + text.slice(copiedTo);
 }
 
 /** The length of the longest registered form at `index`, if any. */
@@ -251,10 +255,27 @@ export function redactionsSoFar(): number {
   return redactionCount;
 }
 
+/**
+ * What the registry holds: how many forms, and how many of their characters (a short form
+ * whole, a long one's head). For tests and memory diagnostics: a long form costs HEAD_LENGTH
+ * characters and its hash whatever its length, and a form registered twice is held once.
+ */
+export function registeredForms(): { forms: number; characters: number } {
+  let forms = 0;
+  let characters = 0;
+  for (const groups of formsByKey.values()) {
+    for (const group of groups) {
+      for (const kept of [...group.whole, ...[...group.byHash.values()].flat()]) {
+        forms++;
+        characters += kept.length;
+      }
+    }
+  }
+  return { forms, characters };
+}
+
 /** For tests only: forget every registered secret. */
 export function clearRegisteredSecretsForTests(): void {
-  secrets.clear();
   formsByKey.clear();
   keyStarts.fill(0);
-  formCount = 0;
 }
