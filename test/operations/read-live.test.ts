@@ -190,4 +190,28 @@ describe("readLiveState", () => {
     expect(snapshot.failures[0]?.message).toContain("2 attempts");
     expect(snapshot.failures[0]?.message).not.toContain("\n");
   });
+
+  it("records a listing that got no answer as a network failure, with no status, code or request-id", async () => {
+    emulator.setFaults([{ method: "GET", path: DMP_PATH, fault: { kind: "reset" } }]);
+    const snapshot = await readLiveState(desired, clientsWith(goodSecrets));
+    expect(snapshot.collections.map((c) => `${c.tenant} ${c.kind} ${c.graphVersion}`)).toEqual([
+      "contoso RemoteAssistancePartner v1.0",
+      "contoso RemoteAssistancePartner beta",
+      "fabrikam RemoteAssistancePartner v1.0",
+    ]);
+    // Graph never answered: nothing of Graph's to quote, only the client's own request id.
+    expect(snapshot.failures.map((failure) => Object.keys(failure).sort())).toEqual([
+      ["cause", "graphVersion", "kind", "message", "tenant"],
+      ["cause", "graphVersion", "kind", "message", "tenant"],
+    ]);
+    expect(snapshot.failures.map((f) => [f.tenant, f.kind, f.graphVersion, f.cause])).toEqual([
+      ["contoso", "DeviceManagementPartner", "beta", "network"],
+      ["fabrikam", "DeviceManagementPartner", "v1.0", "network"],
+    ]);
+    expect(snapshot.failures[0]?.message).toMatch(
+      new RegExp(
+        `^GET /beta${DMP_PATH}: socket hang up \\(client-request-id [0-9a-f-]{36}; 2 attempts\\)$`,
+      ),
+    );
+  });
 });
