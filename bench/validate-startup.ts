@@ -37,7 +37,7 @@ export function startupCommands(): StartupCommand[] {
       args: ["src/cli/bin.ts", "validate", "--config", "config-examples"],
     },
   ];
-  if (existsSync(`${ROOT}dist/bin.js`)) {
+  if (existsSync(`${ROOT}dist/bundle.cjs`)) {
     commands.push({
       label: "validate (built)",
       args: ["bin/intune-gitops.js", "validate", "--config", "config-examples"],

@@ -62,7 +62,7 @@ describe("the intune-gitops command line", () => {
   // `npm ci` builds dist/ (prepare); the published bin runs that bundle, not the sources. Where
   // it was not built (tests run without `npm ci`), it is built here rather than skipped.
   const bin = fileURLToPath(new URL("../../bin/intune-gitops.js", import.meta.url));
-  const bundle = fileURLToPath(new URL("../../dist/bin.js", import.meta.url));
+  const bundle = fileURLToPath(new URL("../../dist/bundle.cjs", import.meta.url));
   it("runs from the built bundle, as npx intune-gitops does", () => {
     if (!existsSync(bundle)) {
       const build = spawnSync("npm", ["run", "build"], { cwd: REPO_ROOT, encoding: "utf8" });
@@ -84,9 +84,9 @@ describe("the intune-gitops command line", () => {
   // third of its CPU (bench/RESULTS.md); bundled, it is a few files the compile cache keeps.
   it("holds @azure/identity in the bundle: no import of it is left to resolve at run time", () => {
     const importsOfIdentity = readdirSync(dirname(bundle))
-      .filter((file) => file.endsWith(".js"))
+      .filter((file) => file.endsWith(".cjs"))
       .filter((file) =>
-        /^\s*import\b[^;\n]*from\s*["']@azure\/|\bimport\(\s*["']@azure\//m.test(
+        /\brequire\(\s*["']@azure\/|^\s*import\b[^;\n]*from\s*["']@azure\/|\bimport\(\s*["']@azure\//m.test(
           readFileSync(join(dirname(bundle), file), "utf8"),
         ),
       );

@@ -1,0 +1,122 @@
+import { spawnSync } from "node:child_process";
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from "node:fs";
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EXAMPLES } from "../helpers/cli.ts";
+
+/**
+ * bin/intune-gitops.js compiles the bundle's files with a V8 code cache of its own, written as the
+ * process exits (bench/RESULTS.md, change 15). Here a copy of the built package runs `validate`
+ * with its own cache folder (NODE_COMPILE_CACHE), as a user's machine would.
+ */
+const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+describe("the code cache of the published entry", () => {
+  let root: string;
+  let cacheRoot: string;
+
+  beforeAll(() => {
+    if (!existsSync(join(REPO_ROOT, "dist", "bundle.cjs"))) {
+      const build = spawnSync("npm", ["run", "build"], { cwd: REPO_ROOT, encoding: "utf8" });
+      expect(build.status, `npm run build: ${build.stderr}`).toBe(0);
+    }
+    root = mkdtempSync(join(tmpdir(), "intune-gitops-code-cache-"));
+    for (const part of ["bin", "dist", "package.json"]) {
+      cpSync(join(REPO_ROOT, part), join(root, "package", part), { recursive: true });
+    }
+    cacheRoot = join(root, "node-compile-cache");
+  });
+
+  afterAll(() => {
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  const validate = (env: Record<string, string> = {}) =>
+    spawnSync(
+      process.execPath,
+      [join(root, "package", "bin", "intune-gitops.js"), "validate", "--config", EXAMPLES],
+      {
+        encoding: "utf8",
+        env: { PATH: process.env.PATH, NO_COLOR: "1", NODE_COMPILE_CACHE: cacheRoot, ...env },
+      },
+    );
+  /** Our cache files (beside Node's own) and when each was last written. */
+  const cacheFiles = () => {
+    const written = new Map<string, number>();
+    for (const folder of readdirSync(cacheRoot)) {
+      const ours = join(cacheRoot, folder, "intune-gitops");
+      if (!existsSync(ours)) continue;
+      for (const file of readdirSync(ours)) written.set(file, statSync(join(ours, file)).mtimeMs);
+    }
+    return written;
+  };
+  const bundleFile = (prefix: string) => {
+    const name = readdirSync(join(root, "package", "dist")).find((file) => file.startsWith(prefix));
+    expect(name, prefix).toBeDefined();
+    return join(root, "package", "dist", name!);
+  };
+
+  it("writes a cache for the files a run compiled, and the next run uses it unchanged", () => {
+    const first = validate();
+    expect(first.stderr).toBe("");
+    expect(first.status).toBe(0);
+    const written = cacheFiles();
+    // zod, yaml and the configuration checks: the files `validate` runs.
+    expect([...written.keys()].some((file) => file.startsWith("zod-"))).toBe(true);
+    expect([...written.keys()].some((file) => file.startsWith("diagnostics-text-"))).toBe(true);
+    // Not the entry: it changes V8's flags, to which a cache is keyed (it would be refused).
+    expect([...written.keys()].some((file) => file.startsWith("bundle.cjs"))).toBe(false);
+
+    const second = validate();
+    expect(second.stdout).toBe(first.stdout);
+    expect(second.status).toBe(0);
+    // Accepted by V8, so not written again: a refused cache would be replaced at exit.
+    expect(cacheFiles()).toEqual(written);
+  });
+
+  it("never runs the code of an earlier file: an edit of the same length is seen", () => {
+    expect(validate().stdout).toContain("Configuration valid:");
+    // V8 checks a cache against the source's length only; the key must catch this edit.
+    const file = bundleFile("diagnostics-text-");
+    const text = readFileSync(file, "utf8");
+    expect(text).toContain("Configuration valid:");
+    writeFileSync(file, text.replaceAll("Configuration valid:", "Configuration VALID:"));
+    const edited = validate();
+    expect(edited.status).toBe(0);
+    expect(edited.stdout).toContain("Configuration VALID:");
+  });
+
+  it("runs when a cache file is damaged, and replaces it", () => {
+    const ours = readdirSync(cacheRoot)
+      .map((folder) => join(cacheRoot, folder, "intune-gitops"))
+      .find((folder) => existsSync(folder));
+    expect(ours).toBeDefined();
+    const name = readdirSync(ours!).find((file) => file.startsWith("zod-"));
+    expect(name).toBeDefined();
+    const cache = readFileSync(join(ours!, name!));
+    const header = cache.subarray(0, cache.indexOf(10) + 1);
+    writeFileSync(join(ours!, name!), Buffer.concat([header, Buffer.alloc(4096, 7)]));
+    const run = validate();
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(readFileSync(join(ours!, name!)).length).toBeGreaterThan(4096 + header.length);
+  });
+
+  it("writes nothing when Node's compile cache is off", () => {
+    rmSync(cacheRoot, { recursive: true, force: true });
+    const run = validate({ NODE_DISABLE_COMPILE_CACHE: "1" });
+    expect(run.status).toBe(0);
+    expect(existsSync(cacheRoot) ? cacheFiles().size : 0).toBe(0);
+  });
+});
