@@ -246,6 +246,30 @@ describe("readLiveState's description of a failure that is not Graph's", () => {
     expect(snapshot.collections.map((c) => c.tenant)).toEqual(["b"]);
   });
 
+  it("describes an error that only borrows Graph's name, without details, by its message", async () => {
+    // Not from the Graph client (its errors always carry details): a lookalike must not stop
+    // the whole read, only its collection.
+    const lookalike = Object.assign(new Error("GET …: not from the Graph client"), {
+      name: "GraphRequestError",
+    });
+    const graph = new InMemoryGraph({
+      beforeList(tenantName) {
+        if (tenantName === "a") throw lookalike;
+      },
+    });
+    const snapshot = await readLiveState(desired, (name) => graph.clientFor(name));
+    expect(snapshot.failures).toStrictEqual([
+      {
+        tenant: "a",
+        kind: first.kind,
+        graphVersion: "beta",
+        message: "GET …: not from the Graph client",
+        cause: "network",
+      },
+    ]);
+    expect(snapshot.collections.map((c) => c.tenant)).toEqual(["b"]);
+  });
+
   it("records a tenant whose credential throws null, and still reads the others", async () => {
     const graph = new InMemoryGraph();
     const snapshot = await readLiveState(desired, (name): GraphClient => {
