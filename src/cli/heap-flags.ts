@@ -16,14 +16,15 @@ import { setFlagsFromString } from "node:v8";
  * setting it once the process runs takes effect (not so `--max-semi-space-size`, read only when
  * the heap is set up). test/e2e/heap-flags.test.ts checks it is in effect in a real run.
  *
- * `--heap-growing-percent=50`: after each full GC, V8 lets the old generation grow to a multiple
+ * `--heap-growing-percent=25`: after each full GC, V8 lets the old generation grow to a multiple
  * of what survived before the next one, a factor it picks between 1.1 and 4 from how fast the
  * program allocates against how fast it marks. A plan allocates slowly (it waits on the network)
  * while its live set is modest (tens of MB), so V8 picked a factor near 4: a 2,000-tenant plan
- * with 50-85 MB live reached 180 MB of heap. Held at 1.5 the peak follows the live set; the
- * extra full GCs are incremental and cost no measurable CPU in the bench (bench/RESULTS.md).
- * Like the growth factor above, it is read at each GC, so setting it at run time works (the
- * same test checks it).
+ * with 50-85 MB live reached 180 MB of heap. Held at 1.25 the peak follows the live set; the
+ * extra full GCs are incremental (a plan's garbage mostly dies young, in the scavenges) and
+ * cost no measurable CPU in the bench. 1.5 was the first setting; 1.25 took another 10-20 MB
+ * off a 2,000-tenant plan's peak (bench/RESULTS.md, changes 11 and 16). Like the growth factor
+ * above, it is read at each GC, so setting it at run time works (the same test checks it).
  */
 setFlagsFromString("--semi-space-growth-factor=1");
-setFlagsFromString("--heap-growing-percent=50");
+setFlagsFromString("--heap-growing-percent=25");

@@ -22,7 +22,7 @@ const YOUNG_GENERATION_HOOK =
  * about 20 MB alive and then makes objects that outlive a few scavenges (so they die in the old
  * generation, as a plan's responses and parsed documents do), and reports the largest old space
  * it saw. V8's own growing factor (up to 4x the live size after each full GC) takes it near
- * 200 MB; with the factor held at 1.5 it stays near 110 MB.
+ * 200 MB; with the factor held at 1.25 it stays near 100 MB (at 1.5 it was near 115 MB).
  */
 const OLD_GENERATION_HOOK =
   "data:text/javascript,import v8 from 'node:v8';import{writeSync}from'node:fs';" +
@@ -85,7 +85,7 @@ describe("the CLI process's V8 settings", () => {
     expect(size).toBeLessThanOrEqual(4 * 1024 * 1024);
   }, 60_000);
 
-  it("grows the old generation by half of what is live at most (--heap-growing-percent=50)", async () => {
+  it("grows the old generation by a quarter of what is live at most (--heap-growing-percent=25)", async () => {
     const run = await validateWith(OLD_GENERATION_HOOK);
     expect(run.code, run.stderr).toBe(0);
     const [, size, live] = /old generation: (\d+) (\d+)/.exec(run.stderr) ?? [];
