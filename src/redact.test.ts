@@ -50,6 +50,12 @@ describe("redact", () => {
     expect(redact("password k9#Qz! here")).toBe("password [redacted] here");
   });
 
+  it("replaces a secret that ends the text, and a text that is only the secret", () => {
+    registerSecret("k9#Qz!");
+    expect(redact("password k9#Qz!")).toBe("password [redacted]");
+    expect(redact("k9#Qz!")).toBe("[redacted]");
+  });
+
   it("registers a secret without the whitespace around it (as read from a file or env)", () => {
     registerSecret("  s3cr3t-from-a-file\n");
     expect(redact("got s3cr3t-from-a-file back")).toBe("got [redacted] back");

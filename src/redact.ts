@@ -139,36 +139,38 @@ function formsOf(secret: string): { text: string; caseless: boolean }[] {
  * end are left out of the match, never enough to rebuild a secret.
  */
 function base64Runs(secret: string): string[] {
-  const bytes = Buffer.from(secret, "utf8");
+  const bytes = Buffer.from(secret);
   const runs: string[] = [];
+  // A secret has at least MIN_SECRET_LENGTH bytes: each offset leaves at least one whole group.
   for (const skip of [0, 1, 2]) {
     const length = Math.floor((bytes.length - skip) / 3) * 3;
-    if (length <= 0) continue;
     const core = bytes.subarray(skip, skip + length);
     runs.push(core.toString("base64"), core.toString("base64url"));
   }
   return runs;
 }
 
-const PATTERNS: readonly (readonly [RegExp, string])[] = [
+/** Credential shapes, each with what a match (and its groups) becomes. */
+const PATTERNS: readonly (readonly [RegExp, (...match: string[]) => string])[] = [
   // Form fields and JSON properties that carry credentials (not again when already replaced).
   [
     /\b(client_secret|client_assertion|assertion|access_token|refresh_token|id_token|password)(["']?\s*[=:]\s*["']?)(?!\[redacted)[^\s&"',}]+/gi,
-    `$1$2${REDACTED}`,
+    (_field, name, separator) => `${name}${separator}${REDACTED}`,
   ],
   // A JWT (header.payload.signature, base64url): access tokens, ID tokens, client assertions.
-  [/\beyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*/g, "[redacted-jwt]"],
-  [/\b(Bearer)\s+[\w\-.~+/]+=*/gi, `$1 ${REDACTED}`],
+  [/\beyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*/g, () => "[redacted-jwt]"],
+  [/\b(Bearer)\s+[\w\-.~+/]+=*/gi, (_header, scheme) => `${scheme} ${REDACTED}`],
 ];
 
 /** The text with every registered secret and every credential-shaped string replaced. */
 export function redact(text: string): string {
   let result = replaceForms(text);
   for (const [pattern, replacement] of PATTERNS) {
-    const found = result.match(pattern)?.length ?? 0;
-    if (found === 0) continue;
-    redactionCount += found;
-    result = result.replace(pattern, replacement);
+    // One pass per shape, counting the matches as it replaces them.
+    result = result.replace(pattern, (...match: string[]) => {
+      redactionCount++;
+      return replacement(...match);
+    });
   }
   return result;
 }
