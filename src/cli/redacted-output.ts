@@ -11,26 +11,36 @@ type Output = CommandContext["stdout"];
  * that too (`redactPlan`): this filter sees whole writes, and the tool never splits a value
  * across two writes.
  */
-export function redactedOutput(target: Output): Output {
+export function redactedOutput(target: () => Output): Output {
   const filtered: Output = new Writable({
     decodeStrings: false,
     write(chunk: Buffer | string, _encoding, callback) {
       // Straight through and done at once: nothing is ever queued here, so what was written is
       // in the target even if the process exits on the next line (a second Ctrl-C).
-      target.write(redact(String(chunk)));
+      target().write(redact(String(chunk)));
       callback();
     },
   });
-  if (target.isTTY !== undefined) filtered.isTTY = target.isTTY;
+  // The target is asked for at the first write, not before (see `withRedactedOutput`).
+  Object.defineProperty(filtered, "isTTY", { get: () => target().isTTY, enumerable: true });
   return filtered;
 }
 
-/** The context with filtered stdout and stderr; the input and everything else as they were. */
+/**
+ * The context with filtered stdout and stderr; the input and everything else as they were. Not a
+ * spread of `context`: that would read every stream, and main.ts opens a standard stream only
+ * when it is used.
+ */
 export function withRedactedOutput(context: CommandContext): CommandContext {
   return {
-    ...context,
-    stdout: redactedOutput(context.stdout),
-    stderr: redactedOutput(context.stderr),
+    stdout: redactedOutput(() => context.stdout),
+    stderr: redactedOutput(() => context.stderr),
+    get stdin() {
+      return context.stdin;
+    },
+    env: context.env,
+    cwd: context.cwd,
+    abortSignal: context.abortSignal,
   };
 }
 
