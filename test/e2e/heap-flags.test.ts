@@ -18,18 +18,32 @@ const YOUNG_GENERATION_HOOK =
   "writeSync(2,'young generation: '+s.space_size+'\\n')})";
 
 /**
- * How far V8 lets the old generation grow past what is live. As the CLI exits, the hook keeps
- * about 20 MB alive and then makes objects that outlive a few scavenges (so they die in the old
- * generation, as a plan's responses and parsed documents do), and reports the largest old space
- * it saw. V8's own growing factor (up to 4x the live size after each full GC) takes it near
- * 200 MB; with the factor held at 1.25 it stays near 100 MB (at 1.5 it was near 115 MB).
+ * How far V8 lets the old generation grow past what is live. As the CLI exits, the hook makes
+ * about 70 MB live and forces a full GC (`--expose-gc`), after which V8 sets the next full GC's
+ * limit to its growing factor times what survived. Then it makes objects that outlive a few
+ * scavenges (so they die in the old generation, as a plan's responses and parsed documents do),
+ * reads the old generation's size after each batch, and stops at the first full GC (the size
+ * drops) or once the size is 3 times the live size. It reports the live size, the largest size
+ * before the stop and why it stopped.
+ *
+ * A ratio from a forced GC rather than the largest size over a whole workload (the first form of
+ * this test): that largest size depends on when each GC starts and ends, so on the machine's
+ * load. At load 9-12 it put a 1.5 factor at 116-129 MB (161 MB once in a full `npm run check`)
+ * and V8's own at 167-243 MB: no bound fits between them. From a known live size, at the same
+ * load: with the factor at 1.25, 1.26-1.27 times, or 1.44-1.54 when the GC ends late (30 runs);
+ * at 1.5, 1.51-1.52 and once 2.45; without the flag V8 picks a factor of 4 here
+ * (`--trace-gc-verbose`) and no full GC comes before 3 times (18 runs).
  */
 const OLD_GENERATION_HOOK =
   "data:text/javascript,import v8 from 'node:v8';import{writeSync}from'node:fs';" +
+  "const oldGeneration=()=>v8.getHeapSpaceStatistics().filter(s=>!/^(new|read_only)_/.test(s.space_name))" +
+  ".reduce((sum,s)=>sum+s.space_used_size,0);" +
   "process.on('exit',()=>{const live=[];for(let i=0;i<200000;i++)live.push({a:'x'.repeat(20)+i,b:[i,i+1]});" +
-  "let max=0;const keep=[];for(let r=0;r<300;r++){keep.push(Array.from({length:5000},(_,i)=>({s:'y'+i+r,n:[r]})));" +
-  "if(keep.length>20)keep.shift();max=Math.max(max,v8.getHeapSpaceStatistics().find(s=>s.space_name==='old_space').space_size)}" +
-  "writeSync(2,'old generation: '+max+' '+live.length+'\\n')})";
+  "gc();const base=oldGeneration();let peak=base,previous=base,end='no GC';const keep=[];" +
+  "for(let r=0;r<1000&&peak<3*base;r++){keep.push(Array.from({length:5000},(_,i)=>({s:'y'+i+r,n:[r]})));" +
+  "if(keep.length>20)keep.shift();const used=oldGeneration();if(used<previous*0.9){end='GC';break}" +
+  "peak=Math.max(peak,used);previous=used}" +
+  "writeSync(2,'old generation: '+base+' '+peak+' '+end+' '+live.length+'\\n')})";
 
 function tenantFile(index: number): string {
   const name = `tenant-${String(index).padStart(4, "0")}`;
@@ -58,12 +72,12 @@ describe("the CLI process's V8 settings", () => {
     await rm(directory, { recursive: true, force: true });
   });
 
-  function validateWith(hook: string) {
+  function validateWith(hook: string, nodeOptions: readonly string[] = []) {
     return new Promise<{ code: number | null; stdout: string; stderr: string }>(
       (resolve, reject) => {
         const child = spawn(
           process.execPath,
-          ["--import", hook, CLI, "validate", "--config", directory],
+          [...nodeOptions, "--import", hook, CLI, "validate", "--config", directory],
           { env: { PATH: process.env.PATH, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] },
         );
         let stdout = "";
@@ -85,12 +99,17 @@ describe("the CLI process's V8 settings", () => {
     expect(size).toBeLessThanOrEqual(4 * 1024 * 1024);
   }, 60_000);
 
-  it("grows the old generation by a quarter of what is live at most (--heap-growing-percent=25)", async () => {
-    const run = await validateWith(OLD_GENERATION_HOOK);
+  it("grows the old generation by about a quarter of what is live, not V8's up to 4 times (--heap-growing-percent=25)", async () => {
+    const run = await validateWith(OLD_GENERATION_HOOK, ["--expose-gc"]);
     expect(run.code, run.stderr).toBe(0);
-    const [, size, live] = /old generation: (\d+) (\d+)/.exec(run.stderr) ?? [];
-    expect(Number(live)).toBe(200_000);
-    expect(Number(size)).toBeGreaterThan(40 * 1024 * 1024);
-    expect(Number(size)).toBeLessThanOrEqual(150 * 1024 * 1024);
+    const [, live, peak, end, objects] =
+      /old generation: (\d+) (\d+) (GC|no GC) (\d+)/.exec(run.stderr) ?? [];
+    expect(Number(objects)).toBe(200_000);
+    expect(Number(live)).toBeGreaterThan(40 * 1024 * 1024);
+    // About 1.25; the bound leaves room for a GC that ends late under load and stays below the
+    // 3 times that V8's own factor lets the old generation reach with no full GC.
+    expect(end, run.stderr).toBe("GC");
+    const growth = Number(peak) / Number(live);
+    expect(growth, `${live} -> ${peak} bytes, then ${end}`).toBeLessThanOrEqual(2.75);
   }, 60_000);
 });
