@@ -664,9 +664,29 @@ describe("the record of where a plan was made", () => {
 });
 
 describe("what a saved plan keeps", () => {
-  it("keeps acceptances, warnings, a change's mode, a problem's cause, and leaves unset ones out", () => {
+  it("keeps acceptances, warnings, a change's mode, a problem's cause, health, and leaves unset ones out", () => {
     const full = planOf({
       changes: [change({ mode: "observe" })],
+      // An unhealthy state has no threshold: read back, it has no thresholdHours key either.
+      health: [
+        {
+          address: "deviceManagementPartner[contoso].jamf",
+          tenant: "contoso",
+          code: "unhealthy-state",
+          property: "partnerState",
+          value: "terminated",
+          summary: "partnerState is terminated",
+        },
+        {
+          address: "deviceManagementPartner[contoso].jamf",
+          tenant: "contoso",
+          code: "stale",
+          property: "lastHeartbeatDateTime",
+          value: null,
+          thresholdHours: 24,
+          summary: "no heartbeat recorded (more than 24 h)",
+        },
+      ],
       problems: [
         problem({ address: undefined, cause: "network", candidates: undefined }),
         problem({ tenant: "contoso", candidates: [{ id: "1", displayName: null }] }),
