@@ -245,6 +245,16 @@ describe("redact", () => {
     expect(redact("x=κωδικος-1234&y")).toBe("x=[redacted]&y");
   });
 
+  it("finds a secret echoed in upper case where its letters' upper case is not one letter back", () => {
+    // ß upper-cases to SS, the dotless ı to I (lower case i), a σ that ends a word to Σ (then ς).
+    registerSecret("Straße-secret-1");
+    expect(redact("x STRASSE-SECRET-1 y")).toBe("x [redacted] y");
+    registerSecret("kırmızı-secret-2");
+    expect(redact("x=KIRMIZI-SECRET-2&y")).toBe("x=[redacted]&y");
+    registerSecret("secret-λόγοσ-3");
+    expect(redact("x SECRET-ΛΌΓΟΣ-3 y")).toBe("x [redacted] y");
+  });
+
   it("finds a secret shaped like base64 and another secret's base64 that starts like it, as long", () => {
     const other = "Tenant-B-client-secret-01";
     const encoded = Buffer.from(other.slice(0, 24)).toString("base64");

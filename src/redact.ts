@@ -122,7 +122,14 @@ function pairOf(text: string, index: number): number {
 }
 
 function formsOf(secret: string): { text: string; caseless: boolean }[] {
-  const caseless = [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)];
+  // The upper case too: a server that upper-cases the secret writes ß as SS, ı as I and a σ
+  // that ends a word comes back as ς, none of which the secret's own lower case finds.
+  const caseless = [
+    secret,
+    secret.toUpperCase(),
+    encodeURIComponent(secret),
+    JSON.stringify(secret).slice(1, -1),
+  ];
   return [
     ...caseless.map((text) => ({ text, caseless: true })),
     ...base64Runs(secret)
