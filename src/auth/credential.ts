@@ -11,6 +11,8 @@
  * - the tenant's authority host, with MSAL's instance discovery off for non-Microsoft hosts;
  * - a per-request timeout policy, because the library otherwise waits forever on a token
  *   endpoint that accepts the connection and never answers (the token provider adds a backstop);
+ * - a policy that lets the library drop each request's AbortController once it is answered
+ *   (`identity-abort-release.ts`: otherwise every credential keeps one per request for the run);
  * - an extra CA for in-process tests (`tlsOptions`), the system roots kept.
  */
 import { createHash } from "node:crypto";
@@ -28,6 +30,7 @@ import {
   createGitHubAssertionProvider,
   missingGitHubOidcVariables,
 } from "./github-oidc.ts";
+import { releaseAbortControllersPolicy } from "./identity-abort-release.ts";
 import { registerSecret } from "../redact.ts";
 import { FileReadError, readRegularFile } from "../read-regular-file.ts";
 
@@ -216,6 +219,7 @@ function commonOptions(
     authorityHost: endpoints.authorityHost,
     disableInstanceDiscovery: endpoints.disableInstanceDiscovery,
     additionalPolicies: [
+      { position: "perCall", policy: releaseAbortControllersPolicy() },
       {
         position: "perCall",
         policy: requestTimeoutPolicy(context.tokenTimeoutInMs ?? DEFAULT_TOKEN_TIMEOUT_IN_MS),

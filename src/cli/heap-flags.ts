@@ -23,7 +23,7 @@ import { setFlagsFromString } from "node:v8";
  * with 50-85 MB live reached 180 MB of heap. Held at 1.25 the peak follows the live set; the
  * extra full GCs are incremental (a plan's garbage mostly dies young, in the scavenges) and
  * cost no measurable CPU in the bench. 1.5 was the first setting; 1.25 took another 10-20 MB
- * off a 2,000-tenant plan's peak (bench/RESULTS.md, changes 11 and 16). Like the growth factor
+ * off a 2,000-tenant plan's peak (bench/RESULTS.md, changes 11 and 18). Like the growth factor
  * above, it is read at each GC, so setting it at run time works (the same test checks it).
  */
 setFlagsFromString("--semi-space-growth-factor=1");
