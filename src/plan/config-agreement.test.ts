@@ -108,6 +108,22 @@ describe("planDisagreement", () => {
     );
   });
 
+  it("accepts a plan saved without its declared properties (they are optional in the file)", () => {
+    const unlisted = edited(plan, ({ declaredProperties: _declared, ...change }) => change);
+    expect(unlisted.changes[0]).not.toHaveProperty("declaredProperties");
+    expect(planDisagreement(unlisted, state)).toBeUndefined();
+  });
+
+  it("names each side's declared properties, in order, when they differ only in order", () => {
+    const reordered = edited(plan, (change) => ({
+      ...change,
+      declaredProperties: ["onboardingStatus", "onboardingUrl"],
+    }));
+    expect(planDisagreement(reordered, state)).toBe(
+      "remoteAssistancePartner[contoso].teamviewer: the plan's declared properties (onboardingStatus, onboardingUrl) are not the configuration's (onboardingUrl, onboardingStatus)",
+    );
+  });
+
   it("refuses a write of a property the configuration does not declare", () => {
     const only = stateWith({ spec: { onboardingStatus: "onboarded" } });
     const extra = edited(planFor(only), (change) => ({
@@ -133,6 +149,36 @@ describe("planDisagreement", () => {
     }));
     expect(planDisagreement(evil, state)).toMatch(
       /onboardingUrl would be set to "https:\/\/evil\.example\.com\/", the configuration says "https:\/\/example\.com\/new\/"$/,
+    );
+  });
+
+  describe("an object the configuration observes (metadata.mode: observe)", () => {
+    const observed: DesiredState = {
+      ...state,
+      objects: state.objects.map((object) => ({ ...object, mode: "observe" as const })),
+    };
+    const observedPlan = planFor(observed);
+
+    it("accepts the plan that observes it", () => {
+      expect(observedPlan.changes[0]!.mode).toBe("observe");
+      expect(planDisagreement(observedPlan, observed)).toBeUndefined();
+    });
+
+    it("refuses a plan edited to write it", () => {
+      // Without `mode`, apply would send the PATCH of a change it should only report.
+      const written = edited(observedPlan, ({ mode: _mode, ...change }) => change);
+      expect(planDisagreement(written, observed)).toBe(
+        "remoteAssistancePartner[contoso].teamviewer: the configuration observes this object (metadata.mode: observe), the plan would write it",
+      );
+    });
+  });
+
+  it("refuses a kind this version does not know, rather than failing on it", () => {
+    // Only a configuration built in code can declare one (the loader refuses unknown kinds).
+    const mystery = desiredState([desiredObject({ kind: "MysteryPartner", spec: SPEC })]);
+    const unknown = edited(plan, (change) => ({ ...change, kind: "MysteryPartner" }));
+    expect(planDisagreement(unknown, mystery)).toBe(
+      "remoteAssistancePartner[contoso].teamviewer: unknown kind MysteryPartner",
     );
   });
 
