@@ -19,8 +19,7 @@ const DIST = path.join(import.meta.dirname, "..", "dist");
 // Beside Node's own compile cache (NODE_COMPILE_CACHE, or a folder per Node version in the
 // temporary folder): none when that is off (NODE_DISABLE_COMPILE_CACHE=1).
 enableCompileCache?.();
-const nodeCache = getCompileCacheDir?.();
-const CACHE_DIR = nodeCache === undefined ? undefined : path.join(nodeCache, "intune-gitops");
+const CACHE_DIR = trustedCacheDir(getCompileCacheDir?.());
 const requireOutside = createRequire(path.join(DIST, "bundle.cjs"));
 const loaded = new Map();
 const toWrite = [];
@@ -72,6 +71,31 @@ function readCache(file) {
   return { file: cacheFile, key, data: matches ? bytes.subarray(header.length) : undefined };
 }
 
+/**
+ * Our folder in Node's, if it can be trusted: a code cache is code this process runs, and the
+ * temporary folder is shared on a machine with several users. So the folder, Node's and the one
+ * above it must each belong to this user (or root) and be writable by no one else; otherwise no
+ * cache is read or written. Windows has no owners here: its temporary folder is the user's own.
+ */
+function trustedCacheDir(nodeCache) {
+  if (nodeCache === undefined) return undefined;
+  const ours = path.join(nodeCache, "intune-gitops");
+  const uid = process.getuid?.();
+  if (uid === undefined) return ours;
+  for (const folder of [path.dirname(nodeCache), nodeCache, ours]) {
+    let info;
+    try {
+      info = fs.statSync(folder);
+    } catch {
+      // Ours is made at exit, for this user only.
+      if (folder === ours) continue;
+      return undefined;
+    }
+    if ((info.uid !== uid && info.uid !== 0) || (info.mode & 0o022) !== 0) return undefined;
+  }
+  return ours;
+}
+
 /** A short name for a folder, so that two installed copies keep caches of their own. */
 function hashOf(text) {
   let hash = 0x811c9dc5;
@@ -83,7 +107,7 @@ process.on("exit", () => {
   for (const { script, cacheFile, key } of toWrite) {
     const temporary = `${cacheFile}.${process.pid}.tmp`;
     try {
-      fs.mkdirSync(CACHE_DIR, { recursive: true });
+      fs.mkdirSync(CACHE_DIR, { recursive: true, mode: 0o700 });
       fs.writeFileSync(
         temporary,
         Buffer.concat([Buffer.from(`${key}\n`), script.createCachedData()]),

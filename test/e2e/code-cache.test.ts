@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import {
+  chmodSync,
   cpSync,
   existsSync,
   mkdtempSync,
@@ -7,8 +8,8 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  writeFileSync,
 } from "node:fs";
-import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -111,6 +112,22 @@ describe("the code cache of the published entry", () => {
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     expect(readFileSync(join(ours!, name!)).length).toBeGreaterThan(4096 + header.length);
+  });
+
+  it("neither reads nor writes a cache folder that others may write to", () => {
+    const ours = readdirSync(cacheRoot)
+      .map((folder) => join(cacheRoot, folder, "intune-gitops"))
+      .find((folder) => existsSync(folder));
+    expect(ours).toBeDefined();
+    for (const file of readdirSync(ours!)) rmSync(join(ours!, file));
+    chmodSync(ours!, 0o777);
+    try {
+      const run = validate();
+      expect(run.status).toBe(0);
+      expect(readdirSync(ours!)).toEqual([]);
+    } finally {
+      chmodSync(ours!, 0o700);
+    }
   });
 
   it("writes nothing when Node's compile cache is off", () => {
