@@ -1,5 +1,10 @@
+import {
+  readdir as readdirCallback,
+  realpath as realpathCallback,
+  stat as statCallback,
+} from "node:fs";
 import type { Dirent } from "node:fs";
-import { readdir, realpath, stat } from "node:fs/promises";
+import { promisify } from "node:util";
 import { basename, join, relative, resolve, sep } from "node:path";
 import { hasErrors, type Diagnostic } from "../diagnostics.ts";
 import { compareStrings } from "../canonical-json.ts";
@@ -11,6 +16,13 @@ import type { ConfigFile } from "./read-files.ts";
 
 export type { ConfigFile } from "./read-files.ts";
 export type { ConfigResult } from "./model.ts";
+
+// The callback API, promisified, rather than `node:fs/promises` (which loads Node's readline
+// modules with it): see src/read-regular-file.ts. `realpath.native` is what the promise API's
+// `realpath` calls.
+const readdir = promisify(readdirCallback);
+const realpath = promisify(realpathCallback.native);
+const stat = promisify(statCallback);
 
 /** How the configuration folder is read. */
 export interface LoadConfigOptions {
