@@ -19,7 +19,8 @@ const DIST = path.join(import.meta.dirname, "..", "dist");
 // Beside Node's own compile cache (NODE_COMPILE_CACHE, or a folder per Node version in the
 // temporary folder): none when that is off (NODE_DISABLE_COMPILE_CACHE=1).
 enableCompileCache?.();
-const CACHE_DIR = trustedCacheDir(getCompileCacheDir?.());
+const nodeCache = getCompileCacheDir?.();
+const CACHE_DIR = nodeCache === undefined ? undefined : path.join(nodeCache, "intune-gitops");
 const requireOutside = createRequire(path.join(DIST, "bundle.cjs"));
 const loaded = new Map();
 const toWrite = [];
@@ -49,7 +50,7 @@ function load(file, cached = true) {
  * The cache of a file: one cache file per bundle file and folder, its first line the key the data
  * was made for. The key is the file's identity and change times, as git's index uses them: V8
  * itself checks only the source's length, and a file cannot be rewritten without its ctime
- * changing. A cache for another key is replaced.
+ * changing. A cache for another key, or one this process cannot trust, is replaced.
  */
 function readCache(file) {
   let key;
@@ -60,40 +61,38 @@ function readCache(file) {
     return undefined;
   }
   const cacheFile = path.join(CACHE_DIR, `${path.basename(file)}.${hashOf(path.dirname(file))}`);
-  let bytes;
-  try {
-    bytes = fs.readFileSync(cacheFile);
-  } catch {
-    return { file: cacheFile, key, data: undefined };
-  }
+  const bytes = trustedBytes(cacheFile);
   const header = Buffer.from(`${key}\n`);
-  const matches = bytes.length > header.length && bytes.subarray(0, header.length).equals(header);
+  const matches =
+    bytes !== undefined &&
+    bytes.length > header.length &&
+    bytes.subarray(0, header.length).equals(header);
   return { file: cacheFile, key, data: matches ? bytes.subarray(header.length) : undefined };
 }
 
 /**
- * Our folder in Node's, if it can be trusted: a code cache is code this process runs, and the
- * temporary folder is shared on a machine with several users. So the folder, Node's and the one
- * above it must each belong to this user (or root) and be writable by no one else; otherwise no
- * cache is read or written. Windows has no owners here: its temporary folder is the user's own.
+ * A cache file's bytes, if only this user (or root) can have written them: a code cache is code
+ * this process runs, and Node's cache folder is in the shared temporary folder by default. The
+ * check is made on the file as opened, not following a link, so nothing can be swapped in between
+ * the check and the read, whatever the folders' modes (a umask of 002 makes them group-writable):
+ * another user can delete or replace a cache file there, never forge one of ours. Windows has no
+ * owners here: its temporary folder is the user's own.
  */
-function trustedCacheDir(nodeCache) {
-  if (nodeCache === undefined) return undefined;
-  const ours = path.join(nodeCache, "intune-gitops");
-  const uid = process.getuid?.();
-  if (uid === undefined) return ours;
-  for (const folder of [path.dirname(nodeCache), nodeCache, ours]) {
-    let info;
-    try {
-      info = fs.statSync(folder);
-    } catch {
-      // Ours is made at exit, for this user only.
-      if (folder === ours) continue;
-      return undefined;
-    }
-    if ((info.uid !== uid && info.uid !== 0) || (info.mode & 0o022) !== 0) return undefined;
+function trustedBytes(cacheFile) {
+  let descriptor;
+  try {
+    descriptor = fs.openSync(cacheFile, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
+    const info = fs.fstatSync(descriptor);
+    const uid = process.getuid?.();
+    const trusted =
+      info.isFile() &&
+      (uid === undefined || ((info.uid === uid || info.uid === 0) && (info.mode & 0o022) === 0));
+    return trusted ? fs.readFileSync(descriptor) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (descriptor !== undefined) fs.closeSync(descriptor);
   }
-  return ours;
 }
 
 /** A short name for a folder, so that two installed copies keep caches of their own. */
@@ -105,18 +104,24 @@ function hashOf(text) {
 
 process.on("exit", () => {
   for (const { script, cacheFile, key } of toWrite) {
-    const temporary = `${cacheFile}.${process.pid}.tmp`;
+    // Created new (never through a link or over another's file), readable by this user only, then
+    // renamed into place whole: another run may be reading the cache.
+    const temporary = `${cacheFile}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
       fs.mkdirSync(CACHE_DIR, { recursive: true, mode: 0o700 });
       fs.writeFileSync(
         temporary,
         Buffer.concat([Buffer.from(`${key}\n`), script.createCachedData()]),
+        { flag: "wx", mode: 0o600 },
       );
-      // A whole file or none: another run may be reading it.
       fs.renameSync(temporary, cacheFile);
     } catch {
       // Without a cache the next run compiles as Node would: slower, nothing else.
-      fs.rmSync(temporary, { force: true });
+      try {
+        fs.rmSync(temporary, { force: true });
+      } catch {
+        // The folder cannot even be searched: nothing of ours is in it.
+      }
     }
   }
 });

@@ -3,15 +3,17 @@ import {
   chmodSync,
   cpSync,
   existsSync,
+  lstatSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXAMPLES } from "../helpers/cli.ts";
@@ -114,19 +116,54 @@ describe("the code cache of the published entry", () => {
     expect(readFileSync(join(ours!, name!)).length).toBeGreaterThan(4096 + header.length);
   });
 
-  it("neither reads nor writes a cache folder that others may write to", () => {
+  /** Our cache folder and its cache of zod's chunk, after the runs above. */
+  const zodCache = () => {
     const ours = readdirSync(cacheRoot)
       .map((folder) => join(cacheRoot, folder, "intune-gitops"))
       .find((folder) => existsSync(folder));
     expect(ours).toBeDefined();
-    for (const file of readdirSync(ours!)) rmSync(join(ours!, file));
-    chmodSync(ours!, 0o777);
+    const name = readdirSync(ours!).find((file) => file.startsWith("zod-"));
+    expect(name).toBeDefined();
+    return { ours: ours!, file: join(ours!, name!) };
+  };
+
+  it("never runs a cache file that another user could have written: it is replaced", () => {
+    const { file } = zodCache();
+    chmodSync(file, 0o666);
+    const before = statSync(file).ino;
+    const run = validate();
+    expect(run.status).toBe(0);
+    // Not accepted, so written anew at exit (a new file renamed into place), for this user only.
+    expect(statSync(file).ino).not.toBe(before);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it("never follows a link to a cache file: it is replaced by a file of its own", () => {
+    const { file } = zodCache();
+    const elsewhere = join(root, "elsewhere.cache");
+    cpSync(file, elsewhere);
+    rmSync(file);
+    symlinkSync(elsewhere, file);
+    const run = validate();
+    expect(run.status).toBe(0);
+    expect(lstatSync(file).isSymbolicLink()).toBe(false);
+  });
+
+  it("keeps and uses its cache in folders a umask of 002 made group-writable", () => {
+    const { ours } = zodCache();
+    for (const name of readdirSync(ours)) rmSync(join(ours, name));
+    chmodSync(ours, 0o770);
+    chmodSync(dirname(ours), 0o775);
     try {
-      const run = validate();
-      expect(run.status).toBe(0);
-      expect(readdirSync(ours!)).toEqual([]);
+      expect(validate().status).toBe(0);
+      const written = cacheFiles();
+      expect([...written.keys()].some((name) => name.startsWith("zod-"))).toBe(true);
+      expect(validate().status).toBe(0);
+      // Accepted by V8 on the second run, so not written again.
+      expect(cacheFiles()).toEqual(written);
     } finally {
-      chmodSync(ours!, 0o700);
+      chmodSync(ours, 0o700);
+      chmodSync(dirname(ours), 0o755);
     }
   });
 
