@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { DesiredObject, DesiredState, TenantConfig } from "../config/model.ts";
+import type { DesiredObject } from "../config/model.ts";
 import { RESOURCES } from "../resources/registry.ts";
 import type { GraphVersion } from "../resources/types.ts";
 import { GraphRequestError, type GraphClient, type ListCollectionRequest } from "../graph/types.ts";
 import { collectionReads, readLiveState, type ReadProgressEvent } from "./read-live.ts";
 import { InMemoryGraph } from "../../test/helpers/in-memory-graph.ts";
+import { desiredObject, desiredState as state } from "../../test/helpers/plan-builders.ts";
 
 /**
  * The snapshot's order does not follow the network: listings here finish in the reverse of the
@@ -12,37 +13,18 @@ import { InMemoryGraph } from "../../test/helpers/in-memory-graph.ts";
  * is still by tenant, then kind in the registry's order, then Graph version; a tenant-wide
  * failure comes first in its tenant. Also how a failure that is not Graph's is described.
  */
-const source = { file: "x.yaml", line: 1, column: 1 };
 const [first, second] = RESOURCES;
 if (first === undefined || second === undefined) throw new Error("the registry lists two kinds");
 
-function tenant(name: string): TenantConfig {
-  return {
-    name,
-    tenantId: "00000000-0000-0000-0000-000000000000",
-    cloud: "global",
-    graphVersion: "beta",
-    auth: { method: "azureCli" },
-    source,
-  };
-}
-
-function object(kind: string, tenantName: string, graphVersion: GraphVersion): DesiredObject {
+function object(kind: string, tenant: string, graphVersion: GraphVersion): DesiredObject {
   const name = `${kind} ${graphVersion}`;
-  return {
+  return desiredObject({
     kind,
     name,
-    tenant: tenantName,
-    match: { by: "displayName", displayName: name },
+    tenant,
     graphVersion,
-    spec: {},
-    source,
-    propertySources: {},
-  };
-}
-
-function state(objects: DesiredObject[], tenants: string[]): DesiredState {
-  return { tenants: tenants.map(tenant), objects, digest: "0", files: [] };
+    match: { by: "displayName", displayName: name },
+  });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
