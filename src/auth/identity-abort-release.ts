@@ -9,8 +9,13 @@
  * The library registers its clean-up as the signal's `onabort` handler. This policy, first on the
  * credential's own pipeline, calls that handler once the request has its answer or has failed:
  * the request is over, and nothing else reads the map (the library's `abortRequests` is never
- * called). The signal is not aborted. A signal without such a handler is left alone, so a library
- * that fixes the leak in another way is unaffected.
+ * called). The signal is not aborted.
+ *
+ * `@azure/identity` is a caret dependency, so a user may install a version we never ran. The
+ * handler is therefore called only when it is the clean-up we know: its source empties the
+ * client's `abortControllers` map (`IdentityClient.generateAbortSignal`, 4.x). Any other handler
+ * (a later version's, or a caller's own signal with work of its own on abort) is left alone: then
+ * the leak comes back, which costs memory only.
  */
 import type { ClientSecretCredentialOptions } from "@azure/identity";
 
@@ -35,6 +40,11 @@ export function releaseAbortControllersPolicy(): PipelinePolicy {
 function releaseLibraryController(signal: PipelineRequest["abortSignal"]): void {
   if (signal === undefined || !("onabort" in signal)) return;
   const cleanUp = signal.onabort;
-  if (typeof cleanUp !== "function") return;
+  if (typeof cleanUp !== "function" || !isLibraryCleanUp(cleanUp)) return;
   Reflect.apply(cleanUp, signal, [new Event("abort")]);
+}
+
+/** The handler is `@azure/identity`'s own: it empties the client's map of controllers. */
+function isLibraryCleanUp(handler: object): boolean {
+  return /\babortControllers\.set\(/.test(Function.prototype.toString.call(handler));
 }
