@@ -42,7 +42,14 @@ function load(file, cached = true) {
   }
   const dir = path.dirname(file);
   const require = (id) => (id.startsWith("./") ? load(path.join(dir, id)) : requireOutside(id));
-  script.runInThisContext()(module.exports, require, module, file, dir);
+  try {
+    script.runInThisContext()(module.exports, require, module, file, dir);
+  } catch (error) {
+    // As `require` does: a file that threw is not loaded, and requiring it again runs it again
+    // (rather than handing out its half-filled exports).
+    loaded.delete(file);
+    throw error;
+  }
   return module.exports;
 }
 
@@ -103,6 +110,7 @@ function hashOf(text) {
 }
 
 process.on("exit", () => {
+  if (toWrite.length === 0) return;
   for (const { script, cacheFile, key } of toWrite) {
     // Created new (never through a link or over another's file), readable by this user only, then
     // renamed into place whole: another run may be reading the cache.
@@ -124,9 +132,45 @@ process.on("exit", () => {
       }
     }
   }
+  pruneCaches();
 });
+
+/** A cache unused this long belongs to a copy that is gone (an `npx` folder, an old checkout). */
+const UNUSED_FOR_MS = 30 * 24 * 60 * 60 * 1000;
+
+/**
+ * Removes the caches nothing will read again: this folder's caches of files a new build replaced
+ * (their names carry the build's hashes), and any copy's not written for 30 days (one still in
+ * use is written again by its next run). Run only when
+ * this process wrote a cache, that is on a new build's first runs, so a steady run reads no
+ * folder. Only this user's regular files named as our caches are removed.
+ */
+function pruneCaches() {
+  const ownSuffix = `.${hashOf(DIST)}`;
+  const uid = process.getuid?.();
+  try {
+    for (const name of fs.readdirSync(CACHE_DIR)) {
+      const match = /^(.+\.cjs)(\.[0-9a-z]+)$/.exec(name);
+      if (match === null) continue;
+      const file = path.join(CACHE_DIR, name);
+      const info = fs.lstatSync(file);
+      if (!info.isFile() || (uid !== undefined && info.uid !== uid)) continue;
+      const replaced = match[2] === ownSuffix && !fs.existsSync(path.join(DIST, match[1]));
+      if (replaced || Date.now() - info.mtimeMs > UNUSED_FOR_MS) fs.rmSync(file, { force: true });
+    }
+  } catch {
+    // Pruning is housekeeping: a folder or file that cannot be read or removed is left as it is.
+  }
+}
 
 // The entry sets V8 flags (src/cli/heap-flags.ts) and V8 keys a code cache to the flags in force:
 // compiled before they change, its cache would be refused on every run. It is a few lines; the
 // program it requires is compiled after.
-await load(path.join(DIST, "bundle.cjs"), false).main();
+const entry = path.join(DIST, "bundle.cjs");
+if (!fs.existsSync(entry)) {
+  process.stderr.write(
+    `intune-gitops: the program is not built: ${entry} is missing. Run \`npm run build\` (or \`npm ci\`) in ${path.dirname(DIST)}.\n`,
+  );
+  process.exit(1);
+}
+await load(entry, false).main();

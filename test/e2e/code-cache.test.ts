@@ -10,6 +10,7 @@ import {
   rmSync,
   statSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -160,6 +161,28 @@ describe("the code cache of the published entry", () => {
       chmodSync(ours, 0o700);
       chmodSync(dirname(ours), 0o755);
     }
+  });
+
+  it("prunes, when it writes, what earlier builds and long-gone copies left", () => {
+    const { ours, file } = zodCache();
+    // A cache file is named after its bundle file and a hash of the folder the file is in.
+    const folderHash = file.slice(file.lastIndexOf("."));
+    const earlierBuild = join(ours, `zod-EarlierBuild.cjs${folderHash}`);
+    const goneCopy = join(ours, "zod-OtherCopy.cjs.gone1");
+    const recentCopy = join(ours, "zod-OtherCopy.cjs.recent1");
+    for (const name of [earlierBuild, goneCopy, recentCopy]) {
+      writeFileSync(name, "key\n", { mode: 0o600 });
+    }
+    const fortyDaysAgo = Date.now() / 1000 - 40 * 24 * 60 * 60;
+    utimesSync(goneCopy, fortyDaysAgo, fortyDaysAgo);
+    rmSync(file); // so that this run writes a cache, as the first run of a new build does
+    expect(validate().status).toBe(0);
+    expect(existsSync(file)).toBe(true);
+    // Its own folder's caches of files no longer in dist/, and any copy's unused for 30 days.
+    expect(existsSync(earlierBuild)).toBe(false);
+    expect(existsSync(goneCopy)).toBe(false);
+    // Another copy's recent cache is that copy's business.
+    expect(existsSync(recentCopy)).toBe(true);
   });
 
   it("writes nothing when Node's compile cache is off", () => {
