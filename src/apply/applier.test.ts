@@ -365,10 +365,14 @@ describe("applyPlan", () => {
         appOf: () => "one-app",
       });
       await vi.runAllTimersAsync();
-      const { result } = await applying;
+      const { result, events } = await applying;
       expect(result.summary.changed).toBe(4);
       // Each tenant's own budget (2) allows all four at once; the app's (3) holds the fourth.
       expect(startTimes).toEqual([0, 0, 0, 10_000]);
+      // And the wait says so: the app's budget held it, not the tenant's (which had room).
+      expect(events.filter((event) => event.type === "budget-wait")).toEqual([
+        expect.objectContaining({ budget: "app", waitMs: 10_000, writes: 3, perMs: 10_000 }),
+      ]);
     } finally {
       vi.useRealTimers();
     }

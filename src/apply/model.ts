@@ -163,10 +163,15 @@ export type ApplyEvent =
       readonly object: ObjectRef;
       readonly properties: readonly string[];
     }
-  /** A write waits for the tenant's write budget (stays under Intune's per-app limit). */
+  /**
+   * A write waits for a write budget: the tenant's own (under Intune's limit per app and tenant)
+   * or its app's, shared by every tenant signing in with the app. `writes` and `perMs` are that
+   * budget's.
+   */
   | {
       readonly type: "budget-wait";
       readonly tenant: string;
+      readonly budget: "tenant" | "app";
       readonly waitMs: number;
       readonly writes: number;
       readonly perMs: number;

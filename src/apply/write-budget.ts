@@ -61,10 +61,13 @@ export interface WriteBudget {
   /**
    * Resolves when a write may start, and counts it. Callers are served in the order they asked.
    * Rejects with the signal's reason when the signal aborts first (nothing is counted then).
-   * `onWait` is told how long the caller will wait, each time it has to.
+   * `onWait` is told how long the caller will wait, each time it has to, and which window holds
+   * it (this budget's own, or one of `alsoWithin`).
    */
-  acquire(signal?: AbortSignal, onWait?: (waitMs: number) => void): Promise<void>;
+  acquire(signal?: AbortSignal, onWait?: OnWait): Promise<void>;
 }
+
+export type OnWait = (waitMs: number, holding: WriteWindow) => void;
 
 /** The default budget: 80 PATCH requests per 20 s per tenant (Intune's limit is 100 per app and tenant). */
 export const DEFAULT_WRITE_BUDGET = { writes: 80, perMs: 20_000 } as const;
@@ -86,17 +89,22 @@ export function createWriteBudget(options: WriteBudgetOptions): WriteBudget {
   // Callers queue up so that a later caller never overtakes one that is already waiting.
   let queue: Promise<void> = Promise.resolve();
 
-  async function takeSlot(signal?: AbortSignal, onWait?: (waitMs: number) => void) {
+  async function takeSlot(signal?: AbortSignal, onWait?: OnWait) {
     for (;;) {
       signal?.throwIfAborted();
       const time = now();
       // Room in every window at the same instant, or the longest wait any of them asks for.
-      const waitMs = Math.max(...windows.map((window) => window.waitAt(time)));
+      let waitMs = 0;
+      let holding = own;
+      for (const window of windows) {
+        const wait = window.waitAt(time);
+        if (wait > waitMs) [waitMs, holding] = [wait, window];
+      }
       if (waitMs <= 0) {
         for (const window of windows) window.record(time);
         return;
       }
-      onWait?.(waitMs);
+      onWait?.(waitMs, holding);
       await sleep(waitMs, signal);
     }
   }

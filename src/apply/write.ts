@@ -50,9 +50,10 @@ export async function writeChanges(
   run.emit({ type: "write-started", objects: toWrite.length });
   await limits.scheduler.forEachTenant(groupByTenant(toWrite), tenantOfGroup, async (changes) => {
     const tenant = tenantOfGroup(changes);
+    const appWindow = limits.appWindowOf(tenant);
     const tenantBudget = createWriteBudget({
       ...budget,
-      alsoWithin: [limits.appWindowOf(tenant)],
+      alsoWithin: [appWindow],
       now,
       sleep: limits.sleep,
     });
@@ -63,13 +64,14 @@ export async function writeChanges(
     // Waits for a budget slot end on Ctrl-C (or fail-fast) and when the tenant's circuit opens.
     const tenantStopped = AbortSignal.any([run.stopped, breaker.signal]);
     const takeSlot = () =>
-      tenantBudget.acquire(tenantStopped, (waitMs) =>
+      tenantBudget.acquire(tenantStopped, (waitMs, holding) =>
         run.emit({
           type: "budget-wait",
           tenant,
+          budget: holding === appWindow ? "app" : "tenant",
           waitMs,
-          writes: budget.writes,
-          perMs: budget.perMs,
+          writes: holding.writes,
+          perMs: holding.perMs,
         }),
       );
     const client = await run.clientFor(tenant);

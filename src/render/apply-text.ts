@@ -48,7 +48,7 @@ export function renderApplyEvent(event: ApplyEvent, options: ApplyTextOptions): 
       return undefined;
     case "budget-wait":
       return paint.dim(
-        `  ${event.tenant}: waiting ${formatSeconds(event.waitMs)} to stay within ${event.writes} writes per ${formatSeconds(event.perMs)}`,
+        `  ${event.tenant}: waiting ${formatSeconds(event.waitMs)} to stay within ${event.budget === "app" ? "its app's" : "its"} ${event.writes} writes per ${formatSeconds(event.perMs)}${event.budget === "app" ? " (across all tenants signing in with it)" : ""}`,
       );
     case "circuit-open":
       return paint.yellow(
