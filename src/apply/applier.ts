@@ -39,7 +39,7 @@ export interface ApplyOptions {
   readonly writeBudget?: { readonly writes: number; readonly perMs: number };
   /**
    * PATCH requests that may start per app across all its tenants in any window of `perMs`
-   * (default 400 per 20 000 ms, `DEFAULT_APP_WRITE_BUDGET`).
+   * (default 2,000 per 20 000 ms, `DEFAULT_APP_WRITE_BUDGET`).
    */
   readonly appWriteBudget?: { readonly writes: number; readonly perMs: number };
   /**
