@@ -23,7 +23,50 @@ export function redactedOutput(target: () => Output): Output {
   });
   // The target is asked for at the first write, not before (see `withRedactedOutput`).
   Object.defineProperty(filtered, "isTTY", { get: () => target().isTTY, enumerable: true });
+  Object.defineProperty(filtered, TARGET, { value: target });
   return filtered;
+}
+
+/** Where a filtered output writes to (`redactedOutput`'s target). */
+const TARGET = Symbol("redacted output's target");
+
+/**
+ * How much may wait in the stream's queue before `writePieces` waits for it to empty. A pipe
+ * takes what its reader reads: a plan written in one go sat in the queue whole (3 MB of text
+ * for 2,000 tenants, and the bytes Node encodes it into).
+ */
+const QUEUED_LIMIT = 256 * 1024;
+
+/**
+ * Writes the pieces one after another, each straight through (and through the filter, one piece
+ * at a time: the pieces must not cut a value), and lets the stream's queue empty whenever more
+ * than QUEUED_LIMIT waits in it, so that a large output is never held whole. Waits for nothing
+ * when the stream writes at once (a file, a terminal) or is gone (closed).
+ */
+export async function writePieces(output: Output, pieces: Iterable<string>): Promise<void> {
+  const destination = (): Output => {
+    const target = (output as { [TARGET]?: () => Output })[TARGET];
+    return target === undefined ? output : target();
+  };
+  for (const piece of pieces) {
+    output.write(piece);
+    const stream = destination() as Partial<Writable>;
+    if ((stream.writableLength ?? 0) > QUEUED_LIMIT && stream.destroyed !== true)
+      await emptied(stream as Writable);
+  }
+}
+
+/** When the stream has written everything queued ('drain'), or has closed. */
+function emptied(stream: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stream.off("drain", done);
+      stream.off("close", done);
+      resolve();
+    };
+    stream.on("drain", done);
+    stream.on("close", done);
+  });
 }
 
 /**

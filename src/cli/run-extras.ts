@@ -46,6 +46,15 @@ export function attributionOf(values: OptionValues): { readonly windowDays: numb
   return { windowDays: days };
 }
 
+/**
+ * Whether the run writes an events file (`--events FILE`). Without it the events are not made
+ * at all: a 2,000-tenant plan has thousands (one per drifted property and health finding), each
+ * with its canonical JSON kept to drop repeats.
+ */
+export function wantsEvents(values: OptionValues): boolean {
+  return typeof values.events === "string";
+}
+
 /** Writes the run's events to `--events FILE` (nothing without the flag). */
 export async function writeEventsFile(
   values: OptionValues,

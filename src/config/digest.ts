@@ -1,4 +1,4 @@
-import { canonicalJson, sha256Hex } from "../canonical-json.ts";
+import { canonicalJsonSha256 } from "../canonical-json.ts";
 import type { DesiredObject, TenantConfig } from "./model.ts";
 
 /**
@@ -25,5 +25,5 @@ export function desiredStateDigest(
       }),
     ),
   };
-  return sha256Hex(canonicalJson(data));
+  return canonicalJsonSha256(data);
 }

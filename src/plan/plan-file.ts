@@ -1,6 +1,6 @@
 import { redactJson } from "../redact.ts";
 import type { JsonValue } from "../json.ts";
-import { canonicalJson, sha256Hex } from "../canonical-json.ts";
+import { canonicalJsonSha256 } from "../canonical-json.ts";
 import type { Plan } from "./model.ts";
 import { PlanSchema } from "./plan-schema.ts";
 import { savedPlanJson } from "./saved-plan-json.ts";
@@ -209,5 +209,5 @@ const FILE_KEYS = new Set([
 ]);
 
 function planChecksum(plan: JsonValue): string {
-  return sha256Hex(canonicalJson(plan));
+  return canonicalJsonSha256(plan);
 }

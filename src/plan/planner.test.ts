@@ -409,6 +409,30 @@ describe("createPlan", () => {
       expect(plan.changes).toHaveLength(1);
     });
 
+    it("compares repeated listings as JSON (key order aside), and only listings of one id", () => {
+      const { id: _id, ...rest } = teamviewer();
+      const reordered = { ...Object.fromEntries(Object.entries(rest).reverse()), id: ID };
+      const once = createPlan({
+        desired: desiredState([desiredObject({ spec: { onboardingStatus: "onboarded" } })]),
+        live: snapshot([
+          collection([liveObject("x", { displayName: "X" }), teamviewer()]),
+          collection([reordered, liveObject("y", { displayName: "Y" })]),
+        ]),
+        toolVersion: TOOL,
+      });
+      expect(once.problems).toEqual([]);
+      expect(once.changes.map((change) => change.liveId)).toEqual([ID]);
+      const twice = createPlan({
+        desired: desiredState([desiredObject({ spec: { onboardingStatus: "onboarded" } })]),
+        live: snapshot([
+          collection([teamviewer(), teamviewer({ onboardingStatus: "onboarding" })]),
+        ]),
+        toolVersion: TOOL,
+      });
+      expect(twice.changes).toEqual([]);
+      expect(twice.problems.map((problem) => problem.code)).toEqual(["ambiguous"]);
+    });
+
     it("refuses two declarations of one live object", () => {
       const plan = createPlan({
         desired: desiredState([

@@ -498,14 +498,47 @@ function collectionKey(tenant: string, kind: string, version: GraphVersion): str
  * read) counts once; two different objects with one id stay two (and are reported ambiguous).
  */
 function indexCollections(live: LiveSnapshot): Map<string, LiveObject[]> {
-  const index = new Map<string, Map<string, LiveObject>>();
+  const index = new Map<string, CollectionIndex>();
   for (const collection of live.collections) {
     const key = collectionKey(collection.tenant, collection.kind, collection.graphVersion);
-    const objects = index.get(key) ?? new Map<string, LiveObject>();
-    for (const object of collection.objects) objects.set(canonicalJson(object), object);
-    index.set(key, objects);
+    let entry = index.get(key);
+    if (entry === undefined) {
+      entry = { objects: [], byId: new Map() };
+      index.set(key, entry);
+    }
+    for (const object of collection.objects) addLiveObject(entry, object);
   }
-  return new Map([...index].map(([key, objects]) => [key, [...objects.values()]]));
+  return new Map([...index].map(([key, entry]) => [key, entry.objects]));
+}
+
+interface CollectionIndex {
+  /** In the order each distinct object was first listed. */
+  readonly objects: LiveObject[];
+  /** The positions in `objects` of the objects listed with an id. */
+  readonly byId: Map<LiveObject["id"], number[]>;
+}
+
+/**
+ * Adds an object unless an identical one (the same canonical JSON) is there already, in which
+ * case the later one takes its place. Objects are compared as text only when they share an id:
+ * two identical objects have the same id, and the canonical text of every live object at once
+ * was megabytes of strings at fleet scale (bench/RESULTS.md, change 22).
+ */
+function addLiveObject(entry: CollectionIndex, object: LiveObject): void {
+  const sameId = entry.byId.get(object.id);
+  if (sameId === undefined) {
+    entry.byId.set(object.id, [entry.objects.length]);
+    entry.objects.push(object);
+    return;
+  }
+  const text = canonicalJson(object);
+  const position = sameId.find((at) => canonicalJson(entry.objects[at]!) === text);
+  if (position !== undefined) {
+    entry.objects[position] = object;
+    return;
+  }
+  sameId.push(entry.objects.length);
+  entry.objects.push(object);
 }
 
 function displayNameOf(resource: ResourceDefinition, object: LiveObject): string | null {

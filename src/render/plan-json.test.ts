@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { anyPlanArbitrary } from "../../test/helpers/plan-arbitraries.ts";
 import { change, plan, problem } from "../../test/helpers/plan-builders.ts";
-import { renderPlanJson } from "./plan-json.ts";
+import type { DriftAttribution } from "../plan/attribution.ts";
+import { planJsonPieces, renderPlanJson } from "./plan-json.ts";
 
 describe("renderPlanJson", () => {
   it("writes the documented machine format", () => {
@@ -123,6 +124,32 @@ describe("renderPlanJson", () => {
         });
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it("in pieces, is exactly the same text, on any plan", () => {
+    const attribution: DriftAttribution = {
+      windowDays: 30,
+      since: "2026-11-07T12:00:00Z",
+      missingPermission: null,
+      properties: [
+        {
+          address: "remoteAssistancePartner[contoso].teamviewer",
+          tenant: "contoso",
+          property: "onboardingStatus",
+          lastChange: null,
+        },
+      ],
+      gaps: [{ tenant: "fabrikam", reason: "permission", message: "no permission" }],
+    };
+    fc.assert(
+      fc.property(anyPlanArbitrary(), fc.integer({ min: 1, max: 4096 }), (anyPlan, size) => {
+        for (const options of [{}, { shard: { index: 2, count: 4 }, attribution }]) {
+          const pieces = [...planJsonPieces(anyPlan, options, size)];
+          expect(pieces.join("")).toBe(renderPlanJson(anyPlan, options));
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 });

@@ -7,6 +7,7 @@ import {
   expiringAcceptanceJson,
 } from "../plan/saved-plan-json.ts";
 import { summarisePlan } from "./plan-values.ts";
+import { MappedArray, joinedPieces, jsonPieces } from "../json-pieces.ts";
 import type { DriftAttribution } from "../plan/attribution.ts";
 
 /**
@@ -95,8 +96,31 @@ export interface PlanJsonOptions {
 }
 
 export function renderPlanJson(plan: Plan, options: PlanJsonOptions = {}): string {
+  return `${JSON.stringify(planJsonDocument(plan, options), null, 2)}\n`;
+}
+
+/**
+ * `renderPlanJson`'s text in pieces of about `size` characters, for writing a large plan without
+ * holding its text (or its JSON-shaped copy) whole: joined, exactly `renderPlanJson`'s text.
+ * Cut between members and elements only (see `jsonPieces`).
+ */
+export function* planJsonPieces(
+  plan: Plan,
+  options: PlanJsonOptions = {},
+  size = 32 * 1024,
+): Generator<string> {
+  yield* joinedPieces(withNewline(jsonPieces(planJsonDocument(plan, options), "  ")), size);
+}
+
+function* withNewline(pieces: Iterable<string>): Generator<string> {
+  yield* pieces;
+  yield "\n";
+}
+
+/** The document; its long arrays are mapped as they are written (`MappedArray`). */
+function planJsonDocument(plan: Plan, options: PlanJsonOptions): Record<string, unknown> {
   const summary = summarisePlan(plan);
-  const document: JsonObject = {
+  return {
     format_version: PLAN_JSON_FORMAT_VERSION,
     tool_version: plan.toolVersion,
     config_digest: plan.configDigest,
@@ -109,7 +133,7 @@ export function renderPlanJson(plan: Plan, options: PlanJsonOptions = {}): strin
       unchanged: summary.unchanged,
       errors: summary.errors,
       health: plan.health?.length ?? 0,
-      tenants: summary.tenants.map((tenant) => ({
+      tenants: new MappedArray(summary.tenants, (tenant) => ({
         tenant: tenant.tenant,
         to_change: tenant.toChange,
         observed: tenant.observed,
@@ -117,8 +141,8 @@ export function renderPlanJson(plan: Plan, options: PlanJsonOptions = {}): strin
         errors: tenant.errors,
       })),
     },
-    changes: plan.changes.map(changeJson),
-    problems: plan.problems.map(problemJson),
+    changes: new MappedArray(plan.changes, changeJson),
+    problems: new MappedArray(plan.problems, problemJson),
     accepted: (plan.accepted ?? []).map(acceptedDifferenceJson),
     warnings: (plan.warnings ?? []).map((warning) => ({
       code: warning.code,
@@ -133,7 +157,7 @@ export function renderPlanJson(plan: Plan, options: PlanJsonOptions = {}): strin
     attribution: options.attribution === undefined ? null : attributionJson(options.attribution),
     // Tenants each declared object was compared in (drifted or not): the fleet report's "of N".
     compared_by_object: plan.comparedByObject === undefined ? null : { ...plan.comparedByObject },
-    health: (plan.health ?? []).map((finding) => ({
+    health: new MappedArray(plan.health ?? [], (finding) => ({
       address: finding.address,
       tenant: finding.tenant,
       code: finding.code,
@@ -143,16 +167,15 @@ export function renderPlanJson(plan: Plan, options: PlanJsonOptions = {}): strin
       summary: finding.summary,
     })),
   };
-  return `${JSON.stringify(document, null, 2)}\n`;
 }
 
 /** Drift attribution: Graph's values as data, the format's keys in snake_case. */
-function attributionJson(attribution: DriftAttribution): JsonObject {
+function attributionJson(attribution: DriftAttribution): Record<string, unknown> {
   return {
     window_days: attribution.windowDays,
     since: attribution.since,
     missing_permission: attribution.missingPermission,
-    properties: attribution.properties.map((entry) => ({
+    properties: new MappedArray(attribution.properties, (entry) => ({
       address: entry.address,
       tenant: entry.tenant,
       property: entry.property,

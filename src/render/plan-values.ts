@@ -34,23 +34,37 @@ export interface PlanSummary {
 }
 
 export function summarisePlan(plan: Plan): PlanSummary {
-  const names = new Set<string>([
-    ...plan.tenants,
-    ...plan.changes.map((change) => change.tenant),
-    ...plan.problems.map((problem) => problem.tenant),
-  ]);
-  const tenants = [...names].sort(compareStrings).map((tenant) => ({
+  // Counted in one pass each, not filtered per tenant: 2,000 tenants by 800 changes was 150 ms.
+  const counts = new Map<string, { toChange: number; observed: number; errors: number }>();
+  const countsOf = (tenant: string) => {
+    let entry = counts.get(tenant);
+    if (entry === undefined) {
+      entry = { toChange: 0, observed: 0, errors: 0 };
+      counts.set(tenant, entry);
+    }
+    return entry;
+  };
+  for (const tenant of plan.tenants) countsOf(tenant);
+  let toChange = 0;
+  for (const change of plan.changes) {
+    const entry = countsOf(change.tenant);
+    if (change.mode === "observe") entry.observed++;
+    else {
+      entry.toChange++;
+      toChange++;
+    }
+  }
+  for (const problem of plan.problems) countsOf(problem.tenant).errors++;
+  const tenants = [...counts.keys()].sort(compareStrings).map((tenant) => ({
     tenant,
-    toChange: plan.changes.filter((change) => change.tenant === tenant && change.mode !== "observe")
-      .length,
-    observed: plan.changes.filter((change) => change.tenant === tenant && change.mode === "observe")
-      .length,
+    toChange: counts.get(tenant)!.toChange,
+    observed: counts.get(tenant)!.observed,
     unchanged: plan.unchangedByTenant ? (plan.unchangedByTenant[tenant] ?? 0) : undefined,
-    errors: plan.problems.filter((problem) => problem.tenant === tenant).length,
+    errors: counts.get(tenant)!.errors,
   }));
   return {
-    toChange: plan.changes.filter((change) => change.mode !== "observe").length,
-    observed: plan.changes.filter((change) => change.mode === "observe").length,
+    toChange,
+    observed: plan.changes.length - toChange,
     accepted: plan.accepted?.length ?? 0,
     unchanged: plan.unchangedCount,
     errors: plan.problems.length,

@@ -31,6 +31,7 @@ import {
   RUN_EXTRAS_HELP,
   RUN_EXTRA_OPTIONS,
   attributionOf,
+  wantsEvents,
   writeEventsFile,
 } from "../run-extras.ts";
 import { readProgressPrinter, retryPrinter } from "../progress.ts";
@@ -140,7 +141,8 @@ export const command: Command = {
       ...(debug === undefined ? {} : { debug }),
     };
 
-    const events = new RunEventLog(nowFrom(context.env));
+    // Made only for --events (see wantsEvents).
+    const events = wantsEvents(values) ? new RunEventLog(nowFrom(context.env)) : undefined;
     let plan: Plan;
     let clientFor: (tenant: string) => Promise<GraphClient>;
     let concurrency: TenantConcurrency;
@@ -183,10 +185,10 @@ export const command: Command = {
           ...(fresh.attribution === undefined ? {} : { attribution: fresh.attribution }),
         }),
       );
-      events.addDrift(shown, fresh.attribution);
-      events.addHealth(shown);
+      events?.addDrift(shown, fresh.attribution);
+      events?.addHealth(shown);
       if (plan.problems.length > 0) {
-        await writeEventsFile(values, events, context);
+        if (events !== undefined) await writeEventsFile(values, events, context);
         throw new ExitError(
           "the plan has errors (above): nothing was written. Fix them and run apply again.",
         );
@@ -199,7 +201,7 @@ export const command: Command = {
     eventsOut.write(renderObservedSkips(observed, { color }));
     plan = writable;
     if (plan.changes.length === 0) {
-      await writeEventsFile(values, events, context);
+      if (events !== undefined) await writeEventsFile(values, events, context);
       if (observed.length > 0)
         context.stderr.write("Only observe-only objects differ: nothing to apply.\n");
       else if (saved !== undefined)
@@ -224,8 +226,8 @@ export const command: Command = {
       },
     });
     writeResult(result, format, color, context);
-    events.addApplied(result);
-    await writeEventsFile(values, events, context);
+    events?.addApplied(result);
+    if (events !== undefined) await writeEventsFile(values, events, context);
     return applySucceeded(result) ? 0 : 1;
   },
 };

@@ -14,8 +14,10 @@ import {
   RUN_EXTRAS_HELP,
   RUN_EXTRA_OPTIONS,
   attributionOf,
+  wantsEvents,
   writeEventsFile,
 } from "../run-extras.ts";
+import { writePieces } from "../redacted-output.ts";
 import { readProgressPrinter, retryPrinter } from "../progress.ts";
 import type { Command, CommandContext, OptionValues } from "../command.ts";
 import { startLoadingGraphModules } from "../../operations/connections.ts";
@@ -130,16 +132,23 @@ export const command: Command = {
     const { plan } = run;
 
     const shown = redactPlan(withPathPrefix(plan, configPathPrefix(configDir, context.cwd)));
-    context.stdout.write(
-      await renderPlan(shown, format, color, {
-        ...(shard === undefined ? {} : { shard }),
-        ...(run.attribution === undefined ? {} : { attribution: run.attribution }),
-      }),
-    );
-    const events = new RunEventLog(now);
-    events.addDrift(shown, run.attribution);
-    events.addHealth(shown);
-    await writeEventsFile(values, events, context);
+    const extras = {
+      ...(shard === undefined ? {} : { shard }),
+      ...(run.attribution === undefined ? {} : { attribution: run.attribution }),
+    };
+    if (format === "json") {
+      // In pieces: at fleet scale the JSON is megabytes, and whole it set the run's peak memory.
+      const { planJsonPieces } = await import("../../render/plan-json.ts");
+      await writePieces(context.stdout, planJsonPieces(shown, extras));
+    } else {
+      context.stdout.write(await renderPlan(shown, format, color, extras));
+    }
+    if (wantsEvents(values)) {
+      const events = new RunEventLog(now);
+      events.addDrift(shown, run.attribution);
+      events.addHealth(shown);
+      await writeEventsFile(values, events, context);
+    }
     if (typeof values.out === "string")
       await savePlan(
         plan,
