@@ -106,7 +106,17 @@ function trustedBytes(cacheFile) {
     const trusted =
       info.isFile() &&
       (uid === undefined || ((info.uid === uid || info.uid === 0) && (info.mode & 0o022) === 0));
-    return trusted ? fs.readFileSync(descriptor) : undefined;
+    if (!trusted) return undefined;
+    // A cache V8 accepts is never written again: its time is refreshed, at most weekly, so that
+    // pruning (which removes caches unused for 30 days) sees it is in use.
+    if (Date.now() - info.mtimeMs > REFRESH_AFTER_MS) {
+      try {
+        fs.futimesSync(descriptor, new Date(), new Date());
+      } catch {
+        // Root's cache, read by another user: its time is root's to keep.
+      }
+    }
+    return fs.readFileSync(descriptor);
   } catch {
     return undefined;
   } finally {
@@ -147,32 +157,48 @@ process.on("exit", () => {
   pruneCaches();
 });
 
+/** How stale a cache's time may get before a run that uses it refreshes it. */
+const REFRESH_AFTER_MS = 7 * 24 * 60 * 60 * 1000;
+
 /** A cache unused this long belongs to a copy that is gone (an `npx` folder, an old checkout). */
 const UNUSED_FOR_MS = 30 * 24 * 60 * 60 * 1000;
 
 /**
  * Removes the caches nothing will read again: this folder's caches of files a new build replaced
- * (their names carry the build's hashes), and any copy's not written for 30 days (one still in
- * use is written again by its next run). Run only when
+ * (their names carry the build's hashes), and any copy's unused for 30 days (a cache in use has
+ * its time refreshed weekly, `trustedBytes`). Run only when
  * this process wrote a cache, that is on a new build's first runs, so a steady run reads no
  * folder. Only this user's regular files named as our caches are removed.
  */
 function pruneCaches() {
   const ownSuffix = `.${hashOf(DIST)}`;
   const uid = process.getuid?.();
+  let names;
   try {
-    for (const name of fs.readdirSync(CACHE_DIR)) {
-      // `<file>.<folder hash>-<command>` (or, written by an earlier version, without the command).
-      const match = /^(.+\.cjs)(\.[0-9a-z]+)(-[a-z-]+)?$/.exec(name);
-      if (match === null) continue;
-      const file = path.join(CACHE_DIR, name);
+    // Not through a link: another user can create Node's version folder in the shared temporary
+    // folder and a link in it named as ours, to a folder of this user's, whose files we would
+    // then remove. Both folders must be real, and ours this user's.
+    const ours = fs.lstatSync(CACHE_DIR);
+    const version = fs.lstatSync(path.dirname(CACHE_DIR));
+    if (!ours.isDirectory() || !version.isDirectory()) return;
+    if (uid !== undefined && ours.uid !== uid) return;
+    names = fs.readdirSync(CACHE_DIR);
+  } catch {
+    return; // Pruning is housekeeping: a folder that cannot be read is left as it is.
+  }
+  for (const name of names) {
+    // `<file>.<folder hash>-<command>` (or, written by an earlier version, without the command).
+    const match = /^(.+\.cjs)(\.[0-9a-z]+)(-[a-z-]+)?$/.exec(name);
+    if (match === null) continue;
+    const file = path.join(CACHE_DIR, name);
+    try {
       const info = fs.lstatSync(file);
       if (!info.isFile() || (uid !== undefined && info.uid !== uid)) continue;
       const replaced = match[2] === ownSuffix && !fs.existsSync(path.join(DIST, match[1]));
       if (replaced || Date.now() - info.mtimeMs > UNUSED_FOR_MS) fs.rmSync(file, { force: true });
+    } catch {
+      // Gone already (another run pruning too), or not ours to remove: the next one is looked at.
     }
-  } catch {
-    // Pruning is housekeeping: a folder or file that cannot be read or removed is left as it is.
   }
 }
 

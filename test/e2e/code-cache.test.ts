@@ -4,6 +4,7 @@ import {
   cpSync,
   existsSync,
   lstatSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -209,6 +210,52 @@ describe("the code cache of the published entry", () => {
     expect(existsSync(goneCopy)).toBe(false);
     // Another copy's recent cache is that copy's business.
     expect(existsSync(recentCopy)).toBe(true);
+  });
+
+  it("keeps a cache in use however long ago it was written: using it refreshes its time", () => {
+    const { ours, file } = zodCache();
+    const fortyDaysAgo = Date.now() / 1000 - 40 * 24 * 60 * 60;
+    utimesSync(file, fortyDaysAgo, fortyDaysAgo);
+    expect(validate().status).toBe(0); // uses it (V8 accepts it: it is not written again)
+    // A run that writes a cache prunes: remove another of validate's caches so that one is written.
+    const other = readdirSync(ours).find(
+      (name) => name.startsWith("diagnostics-text-") && name.endsWith("-validate"),
+    );
+    expect(other).toBeDefined();
+    rmSync(join(ours, other!));
+    expect(validate().status).toBe(0);
+    expect(existsSync(join(ours, other!))).toBe(true);
+    expect(existsSync(file)).toBe(true);
+  });
+
+  it("prunes nothing through a link: a link planted as our cache folder leaves the user's files alone", () => {
+    // Node's compile-cache folder is in the shared temporary folder by default: another user can
+    // create its version folder first and put a link named intune-gitops in it.
+    const linkedRoot = join(root, "linked-cache");
+    const run = () =>
+      spawnSync(
+        process.execPath,
+        [join(root, "package", "bin", "intune-gitops.js"), "validate", "--config", EXAMPLES],
+        {
+          encoding: "utf8",
+          env: { PATH: process.env.PATH, NO_COLOR: "1", NODE_COMPILE_CACHE: linkedRoot },
+        },
+      );
+    expect(run().status).toBe(0);
+    const [versionFolder] = readdirSync(linkedRoot);
+    expect(versionFolder).toBeDefined();
+    const ours = join(linkedRoot, versionFolder!, "intune-gitops");
+    rmSync(ours, { recursive: true });
+    const victim = join(root, "victim");
+    mkdirSync(victim);
+    symlinkSync(victim, ours);
+    // A file of the user's whose name looks like a cache's, unchanged for 40 days.
+    const backup = join(victim, "deploy.cjs.bak");
+    writeFileSync(backup, "the user's own file\n");
+    const fortyDaysAgo = Date.now() / 1000 - 40 * 24 * 60 * 60;
+    utimesSync(backup, fortyDaysAgo, fortyDaysAgo);
+    expect(run().status).toBe(0);
+    expect(existsSync(backup)).toBe(true);
   });
 
   it("writes nothing when Node's compile cache is off", () => {
