@@ -51,7 +51,13 @@ export async function writePieces(output: Output, pieces: Iterable<string>): Pro
   for (const piece of pieces) {
     output.write(piece);
     const stream = destination() as Partial<Writable>;
-    if ((stream.writableLength ?? 0) > QUEUED_LIMIT && stream.destroyed !== true)
+    // Only when the stream itself asks for a pause (`writableNeedDrain`): then it emits 'drain'.
+    // One whose high-water mark is above the limit emits none, and waiting for it would hang.
+    if (
+      (stream.writableLength ?? 0) > QUEUED_LIMIT &&
+      stream.writableNeedDrain === true &&
+      stream.destroyed !== true
+    )
       await emptied(stream as Writable);
   }
 }
