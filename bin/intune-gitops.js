@@ -21,6 +21,9 @@ const DIST = path.join(import.meta.dirname, "..", "dist");
 enableCompileCache?.();
 const nodeCache = getCompileCacheDir?.();
 const CACHE_DIR = nodeCache === undefined ? undefined : path.join(nodeCache, "intune-gitops");
+// Every bundle file is in DIST: its hash names this copy's caches, so that two installed copies
+// keep caches of their own.
+const DIST_HASH = hashOf(DIST);
 const requireOutside = createRequire(path.join(DIST, "bundle.cjs"));
 const loaded = new Map();
 const toWrite = [];
@@ -76,10 +79,7 @@ function readCache(file) {
   } catch {
     return undefined;
   }
-  const cacheFile = path.join(
-    CACHE_DIR,
-    `${path.basename(file)}.${hashOf(path.dirname(file))}-${COMMAND}`,
-  );
+  const cacheFile = path.join(CACHE_DIR, `${path.basename(file)}.${DIST_HASH}-${COMMAND}`);
   const bytes = trustedBytes(cacheFile);
   const header = Buffer.from(`${key}\n`);
   const matches =
@@ -124,7 +124,7 @@ function trustedBytes(cacheFile) {
   }
 }
 
-/** A short name for a folder, so that two installed copies keep caches of their own. */
+/** A short name for a folder (FNV-1a, base 36). */
 function hashOf(text) {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
@@ -164,14 +164,13 @@ const REFRESH_AFTER_MS = 7 * 24 * 60 * 60 * 1000;
 const UNUSED_FOR_MS = 30 * 24 * 60 * 60 * 1000;
 
 /**
- * Removes the caches nothing will read again: this folder's caches of files a new build replaced
+ * Removes the caches nothing will read again: this copy's caches of files a new build replaced
  * (their names carry the build's hashes), and any copy's unused for 30 days (a cache in use has
- * its time refreshed weekly, `trustedBytes`). Run only when
- * this process wrote a cache, that is on a new build's first runs, so a steady run reads no
- * folder. Only this user's regular files named as our caches are removed.
+ * its time refreshed weekly, `trustedBytes`). Run only when this process wrote a cache, that is
+ * on a new build's first runs, so a steady run reads no folder. Only this user's regular files
+ * named as our caches are removed.
  */
 function pruneCaches() {
-  const ownSuffix = `.${hashOf(DIST)}`;
   const uid = process.getuid?.();
   let names;
   try {
@@ -194,7 +193,7 @@ function pruneCaches() {
     try {
       const info = fs.lstatSync(file);
       if (!info.isFile() || (uid !== undefined && info.uid !== uid)) continue;
-      const replaced = match[2] === ownSuffix && !fs.existsSync(path.join(DIST, match[1]));
+      const replaced = match[2] === `.${DIST_HASH}` && !fs.existsSync(path.join(DIST, match[1]));
       if (replaced || Date.now() - info.mtimeMs > UNUSED_FOR_MS) fs.rmSync(file, { force: true });
     } catch {
       // Gone already (another run pruning too), or not ours to remove: the next one is looked at.

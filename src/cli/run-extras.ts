@@ -55,14 +55,14 @@ export function wantsEvents(values: OptionValues): boolean {
   return typeof values.events === "string";
 }
 
-/** Writes the run's events to `--events FILE` (nothing without the flag). */
+/** Writes the run's events to `--events FILE` (nothing without the flag, when none were made). */
 export async function writeEventsFile(
   values: OptionValues,
-  events: RunEventLog,
+  events: RunEventLog | undefined,
   context: CommandContext,
 ): Promise<void> {
   const file = values.events;
-  if (typeof file !== "string") return;
+  if (typeof file !== "string" || events === undefined) return;
   try {
     await writeFile(resolve(context.cwd, file), events.toJsonLines(), { mode: 0o644 });
   } catch (error) {

@@ -20,7 +20,7 @@ export function redactPlan(plan: Plan): Plan {
 }
 
 /** Whether `JSON.stringify(value)` holds a secret, read in pieces. */
-export function holdsSecretInJson(value: unknown): boolean {
+function holdsSecretInJson(value: unknown): boolean {
   for (const piece of joinedPieces(jsonPieces(value), 32 * 1024))
     if (holdsSecret(piece)) return true;
   return false;

@@ -55,13 +55,15 @@ export function summarisePlan(plan: Plan): PlanSummary {
     }
   }
   for (const problem of plan.problems) countsOf(problem.tenant).errors++;
-  const tenants = [...counts.keys()].sort(compareStrings).map((tenant) => ({
-    tenant,
-    toChange: counts.get(tenant)!.toChange,
-    observed: counts.get(tenant)!.observed,
-    unchanged: plan.unchangedByTenant ? (plan.unchangedByTenant[tenant] ?? 0) : undefined,
-    errors: counts.get(tenant)!.errors,
-  }));
+  const tenants = [...counts]
+    .sort(([a], [b]) => compareStrings(a, b))
+    .map(([tenant, count]) => ({
+      tenant,
+      toChange: count.toChange,
+      observed: count.observed,
+      unchanged: plan.unchangedByTenant ? (plan.unchangedByTenant[tenant] ?? 0) : undefined,
+      errors: count.errors,
+    }));
   return {
     toChange,
     observed: plan.changes.length - toChange,

@@ -47,15 +47,14 @@ describe("the code cache of the published entry", () => {
     rmSync(root, { recursive: true, force: true });
   });
 
+  /** The copied entry with these arguments, its caches in `cacheRoot` unless `env` says else. */
+  const runEntry = (args: readonly string[], env: Record<string, string> = {}) =>
+    spawnSync(process.execPath, [join(root, "package", "bin", "intune-gitops.js"), ...args], {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH, NO_COLOR: "1", NODE_COMPILE_CACHE: cacheRoot, ...env },
+    });
   const validate = (env: Record<string, string> = {}) =>
-    spawnSync(
-      process.execPath,
-      [join(root, "package", "bin", "intune-gitops.js"), "validate", "--config", EXAMPLES],
-      {
-        encoding: "utf8",
-        env: { PATH: process.env.PATH, NO_COLOR: "1", NODE_COMPILE_CACHE: cacheRoot, ...env },
-      },
-    );
+    runEntry(["validate", "--config", EXAMPLES], env);
   /** Our cache files (beside Node's own) and when each was last written. */
   const cacheFiles = () => {
     const written = new Map<string, number>();
@@ -168,14 +167,7 @@ describe("the code cache of the published entry", () => {
 
   it("keeps a cache per command: validate never runs with the functions another command compiled", () => {
     rmSync(cacheRoot, { recursive: true, force: true });
-    const schema = spawnSync(
-      process.execPath,
-      [join(root, "package", "bin", "intune-gitops.js"), "schema"],
-      {
-        encoding: "utf8",
-        env: { PATH: process.env.PATH, NO_COLOR: "1", NODE_COMPILE_CACHE: cacheRoot },
-      },
-    );
+    const schema = runEntry(["schema"]);
     expect(schema.status).toBe(0);
     const afterSchema = [...cacheFiles().keys()].filter((name) => name.startsWith("zod-"));
     expect(afterSchema).toHaveLength(1);
@@ -232,15 +224,7 @@ describe("the code cache of the published entry", () => {
     // Node's compile-cache folder is in the shared temporary folder by default: another user can
     // create its version folder first and put a link named intune-gitops in it.
     const linkedRoot = join(root, "linked-cache");
-    const run = () =>
-      spawnSync(
-        process.execPath,
-        [join(root, "package", "bin", "intune-gitops.js"), "validate", "--config", EXAMPLES],
-        {
-          encoding: "utf8",
-          env: { PATH: process.env.PATH, NO_COLOR: "1", NODE_COMPILE_CACHE: linkedRoot },
-        },
-      );
+    const run = () => validate({ NODE_COMPILE_CACHE: linkedRoot });
     expect(run().status).toBe(0);
     const [versionFolder] = readdirSync(linkedRoot);
     expect(versionFolder).toBeDefined();

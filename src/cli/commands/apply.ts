@@ -188,7 +188,7 @@ export const command: Command = {
       events?.addDrift(shown, fresh.attribution);
       events?.addHealth(shown);
       if (plan.problems.length > 0) {
-        if (events !== undefined) await writeEventsFile(values, events, context);
+        await writeEventsFile(values, events, context);
         throw new ExitError(
           "the plan has errors (above): nothing was written. Fix them and run apply again.",
         );
@@ -201,7 +201,7 @@ export const command: Command = {
     eventsOut.write(renderObservedSkips(observed, { color }));
     plan = writable;
     if (plan.changes.length === 0) {
-      if (events !== undefined) await writeEventsFile(values, events, context);
+      await writeEventsFile(values, events, context);
       if (observed.length > 0)
         context.stderr.write("Only observe-only objects differ: nothing to apply.\n");
       else if (saved !== undefined)
@@ -227,7 +227,7 @@ export const command: Command = {
     });
     writeResult(result, format, color, context);
     events?.addApplied(result);
-    if (events !== undefined) await writeEventsFile(values, events, context);
+    await writeEventsFile(values, events, context);
     return applySucceeded(result) ? 0 : 1;
   },
 };
